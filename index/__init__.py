@@ -1,0 +1,1 @@
+"""Embed passages, store them in FAISS beside a manifest, load them back."""

