@@ -1,0 +1,93 @@
+"""HTTP routes for the PEEL report question-answering service (no business logic here)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from corpus.errors import IndexNotReady, QAError
+from index.cli import index_cli
+from qa.engine import Engine
+from qa.request import parse_ask
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """App factory: defaults, then QA_* environment variables, then ``config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR=str(ROOT / "var" / "index"),
+        REPORTS_DIR=str(ROOT / "corpus" / "reports"),
+        MODEL=None,  # a local sentence-transformers folder; None = the packaged model
+        ENCODER=None,  # tests may hand in any object with encode(list[str])
+        PRELOAD=False,  # load model and index at start-up rather than on first request
+    )
+    app.config.from_prefixed_env("QA")
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    engine = Engine(app.config["INDEX_DIR"], app.config["MODEL"], app.config["ENCODER"])
+    app.extensions["qa"] = engine
+    app.cli.add_command(index_cli)
+    _register_errors(app)
+    _register_routes(app, engine)
+    if app.config["PRELOAD"]:
+        try:
+            engine.reload()
+        except IndexNotReady as exc:  # serve anyway; /api/health says what is wrong
+            log.error("index not loaded: %s", exc.message)
+    return app
+
+
+def _register_routes(app: Flask, engine: Engine) -> None:
+    @app.post("/api/ask")
+    def ask():
+        ask_request = parse_ask(request.get_json(force=True, silent=True))
+        return jsonify(engine.ask(ask_request.question, ask_request.k).to_dict())
+
+    @app.get("/api/reports")
+    def reports():
+        return jsonify({"reports": [r.to_dict() for r in engine.reports]})
+
+    @app.get("/api/health")
+    def health():
+        index = engine.index
+        return jsonify(
+            {
+                "status": "ok",
+                "passages": len(index.passages),
+                "reports": len(index.reports),
+                "model": index.manifest["model"]["name"],
+                "build_id": index.manifest["build_id"],
+            }
+        )
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(QAError)
+    def qa_error(exc: QAError):
+        return jsonify(exc.to_dict()), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        message = exc.description or exc.name
+        if exc.code == 405:
+            message = f"{request.method} is not allowed on {request.path}"
+        elif exc.code == 404:
+            message = f"no such page: {request.path}"
+        body = {"error": {"code": code, "message": message}}
+        return jsonify(body), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error")
+        body = {"error": {"code": "internal", "message": "internal error; see the server log"}}
+        return jsonify(body), 500

@@ -1,0 +1,1 @@
+"""Retrieve, rank, cite and answer."""
