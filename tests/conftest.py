@@ -1,0 +1,111 @@
+"""Fixtures: tiny corpora and indexes built in tmp_path, a deterministic encoder for
+structure tests, and the real model (loaded once per session) for retrieval tests."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app import create_app
+from corpus import load_reports
+from index.store import build_index
+from tests.synthetic import REAL_REPORT, report_text, write_report
+
+
+class HashEncoder:
+    """Bag of hashed words: deterministic, fast, and good enough to test structure."""
+
+    name = "hash-test-encoder"
+    checksum = "hash-test-encoder-v1"
+    dimension = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts_encoded = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts_encoded += len(texts)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                slot = int.from_bytes(hashlib.md5(word.encode()).digest()[:4], "little")
+                out[row, slot % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+@pytest.fixture
+def encoder() -> HashEncoder:
+    return HashEncoder()
+
+
+@pytest.fixture
+def reports_dir(tmp_path: Path) -> Path:
+    """The real report plus one synthetic Legitimacy report."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(REAL_REPORT, folder / REAL_REPORT.name)
+    write_report(folder, "testshire-2018-legitimacy.txt", report_text())
+    return folder
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path, reports_dir: Path, encoder: HashEncoder) -> Path:
+    folder = tmp_path / "index"
+    build_index(load_reports(reports_dir), encoder, folder)
+    return folder
+
+
+@pytest.fixture
+def app(index_dir: Path, reports_dir: Path, encoder: HashEncoder):
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    from index.encoder import SentenceEncoder
+
+    return SentenceEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory, real_encoder) -> Path:
+    """The shipped report indexed with the real model, once per session."""
+    folder = tmp_path_factory.mktemp("real") / "index"
+    build_index(load_reports(REAL_REPORT.parent), real_encoder, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def real_app(real_index_dir, real_encoder):
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(real_index_dir),
+            "REPORTS_DIR": str(REAL_REPORT.parent),
+            "ENCODER": real_encoder,
+        }
+    )

@@ -1,0 +1,66 @@
+"""Small, clearly synthetic PEEL report pages for parser and index tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# A copy of shared/eval/public.jsonl, so the suite runs from a clone alone.
+EVAL_SET = Path(__file__).resolve().parent / "data" / "eval-public.jsonl"
+REPORTS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
+REAL_REPORT = REPORTS / "lancashire-2018-effectiveness.txt"
+
+
+def report_text(
+    force: str = "Testshire",
+    year: str = "2018",
+    pillar: str = "Legitimacy",
+    grade: str = "Good",
+    questions: tuple[tuple[int, str, str, list[str]], ...] | None = None,
+) -> str:
+    """A well-formed report page in the 2018/19 layout; every sentence is made up."""
+    if questions is None:
+        questions = (
+            (
+                1,
+                "To what extent does the force treat all of the people it serves with fairness "
+                "and respect?",
+                "Good",
+                [
+                    "Fair treatment",
+                    "SYNTHETIC. The force runs a lantern-maker scheme for stop and search.",
+                    "SYNTHETIC. Scrutiny panels review body-worn video footage:",
+                    "  • panels meet every month; and",
+                    "  • members are drawn from the public.",
+                ],
+            ),
+        )
+    lines = [
+        "Skip to content",
+        "",
+        f"{force} PEEL {year}",
+        "",
+        pillar,
+        "",
+        f"How legitimately does {force} treat the public?",
+        "",
+        "Last updated 01/02/2020",
+        grade,
+        "",
+        f"SYNTHETIC. {force} Police is {grade.lower()} at this pillar.",
+        "",
+        f"Questions for {pillar}",
+        "",
+    ]
+    for number, text, q_grade, body in questions:
+        lines += [str(number), "", text, "", q_grade, ""]
+        for item in body:
+            lines += [item, ""]
+        lines += [f"Summary for question {number}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,66 @@
+"""Retrieval with the real model: the right paragraphs come back, correctly cited."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from corpus.errors import ModelChecksumError
+from index import encoder as encoder_module
+from tests.synthetic import EVAL_SET
+
+pytestmark = pytest.mark.real_model
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def first_gold_rank(passages: list[dict], gold: list[str]) -> int | None:
+    for rank, passage in enumerate(passages, start=1):
+        if any(collapse(g) in collapse(passage["text"]) for g in gold):
+            return rank
+    return None
+
+
+def test_public_set_top5_over_the_whole_api(real_app):
+    client = real_app.test_client()
+    items = [json.loads(line) for line in EVAL_SET.read_text("utf-8").splitlines()]
+    ranks = []
+    for item in items:
+        res = client.post("/api/ask", json={"question": item["question"], "k": 10})
+        assert res.status_code == 200
+        ranks.append(first_gold_rank(res.get_json()["passages"], item["gold"]))
+    hit5 = sum(1 for r in ranks if r and r <= 5) / len(items)
+    # Plain dense retrieval measured 0.80 on this set; a drop below 0.75 is a regression.
+    assert hit5 >= 0.75, ranks
+
+
+def test_digital_devices_question_is_answered_with_its_citation(real_app):
+    res = real_app.test_client().post(
+        "/api/ask", json={"question": "How long do digital devices wait for examination?"}
+    )
+    passages = res.get_json()["passages"]
+    top = next(p for p in passages if "digital forensic examinations" in p["text"])
+    assert top["citation"]["question_number"] == 2
+    assert top["citation"]["grade"] == "Requires improvement"
+    assert top["citation"]["section"] == "Investigation quality"
+    assert top["cite"].startswith("Lancashire PEEL 2018 › Effectiveness › Q2 ")
+
+
+def test_unrelated_question_scores_lower_than_a_related_one(real_app):
+    client = real_app.test_client()
+    related = client.post("/api/ask", json={"question": "domestic abuse victims", "k": 1})
+    unrelated = client.post("/api/ask", json={"question": "premier league football scores", "k": 1})
+    assert related.get_json()["passages"][0]["score"] > unrelated.get_json()["passages"][0]["score"]
+
+
+def test_model_with_wrong_checksum_is_refused(tmp_path, monkeypatch):
+    fake = tmp_path / "model"
+    fake.mkdir()
+    (fake / "model.safetensors").write_bytes(b"not the published weights")
+    monkeypatch.setattr(encoder_module, "packaged_model_path", lambda: fake)
+    with pytest.raises(ModelChecksumError, match="published"):
+        encoder_module.SentenceEncoder()

@@ -1,0 +1,66 @@
+"""Index build, save and load: round trip, manifest checks, failed builds."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from corpus import load_reports
+from corpus.errors import IndexNotReady, ModelMismatch
+from index.store import MANIFEST_FILE, PASSAGES_FILE, build_index, load_index
+
+
+def test_round_trip(index_dir, reports_dir, encoder):
+    parsed = load_reports(reports_dir)
+    loaded = load_index(index_dir, encoder.checksum)
+    assert loaded.passages == [p for _, ps in parsed for p in ps]
+    assert [r.id for r in loaded.reports] == [r.id for r, _ in parsed]
+    assert loaded.reports[0].question(2).grade == "Requires improvement"
+    manifest = loaded.manifest
+    assert manifest["passages"] == len(loaded.passages) == loaded.faiss_index.ntotal
+    assert manifest["model"] == {"name": encoder.name, "sha256": encoder.checksum}
+    assert set(manifest["reports"]) == {p.name for p in reports_dir.iterdir()}
+
+
+def test_search_returns_the_nearest_passage(index_dir, encoder):
+    loaded = load_index(index_dir)
+    target = loaded.passages[40]
+    hits = loaded.search(encoder.encode([target.text])[0], 3)
+    assert hits[0][0] == target
+    assert hits[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert len(loaded.search(np.ones(encoder.dimension, dtype=np.float32), 10_000)) == len(
+        loaded.passages
+    )
+
+
+def test_other_model_is_refused(index_dir):
+    with pytest.raises(ModelMismatch, match="hash-test-encoder"):
+        load_index(index_dir, model_checksum="another-model")
+
+
+def test_missing_or_damaged_index(tmp_path, index_dir):
+    with pytest.raises(IndexNotReady, match="no index"):
+        load_index(tmp_path / "nowhere")
+    with open(index_dir / PASSAGES_FILE, "a", encoding="utf-8") as fh:
+        fh.write("{}\n")
+    with pytest.raises(IndexNotReady, match="damaged"):
+        load_index(index_dir)
+
+
+def test_failed_build_keeps_the_old_index(index_dir, reports_dir, encoder):
+    before = (index_dir / MANIFEST_FILE).read_text()
+
+    class Broken:
+        name, checksum, dimension = encoder.name, encoder.checksum, encoder.dimension
+
+        def encode(self, texts):
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-build
+
+    with pytest.raises(KeyboardInterrupt):
+        build_index(load_reports(reports_dir), Broken(), index_dir)
+    assert (index_dir / MANIFEST_FILE).read_text() == before
+    assert load_index(index_dir).manifest == json.loads(before)
+    leftovers = [p.name for p in index_dir.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
