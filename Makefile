@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# Waitress worker threads: search is CPU-bound and numpy/FAISS release the GIL, so a few
+# more threads than cores keeps both cores busy while one request waits on I/O.
+THREADS ?= 8
+
+.PHONY: install run index test lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+index: install
+	$(BIN)/flask --app app index rebuild
+
+run: install
+	$(BIN)/flask --app app index rebuild --if-stale
+	QA_PRELOAD=true $(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) \
+		--call app:create_app
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache
