@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.acronyms import find_acronyms
 from corpus.errors import ReportParseError
 from corpus.records import Passage, Question, Report
 
@@ -266,6 +267,10 @@ def parse_report(data: bytes, path: str | Path = "<report>") -> tuple[Report, li
         )
     if not passages:
         raise ReportParseError(str(path), lines[-1].number, "no paragraphs found under the header")
+    acronyms: dict[str, str] = {}
+    for passage in passages:
+        for acronym, long_form in find_acronyms(passage.text).items():
+            acronyms.setdefault(acronym, long_form)
     questions = [
         Question(q.number, q.text, q.grade, q.carried_over, tuple(aifs.get(q.number, ())))
         for q in questions
@@ -281,6 +286,7 @@ def parse_report(data: bytes, path: str | Path = "<report>") -> tuple[Report, li
         grade=pillar_grade,
         updated=updated,
         questions=tuple(questions),
+        acronyms=acronyms,
     )
     return report, passages
 

@@ -60,6 +60,7 @@ class Report:
     grade: str | None
     updated: str | None  # "Last updated" date of the web page, as printed
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    acronyms: dict[str, str] = field(default_factory=dict)  # "IMU" -> "investigations ..."
 
     def to_dict(self) -> dict:
         return asdict(self)
