@@ -1,7 +1,10 @@
 """Build, save and load the FAISS index with its passages and manifest.
 
 An index folder holds ``index.faiss`` (row i is passage i), ``passages.jsonl``,
-``reports.json`` and ``manifest.json``. A build is written to a fresh sibling
+``reports.json``, the sentence vectors of every passage (``sentences.npy`` with
+``sentence_spans.npy`` and ``sentence_offsets.npy``: passage i owns rows
+offsets[i]:offsets[i+1]), the BM25 keyword index (``keyword/``) and ``manifest.json``,
+which lists a checksum for every other file. A build is written to a fresh sibling
 folder and only then swapped in, so a failed build never damages the index
 that is serving.
 """
@@ -23,13 +26,18 @@ import numpy as np
 
 from corpus.errors import IndexNotReady, ModelMismatch
 from corpus.records import Passage, Report
+from corpus.sentences import sentence_spans
 from index.encoder import Encoder, file_sha256
+from index.keyword import KeywordIndex
 
-FORMAT = 1
+FORMAT = 2
 INDEX_FILE = "index.faiss"
 PASSAGES_FILE = "passages.jsonl"
 REPORTS_FILE = "reports.json"
 MANIFEST_FILE = "manifest.json"
+SENTENCES_FILE = "sentences.npy"
+SPANS_FILE = "sentence_spans.npy"
+OFFSETS_FILE = "sentence_offsets.npy"
 BATCH = 64
 
 
@@ -41,6 +49,18 @@ class LoadedIndex:
     passages: list[Passage]
     reports: list[Report]
     manifest: dict
+    sentence_vectors: np.ndarray  # (sentences, dimension), memory-mapped
+    sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
+    sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]
+    keyword: KeywordIndex
+
+    @property
+    def acronyms(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for report in self.reports:
+            for acronym, long_form in report.acronyms.items():
+                merged.setdefault(acronym, long_form)
+        return merged
 
     @property
     def model_checksum(self) -> str:
@@ -75,6 +95,15 @@ def embed(
     return out
 
 
+def model_entry(encoder: Encoder) -> dict:
+    """How the manifest names the model: name and checksum, plus folder and base model
+    for a model adapted on this machine."""
+    entry = {"name": encoder.name, "sha256": encoder.checksum}
+    if getattr(encoder, "base", None):
+        entry.update(path=encoder.path, base=encoder.base)
+    return entry
+
+
 def build_index(
     parsed: Sequence[tuple[Report, list[Passage]]],
     encoder: Encoder,
@@ -83,9 +112,14 @@ def build_index(
 ) -> dict:
     """Embed every passage and write a new index folder in place of the old one."""
     passages = [p for _, ps in parsed for p in ps]
-    vectors = embed(encoder, [p.text for p in passages], progress)
+    spans = [sentence_spans(p.text) for p in passages]
+    offsets = np.cumsum([0] + [len(s) for s in spans], dtype=np.int64)
+    sentence_texts = [p.text[a:b] for p, ss in zip(passages, spans, strict=True) for a, b in ss]
+    vectors = embed(encoder, [p.text for p in passages] + sentence_texts, progress)
+    vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
     faiss_index = faiss.IndexFlatIP(encoder.dimension)
     faiss_index.add(vectors)
+    keyword = KeywordIndex.build([p.text for p in passages])
 
     target = Path(index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -99,17 +133,25 @@ def build_index(
         (staging / REPORTS_FILE).write_text(
             json.dumps([r.to_dict() for r, _ in parsed], ensure_ascii=False, indent=1), "utf-8"
         )
+        np.save(staging / SENTENCES_FILE, sentence_vectors)
+        np.save(
+            staging / SPANS_FILE, np.array([s for ss in spans for s in ss], np.int32).reshape(-1, 2)
+        )
+        np.save(staging / OFFSETS_FILE, offsets)
+        keyword.save(staging)
         manifest = {
             "format": FORMAT,
             "build_id": uuid.uuid4().hex,
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "model": {"name": encoder.name, "sha256": encoder.checksum},
+            "model": model_entry(encoder),
             "dimension": encoder.dimension,
             "passages": len(passages),
             "reports": {r.file: {"id": r.id, "sha256": r.sha256} for r, _ in parsed},
+            "sentences": len(sentence_texts),
             "files": {
-                name: file_sha256(staging / name)
-                for name in (INDEX_FILE, PASSAGES_FILE, REPORTS_FILE)
+                path.relative_to(staging).as_posix(): file_sha256(path)
+                for path in sorted(staging.rglob("*"))
+                if path.is_file()
             },
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), "utf-8")
@@ -165,7 +207,19 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         raise IndexNotReady(f"the index at {folder} does not match its passages: {hint}")
     if faiss_index.d != manifest["dimension"]:
         raise IndexNotReady(f"the index at {folder} has the wrong dimension: {hint}")
-    return LoadedIndex(faiss_index, passages, reports, manifest)
+    offsets = np.load(folder / OFFSETS_FILE)
+    if len(offsets) != len(passages) + 1:
+        raise IndexNotReady(f"the index at {folder} does not match its sentences: {hint}")
+    return LoadedIndex(
+        faiss_index,
+        passages,
+        reports,
+        manifest,
+        sentence_vectors=np.load(folder / SENTENCES_FILE, mmap_mode="r"),
+        sentence_spans=np.load(folder / SPANS_FILE),
+        sentence_offsets=offsets,
+        keyword=KeywordIndex.load(folder),
+    )
 
 
 def stale_reason(index_dir: str | Path, reports: dict[str, str], model_checksum: str) -> str | None:
@@ -175,7 +229,8 @@ def stale_reason(index_dir: str | Path, reports: dict[str, str], model_checksum:
         return "there is no index yet"
     if manifest.get("format") != FORMAT:
         return "the index has an old format"
-    if manifest["model"]["sha256"] != model_checksum:
+    built_with = manifest["model"].get("base", manifest["model"])
+    if built_with["sha256"] != model_checksum:
         return "the model has changed"
     built = {name: entry["sha256"] for name, entry in manifest["reports"].items()}
     if built != reports:

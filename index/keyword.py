@@ -1,0 +1,58 @@
+"""The keyword (BM25) index, built and saved beside the dense one."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+# bm25s logs a line for every save/load; the CLI prints its own summary.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+KEYWORD_DIR = "keyword"
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stemmed word tokens without English stop words."""
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
+    )
+
+
+class KeywordIndex:
+    """BM25 scores of every passage for a query's tokens."""
+
+    def __init__(self, retriever: bm25s.BM25) -> None:
+        self._retriever = retriever
+        self.vocabulary = retriever.vocab_dict
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        retriever = bm25s.BM25()
+        corpus = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+        retriever.index(corpus, show_progress=False)
+        return cls(retriever)
+
+    def save(self, folder: Path) -> None:
+        self._retriever.save(str(folder / KEYWORD_DIR), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        return cls(bm25s.BM25.load(str(folder / KEYWORD_DIR), mmap=False))
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """One BM25 score per passage (zeros when no token is known)."""
+        known = [t for t in tokens if t in self.vocabulary]
+        if not known:
+            return np.zeros(self._retriever.scores["num_docs"], dtype=np.float32)
+        return self._retriever.get_scores(known)
