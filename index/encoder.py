@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.errors import ModelChecksumError
+from corpus.errors import ModelChecksumError, ModelMismatch
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -67,8 +67,24 @@ def model_fingerprint(model_path: str | Path | None) -> tuple[str, str, Path]:
 class SentenceEncoder:
     """A sentence-transformers model from a local folder, on the CPU."""
 
-    def __init__(self, model_path: str | Path | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        batch_size: int = 32,
+        name: str | None = None,
+        expected: str | None = None,
+        base: dict | None = None,
+    ) -> None:
+        """``expected``: the weights' SHA-256 to insist on; ``base``: name and checksum of
+        the model this one was adapted from, if any."""
         self.name, self.checksum, folder = model_fingerprint(model_path)
+        if expected is not None and self.checksum != expected:
+            raise ModelMismatch(
+                f"the model at {folder} has changed since the index was built: rebuild the index"
+            )
+        self.name = name or self.name
+        self.path = str(folder)
+        self.base = base
         # Never reach for a model hub: everything we need is on disk.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

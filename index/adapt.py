@@ -1,0 +1,138 @@
+"""Adapt the sentence model to the language of the reports, once, on the machine.
+
+all-MiniLM-L6-v2 was trained on general web text; PEEL reports speak policing
+("NPTs", "dip sample", "released under investigation"). Training it briefly on the
+inverse cloze task over the reports themselves (each sentence paired with the rest
+of its paragraph, in-batch negatives) pulls related report language together. No
+question data is used. The adapted model is saved under the models folder, named by
+the base model and the reports it was trained on, and reused by later rebuilds so
+that their embedding caches stay valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from corpus.errors import ModelMismatch
+from corpus.records import Passage
+from corpus.sentences import sentences
+from index.encoder import SentenceEncoder, model_fingerprint
+
+MAX_PAIRS = 1000  # bounds training time on large corpora (about 0.25 s per pair on 2 cores)
+EPOCHS = 2
+BATCH = 32
+LEARNING_RATE = 2e-5
+SCALE = 20.0  # similarity scale of the in-batch softmax, as in MultipleNegativesRankingLoss
+SEED = 0
+ADAPTED_SUFFIX = "+peel"
+
+
+def training_pairs(passages: Sequence[Passage], limit: int = MAX_PAIRS) -> list[tuple[str, str]]:
+    """(sentence, rest of its paragraph) pairs, a deterministic sample of at most ``limit``."""
+    pairs = []
+    for passage in passages:
+        parts = sentences(passage.text)
+        if len(parts) < 2:
+            continue
+        for i, sentence in enumerate(parts):
+            pairs.append((sentence, " ".join(parts[:i] + parts[i + 1 :])))
+    if len(pairs) > limit:
+        pairs = random.Random(SEED).sample(pairs, limit)
+    return pairs
+
+
+def corpus_key(passages: Sequence[Passage]) -> str:
+    digest = hashlib.sha256()
+    for passage in passages:
+        digest.update(passage.text.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def train(
+    base_folder: Path,
+    pairs: list[tuple[str, str]],
+    out_folder: Path,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Fine-tune the model in ``base_folder`` on ``pairs`` and save it to ``out_folder``."""
+    # Imported here: torch costs seconds to import and only training needs it directly.
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(SEED)
+    order = random.Random(SEED)
+    model = SentenceTransformer(str(base_folder), device="cpu", local_files_only=True)
+    model.train()
+    optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE)
+
+    def embed(texts: list[str]):
+        features = model.preprocess(texts)
+        return torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)
+
+    pairs = list(pairs)
+    for _ in range(EPOCHS):
+        order.shuffle(pairs)
+        for start in range(0, len(pairs), BATCH):
+            batch = pairs[start : start + BATCH]
+            anchors = embed([a for a, _ in batch])
+            positives = embed([b for _, b in batch])
+            logits = SCALE * anchors @ positives.T
+            loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            if progress:
+                progress(len(batch))
+    model.eval()
+    model.save(str(out_folder), create_model_card=False)
+
+
+def adapted_folder(models_dir: str | Path, base_checksum: str, key: str) -> Path:
+    return Path(models_dir) / f"adapted-{base_checksum[:12]}-{key[:12]}"
+
+
+def adapted_encoder(
+    base_model: str | None,
+    models_dir: str | Path,
+    passages: Sequence[Passage],
+    previous: dict | None = None,
+    retrain: bool = False,
+    progress_factory: Callable[[int], object] | None = None,
+) -> SentenceEncoder:
+    """The adapted encoder for this corpus: the one the current index used, a saved one for
+    these reports, or a newly trained one (``retrain`` forces training)."""
+    base_name, base_checksum, base_path = model_fingerprint(base_model)
+    base = {"name": base_name, "sha256": base_checksum}
+    name = base_name + ADAPTED_SUFFIX
+    if not retrain and previous and previous.get("base") == base:
+        folder = Path(previous.get("path", ""))
+        if (folder / "model.safetensors").is_file():
+            try:
+                return SentenceEncoder(folder, name=name, expected=previous["sha256"], base=base)
+            except ModelMismatch:  # replaced since: train afresh below
+                pass
+    folder = adapted_folder(models_dir, base_checksum, corpus_key(passages))
+    if retrain or not (folder / "model.safetensors").is_file():
+        pairs = training_pairs(passages)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            if progress_factory is None:
+                train(base_path, pairs, staging)
+            else:
+                with progress_factory(len(pairs) * EPOCHS) as bar:
+                    train(base_path, pairs, staging, bar.update)
+            if folder.exists():
+                shutil.rmtree(folder)
+            os.replace(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return SentenceEncoder(folder, name=name, base=base)
