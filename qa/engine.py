@@ -6,10 +6,12 @@ import threading
 import time
 from dataclasses import dataclass
 
+from corpus.errors import ModelMismatch
 from corpus.records import Passage, Report
-from index.encoder import Encoder, SentenceEncoder
-from index.store import LoadedIndex, load_index
+from index.encoder import Encoder, SentenceEncoder, model_fingerprint
+from index.store import LoadedIndex, load_index, read_manifest
 from qa.cite import citation, cite
+from qa.retrieve import Retriever
 
 
 @dataclass(frozen=True)
@@ -42,33 +44,63 @@ class Answer:
 
 
 class Engine:
-    """Loads the model and the index once, on first use, and answers questions."""
+    """Loads the index, and the model that built it, once on first use; answers questions."""
 
     def __init__(
         self, index_dir: str, model_path: str | None = None, encoder: Encoder | None = None
-    ):
+    ) -> None:
         self.index_dir = index_dir
         self.model_path = model_path
-        self._encoder = encoder
+        self._encoder_override = encoder
+        self._encoder: Encoder | None = encoder
         self._index: LoadedIndex | None = None
+        self._retriever: Retriever | None = None
         self._lock = threading.Lock()
-
-    @property
-    def encoder(self) -> Encoder:
-        if self._encoder is None:
-            with self._lock:
-                if self._encoder is None:
-                    self._encoder = SentenceEncoder(self.model_path)
-        return self._encoder
 
     @property
     def index(self) -> LoadedIndex:
         if self._index is None:
-            encoder = self.encoder
             with self._lock:
                 if self._index is None:
-                    self._index = load_index(self.index_dir, encoder.checksum)
+                    self._load()
         return self._index
+
+    @property
+    def encoder(self) -> Encoder:
+        """The encoder of the loaded index (loading it if needed)."""
+        return self.index and self._encoder
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.index and self._retriever
+
+    def _load(self) -> None:
+        manifest = read_manifest(self.index_dir)
+        if manifest is None:
+            load_index(self.index_dir)  # raises IndexNotReady with the reason
+        encoder = self._encoder_for(manifest["model"])
+        index = load_index(self.index_dir, encoder.checksum)
+        self._encoder, self._index = encoder, index
+        self._retriever = Retriever(index, encoder)
+
+    def _encoder_for(self, entry: dict) -> Encoder:
+        """The encoder the index was built with, refusing a different model."""
+        if self._encoder_override is not None:
+            return self._encoder_override
+        current = self._encoder
+        if current is not None and current.checksum == entry["sha256"]:
+            return current
+        if "base" not in entry:
+            return SentenceEncoder(self.model_path)
+        _, base_checksum, _ = model_fingerprint(self.model_path)
+        if base_checksum != entry["base"]["sha256"]:
+            raise ModelMismatch(
+                f"the index at {self.index_dir} was adapted from model {entry['base']['name']}, "
+                "not the one configured now: run `make index` to rebuild it"
+            )
+        return SentenceEncoder(
+            entry["path"], name=entry["name"], expected=entry["sha256"], base=entry["base"]
+        )
 
     def reload(self) -> LoadedIndex:
         """Drop the loaded index so the next use reads the one on disk."""
@@ -83,8 +115,7 @@ class Engine:
     def ask(self, question: str, k: int) -> Answer:
         start = time.perf_counter()
         index = self.index
-        vector = self.encoder.encode([question])[0]
-        hits = [Hit(p, s) for p, s in index.search(vector, k)]
+        hits = [Hit(index.passages[s.row], s.score) for s in self.retriever.search(question, k)]
         return Answer(question, hits, (time.perf_counter() - start) * 1000)
 
     def passage(self, passage_id: str) -> Passage | None:

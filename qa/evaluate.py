@@ -1,0 +1,167 @@
+"""Measure retrieval on a question set: `python -m qa.evaluate FILE.jsonl [--k 10] [--json]`.
+
+Each line of FILE is {"id", "question", "gold": [verbatim substrings], "kind", ...}; a
+returned passage answers a question when its text contains one of the gold strings
+(white space collapsed). Questions go through the same code path as POST /api/ask.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Outcome:
+    id: str
+    question: str
+    kind: str
+    rank: int | None  # rank of the first gold passage within k, or None
+    gold_found: int
+    gold_total: int
+    top: list[str] = field(default_factory=list)  # ids of the returned passages
+
+
+def score_question(item: dict, passages: list[dict]) -> Outcome:
+    """Where the gold paragraphs landed in one answer's passage list."""
+    gold = [_collapse(g) for g in item["gold"]]
+    texts = [_collapse(p["text"]) for p in passages]
+    rank = next((i for i, text in enumerate(texts, start=1) if any(g in text for g in gold)), None)
+    found = sum(1 for g in gold if any(g in text for text in texts))
+    return Outcome(
+        id=str(item.get("id", "")),
+        question=item["question"],
+        kind=item.get("kind", "unknown"),
+        rank=rank,
+        gold_found=found,
+        gold_total=len(gold),
+        top=[p["id"] for p in passages],
+    )
+
+
+def summarise(outcomes: list[Outcome]) -> dict:
+    """hit@1, hit@5, hit@10, MRR@10 and multi-paragraph recall over outcomes."""
+    n = len(outcomes) or 1
+
+    def hit(k: int) -> float:
+        return sum(1 for o in outcomes if o.rank is not None and o.rank <= k) / n
+
+    multi = [o for o in outcomes if o.gold_total > 1]
+    return {
+        "questions": len(outcomes),
+        "hit@1": round(hit(1), 4),
+        "hit@5": round(hit(5), 4),
+        "hit@10": round(hit(10), 4),
+        "mrr@10": round(
+            sum(1 / o.rank for o in outcomes if o.rank is not None and o.rank <= 10) / n, 4
+        ),
+        "multi_recall@10": (
+            round(sum(o.gold_found / o.gold_total for o in multi) / len(multi), 4)
+            if multi
+            else None
+        ),
+    }
+
+
+def evaluate(items: list[dict], ask, k: int = 10) -> dict:
+    """Run every item through ``ask(body) -> (status, json)`` and summarise."""
+    outcomes = []
+    for item in items:
+        body = {"question": item["question"], "k": k}
+        if item.get("history"):
+            body["history"] = item["history"]
+        status, data = ask(body)
+        if status != 200:
+            raise RuntimeError(f"question {item.get('id')!r} got HTTP {status}: {data}")
+        outcomes.append(score_question(item, data["passages"]))
+    by_kind: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by_kind[o.kind].append(o)
+    return {
+        "k": k,
+        "overall": summarise(outcomes),
+        "by_kind": {kind: summarise(group) for kind, group in sorted(by_kind.items())},
+        "missed": [
+            {"id": o.id, "kind": o.kind, "question": o.question, "rank": o.rank}
+            for o in outcomes
+            if o.rank is None or o.rank > 5
+        ],
+    }
+
+
+def read_items(path: Path) -> list[dict]:
+    items = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise SystemExit(f"{path}, line {number}: not JSON ({exc})") from None
+        if not isinstance(item, dict) or not item.get("question") or not item.get("gold"):
+            raise SystemExit(f'{path}, line {number}: needs "question" and "gold"')
+        items.append(item)
+    if not items:
+        raise SystemExit(f"{path}: no questions")
+    return items
+
+
+def format_table(result: dict) -> str:
+    cols = ["questions", "hit@1", "hit@5", "hit@10", "mrr@10", "multi_recall@10"]
+    rows = [("overall", result["overall"])] + list(result["by_kind"].items())
+    lines = [
+        "| set | " + " | ".join(cols) + " |",
+        "|---" * (len(cols) + 1) + "|",
+    ]
+    for name, row in rows:
+        cells = [
+            "-" if row[c] is None else f"{row[c]:.2f}" if c != "questions" else str(row[c])
+            for c in cols
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if result["missed"]:
+        lines.append("")
+        lines.append("Not in the top 5:")
+        for m in result["missed"]:
+            where = f"rank {m['rank']}" if m["rank"] else f"not in top {result['k']}"
+            lines.append(f"  {m['id']} [{m['kind']}] {m['question']} ({where})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qa.evaluate", description=__doc__)
+    parser.add_argument("file", type=Path, help="questions, one JSON object a line")
+    parser.add_argument("--k", type=int, default=10, help="passages asked for (1-20)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    if not args.file.is_file():
+        parser.error(f"no such file: {args.file}")
+
+    from app import create_app
+
+    client = create_app().test_client()
+
+    def ask(body: dict):
+        res = client.post("/api/ask", json=body)
+        return res.status_code, res.get_json()
+
+    try:
+        result = evaluate(read_items(args.file), ask, args.k)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=1) if args.json else format_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Hybrid retrieval: dense paragraph and sentence similarity fused with BM25 keywords.
+
+Each signal ranks a shared pool of candidates (the dense and keyword top hits);
+reciprocal rank fusion (RRF) combines the three rankings, so no signal's raw scale
+matters. Measured on the public set in the issue notes; see README "How ranking works".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.encoder import Encoder
+from index.keyword import tokenize
+from index.store import LoadedIndex
+from qa.expand import expand
+from qa.forces import ForceNames
+from qa.intent import (
+    asks_for_grade,
+    asks_for_improvement,
+    states_improvement,
+    states_judgement,
+)
+
+INTENT_BOOST = 0.1  # added to the fused score (top = 1) of passages that match the intent
+RRF_K = 60  # the usual constant; smaller values let one signal's top rank dominate
+CANDIDATES = 100  # pool size from each first-stage retriever
+EXACT_FILTER_LIMIT = 50_000  # below this, a filtered dense search scans every passage
+
+
+@dataclass(frozen=True)
+class Scored:
+    row: int  # passage row in the index
+    score: float  # fused score in (0, 1]: 1 when every signal ranks it first
+    similarity: float  # best cosine of the question with the paragraph or one sentence
+    sentence_similarities: tuple[float, ...]  # cosine for each sentence, in order
+
+
+class Retriever:
+    """Ranks the passages of one loaded index for a question."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.acronyms = index.acronyms
+        self.forces = ForceNames([r.force for r in index.reports])
+        self.judgement = np.array([states_judgement(p) for p in index.passages], dtype=bool)
+        self.improvement = np.array([states_improvement(p) for p in index.passages], dtype=bool)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        return self.encoder.encode([text])[0]
+
+    def search(
+        self,
+        question: str,
+        k: int,
+        allowed: np.ndarray | None = None,
+        history_context: str | None = None,
+        prior: dict[int, float] | None = None,
+    ) -> list[Scored]:
+        """The k best passages.
+
+        ``allowed``: boolean mask of passages that may be returned; ``history_context``:
+        earlier words of the conversation; ``prior``: extra fused score by passage row."""
+        index = self.index
+        total = len(index.passages)
+        if total == 0 or (allowed is not None and not allowed.any()):
+            return []
+        query = expand(self.forces.normalise(question), self.acronyms)
+        if history_context:
+            query = type(query)(
+                f"{history_context} {query.dense}", f"{history_context} {query.keywords}"
+            )
+        vector = self.query_vector(query.dense)
+
+        dense_rows = self._dense_candidates(vector, allowed)
+        keyword_scores = index.keyword.scores(tokenize([query.keywords])[0])
+        if allowed is not None:
+            keyword_scores = np.where(allowed, keyword_scores, 0.0)
+        keyword_rows = _top(keyword_scores, CANDIDATES)
+        keyword_rows = keyword_rows[keyword_scores[keyword_rows] > 0]
+        pool = np.unique(np.concatenate([dense_rows, keyword_rows])).astype(np.int64)
+        if prior:
+            extra = [r for r in prior if allowed is None or allowed[r]]
+            pool = np.unique(np.concatenate([pool, np.array(extra, dtype=np.int64)]))
+
+        paragraph = index.faiss_index.reconstruct_batch(pool) @ vector
+        per_sentence = [self._sentence_similarities(int(row), vector) for row in pool]
+        best_sentence = np.array([s.max() if len(s) else -1.0 for s in per_sentence])
+        signals = [paragraph, best_sentence]
+        fused = sum(_rrf(s) for s in signals) + _rrf(keyword_scores[pool], ignore_zero=True)
+        fused = fused * ((RRF_K + 1) / (len(signals) + 1))
+        if prior:
+            fused = fused + np.array([prior.get(int(r), 0.0) for r in pool])
+        if asks_for_grade(question):
+            fused = fused + INTENT_BOOST * self.judgement[pool]
+        if asks_for_improvement(question):
+            fused = fused + INTENT_BOOST * self.improvement[pool]
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [
+            Scored(
+                row=int(pool[i]),
+                score=float(fused[i]),
+                similarity=float(max(paragraph[i], best_sentence[i])),
+                sentence_similarities=tuple(float(x) for x in per_sentence[i]),
+            )
+            for i in order
+        ]
+
+    def _dense_candidates(self, vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        index = self.index
+        total = len(index.passages)
+        want = (
+            CANDIDATES
+            if allowed is None
+            else (total if total <= EXACT_FILTER_LIMIT else CANDIDATES * 20)
+        )
+        _, rows = index.faiss_index.search(vector.reshape(1, -1), min(want, total))
+        rows = rows[0][rows[0] >= 0]
+        if allowed is not None:
+            rows = rows[allowed[rows]][:CANDIDATES]
+        return rows
+
+    def _sentence_similarities(self, row: int, vector: np.ndarray) -> np.ndarray:
+        start, end = self.index.sentence_offsets[row], self.index.sentence_offsets[row + 1]
+        return np.asarray(self.index.sentence_vectors[start:end]) @ vector
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    if len(scores) <= n:
+        return np.argsort(-scores)
+    part = np.argpartition(-scores, n)[:n]
+    return part[np.argsort(-scores[part])]
+
+
+def _rrf(scores: np.ndarray, ignore_zero: bool = False) -> np.ndarray:
+    """1 / (RRF_K + rank) for each candidate, rank 1 being the highest score."""
+    ranks = np.empty(len(scores))
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    out = 1.0 / (RRF_K + ranks)
+    if ignore_zero:
+        out[scores <= 0] = 0.0
+    return out
