@@ -52,6 +52,10 @@ class PassageInContext:
     before: list[Passage]
     after: list[Passage]
 
+    @property
+    def cite(self) -> str:
+        return cite(self.passage)
+
 
 class Engine:
     """Loads the model and the index once, on first use, and answers questions."""
