@@ -7,8 +7,12 @@ PORT   ?= 5000
 # Waitress worker threads: search is CPU-bound and numpy/FAISS release the GIL, so a few
 # more threads than cores keeps both cores busy while one request waits on I/O.
 THREADS ?= 8
+# The browser tests drive Debian's Chromium: `playwright install` downloads browsers,
+# which needs network that CI machines do not have.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run index test lint format bench clean
+.PHONY: install browser run index test screenshot lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -25,8 +29,16 @@ run: install
 	QA_PRELOAD=true $(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) \
 		--call app:create_app
 
-test: install
+browser:
+	test -x $(CHROMIUM) || ($(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: install browser
 	$(BIN)/python -m pytest
+
+# Rewrite docs/chat.png (and docs/chat-360.png) from a real answered question.
+screenshot: install browser
+	SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/test_page.py -k fits_phone_and_desktop
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,11 +1,15 @@
-"""HTTP routes for the PEEL report question-answering service (no business logic here)."""
+"""HTTP routes and the chat page for the PEEL report question-answering service.
+
+No business logic here: /api/* answers JSON (errors included); the HTML pages render
+templates/ and errors on them are HTML pages.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from corpus.errors import IndexNotReady, QAError
@@ -15,6 +19,13 @@ from qa.request import parse_ask
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
+
+# Sent on every response: only our own files may run or style the page, so report text
+# or a question that smuggles in markup can never execute.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -40,6 +51,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(index_cli)
     _register_errors(app)
     _register_routes(app, engine)
+    _register_pages(app, engine)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
     if app.config["PRELOAD"]:
         try:
             engine.reload()
@@ -72,10 +90,27 @@ def _register_routes(app: Flask, engine: Engine) -> None:
         )
 
 
+def _register_pages(app: Flask, engine: Engine) -> None:
+    @app.get("/")
+    def chat():
+        return render_template("chat.html")
+
+    @app.get("/passages/<passage_id>")
+    def passage(passage_id: str):
+        return render_template("passage.html", found=engine.passage_in_context(passage_id))
+
+
+def _error(status: int, code: str, message: str):
+    """One error shape: JSON under /api/, a plain HTML page everywhere else."""
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return jsonify({"error": {"code": code, "message": message}}), status
+    return render_template("error.html", status=status, message=message), status
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(QAError)
     def qa_error(exc: QAError):
-        return jsonify(exc.to_dict()), exc.status
+        return _error(exc.status, exc.code, exc.message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -85,11 +120,9 @@ def _register_errors(app: Flask) -> None:
             message = f"{request.method} is not allowed on {request.path}"
         elif exc.code == 404:
             message = f"no such page: {request.path}"
-        body = {"error": {"code": code, "message": message}}
-        return jsonify(body), exc.code or 500
+        return _error(exc.code or 500, code, message)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unexpected error")
-        body = {"error": {"code": "internal", "message": "internal error; see the server log"}}
-        return jsonify(body), 500
+        return _error(500, "internal", "internal error; see the server log")

@@ -6,8 +6,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from corpus.errors import ModelMismatch
-from corpus.records import Passage, Report
+from corpus.errors import ModelMismatch, NotFound
+from corpus.records import Passage, Question, Report
 from index.encoder import Encoder, SentenceEncoder, model_fingerprint
 from index.store import LoadedIndex, load_index, read_manifest
 from qa.cite import citation, cite
@@ -41,6 +41,21 @@ class Answer:
             "passages": [h.to_dict() for h in self.hits],
             "took_ms": round(self.took_ms, 2),
         }
+
+
+@dataclass(frozen=True)
+class PassageInContext:
+    """One passage with its report, its question and the paragraphs on either side of it."""
+
+    passage: Passage
+    report: Report | None
+    question: Question | None  # None for a paragraph of the pillar overview
+    before: list[Passage]
+    after: list[Passage]
+
+    @property
+    def cite(self) -> str:
+        return cite(self.passage)
 
 
 class Engine:
@@ -120,3 +135,30 @@ class Engine:
 
     def passage(self, passage_id: str) -> Passage | None:
         return next((p for p in self.index.passages if p.id == passage_id), None)
+
+    def passage_in_context(self, passage_id: str, around: int = 2) -> PassageInContext:
+        """The passage and up to ``around`` paragraphs before and after it under the same
+        question (or the same overview); NotFound for an unknown id."""
+        passage = self.passage(passage_id)
+        if passage is None:
+            raise NotFound(f"no passage has the id {passage_id!r}")
+        siblings = sorted(
+            (
+                p
+                for p in self.index.passages
+                if p.report == passage.report and p.question_number == passage.question_number
+            ),
+            key=lambda p: p.paragraph,
+        )
+        at = siblings.index(passage)
+        report = next((r for r in self.index.reports if r.id == passage.report), None)
+        question = None
+        if report is not None and passage.question_number is not None:
+            question = report.question(passage.question_number)
+        return PassageInContext(
+            passage=passage,
+            report=report,
+            question=question,
+            before=siblings[max(0, at - around) : at],
+            after=siblings[at + 1 : at + 1 + around],
+        )

@@ -1,0 +1,480 @@
+// The chat page: send questions to /api/ask, show the cited passages, and keep the
+// conversation in localStorage. Report text and questions are only ever inserted as text
+// (text nodes and textContent), never parsed as HTML.
+"use strict";
+
+(() => {
+  const STORE_KEY = "peel-qa.conversation.v1";
+  const MAX_TURNS = 50; // localStorage holds a few MB; 50 answers stay well under it
+  const FOLD_CHARS = 320; // passages longer than this (plus some slack) start folded
+  const STOP_WORDS = new Set(
+    ("a an and any are as at be been being but by can could did do does doing for from " +
+      "had has have how i if in into is it its me my no not of on or our should so than " +
+      "that the their them then there these they this those to was we were what when " +
+      "where which who whom why will with would you your force forces police constabulary")
+      .split(" "),
+  );
+  // The usual openings of PEEL questions, dropped in the chip to keep it short.
+  const QUESTION_LEAD_IN =
+    /^(how (effective|efficient|well|legitimate(ly)?) (is|are|does|do) the (force|constabulary)(['’]s)? (at )?|to what extent does the (force|constabulary) )/i;
+
+  const form = document.getElementById("ask-form");
+  const box = document.getElementById("question");
+  const send = document.getElementById("send");
+  const log = document.getElementById("conversation");
+  const intro = document.getElementById("intro");
+  const coverage = document.getElementById("coverage");
+  const status = document.getElementById("status");
+  const newConversation = document.getElementById("new-conversation");
+
+  let turns = loadTurns();
+  let busy = false;
+  let nextId = 0;
+
+  // ---- small DOM helper: strings become text nodes, never markup -------------------------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === false || value == null) continue;
+      if (name === "class") node.className = value;
+      else node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children) {
+      if (child != null) node.append(child);
+    }
+    return node;
+  }
+
+  // ---- the conversation in localStorage ---------------------------------------------------
+
+  function loadTurns() {
+    try {
+      const data = JSON.parse(localStorage.getItem(STORE_KEY) || "[]");
+      if (!Array.isArray(data)) return [];
+      return data.filter(
+        (t) => t && typeof t.question === "string" && Array.isArray(t.passages),
+      );
+    } catch {
+      return [];
+    }
+  }
+
+  function saveTurns() {
+    turns = turns.slice(-MAX_TURNS);
+    try {
+      if (turns.length) localStorage.setItem(STORE_KEY, JSON.stringify(turns));
+      else localStorage.removeItem(STORE_KEY);
+    } catch {
+      // Storage full or disabled: the page still works, it just forgets on reload.
+    }
+  }
+
+  // ---- which sentences to highlight -------------------------------------------------------
+
+  function stem(word) {
+    for (const [suffix, replacement] of [["ies", "y"], ["ing", ""], ["ed", ""], ["es", ""], ["ly", ""], ["s", ""]]) {
+      if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
+        word = word.slice(0, -suffix.length) + replacement;
+        break;
+      }
+    }
+    return word.length > 3 ? word.replace(/e$/, "") : word;
+  }
+
+  function terms(text) {
+    return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])
+      .filter((w) => w.length > 1 && !STOP_WORDS.has(w))
+      .map(stem);
+  }
+
+  // Sentence spans [start, end) of a passage: split after . ! ? before anything that is not
+  // a lower-case letter, and at line breaks (bullet lists).
+  function sentenceSpans(text) {
+    const spans = [];
+    let start = 0;
+    const push = (s, e) => {
+      while (s < e && /[\s•]/.test(text[s])) s++;
+      while (e > s && /\s/.test(text[e - 1])) e--;
+      if (e > s) spans.push([s, e]);
+    };
+    for (const m of text.matchAll(/([.!?]["'”’)]*)\s+(?=[^\p{Ll}\s])|\s*\n\s*/gu)) {
+      push(start, m.index + (m[1] ? m[1].length : 0));
+      start = m.index + m[0].length;
+    }
+    push(start, text.length);
+    return spans;
+  }
+
+  // The sentence sharing most words with the question (a second one on a tie), if it shares
+  // at least two (one, for a one-word question): a stand-in until the API sends highlights.
+  function bestSentences(text, question) {
+    const wanted = new Set(terms(question));
+    if (!wanted.size) return [];
+    const enough = Math.min(2, wanted.size);
+    const scored = sentenceSpans(text).map(([s, e]) => {
+      const words = terms(text.slice(s, e));
+      const shared = new Set(words.filter((w) => wanted.has(w))).size;
+      return { span: [s, e], shared, length: words.length };
+    });
+    scored.sort((a, b) => b.shared - a.shared || a.length - b.length);
+    const best = scored[0];
+    if (!best || best.shared < enough) return [];
+    const picked = scored.filter((x, i) => i < 2 && x.shared === best.shared);
+    return picked.map((x) => x.span).sort((a, b) => a[0] - b[0]);
+  }
+
+  // Server highlights count characters as Python does (code points); JavaScript strings
+  // count UTF-16 units, which differ only around characters outside the BMP.
+  function codePointOffsets(text) {
+    if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+    const units = [];
+    let unit = 0;
+    for (const ch of text) {
+      units.push(unit);
+      unit += ch.length;
+    }
+    units.push(unit);
+    return (i) => units[Math.min(i, units.length - 1)];
+  }
+
+  function highlightsFor(passage, question) {
+    const text = passage.text;
+    let spans;
+    if (Array.isArray(passage.highlights)) {
+      const at = codePointOffsets(text);
+      spans = passage.highlights
+        .filter((h) => Array.isArray(h) && Number.isInteger(h[0]) && Number.isInteger(h[1]))
+        .map(([s, e]) => [at(Math.max(0, s)), at(Math.max(0, e))]);
+    } else {
+      spans = bestSentences(text, question);
+    }
+    const merged = [];
+    for (const [s, e] of spans.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0])) {
+      const last = merged[merged.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+      else merged.push([s, Math.min(e, text.length)]);
+    }
+    return merged;
+  }
+
+  // ---- folding long passages -------------------------------------------------------------
+
+  // The [from, to) part of a long passage shown while folded: the opening, or, when the
+  // highlight lies further in, the text from the start of its sentence; it ends at a
+  // sentence end if one is near, else at a space, and never cuts into the highlight.
+  function foldWindow(text, marks) {
+    if (text.length <= FOLD_CHARS + 80) return null;
+    const sentences = sentenceSpans(text);
+    const first = marks[0];
+    let from = 0;
+    if (first && first[1] > FOLD_CHARS) {
+      const sentence = sentences.find(([s, e]) => s <= first[0] && first[0] < e);
+      from = sentence ? sentence[0] : first[0];
+    }
+    const least = Math.max(from + FOLD_CHARS / 2, first ? first[1] : 0);
+    let to = Math.max(from + FOLD_CHARS, first ? first[1] : 0);
+    const ends = sentences.map(([, e]) => e).filter((e) => e >= least && e <= to);
+    if (ends.length) to = ends[ends.length - 1];
+    else if (to < text.length && text.lastIndexOf(" ", to) >= least) to = text.lastIndexOf(" ", to);
+    if (to >= text.length - 40) to = text.length;
+    return from === 0 && to === text.length ? null : [from, to];
+  }
+
+  function fillText(node, text, marks, from, to) {
+    node.replaceChildren();
+    if (from > 0) node.append("… ");
+    let at = from;
+    for (const [s0, e0] of marks) {
+      const s = Math.max(s0, at);
+      const e = Math.min(e0, to);
+      if (e <= s) continue;
+      node.append(text.slice(at, s), el("mark", {}, text.slice(s, e)));
+      at = e;
+    }
+    node.append(text.slice(at, to));
+    if (to < text.length) node.append(" …");
+  }
+
+  // ---- rendering ------------------------------------------------------------------------
+
+  function shortQuestion(question) {
+    let short = question.replace(QUESTION_LEAD_IN, "").replace(/\?$/, "");
+    short = short.charAt(0).toUpperCase() + short.slice(1);
+    if (short.length > 60) short = `${short.slice(0, short.lastIndexOf(" ", 58))}…`;
+    return short;
+  }
+
+  function citationChip(citation) {
+    const c = citation || {};
+    const parts = [el("span", { class: "chip-report" }, `${c.force} ${c.year}`), c.pillar];
+    if (c.question_number == null) {
+      parts.push("Overview");
+    } else {
+      parts.push(
+        el(
+          "span",
+          { class: "chip-question", title: c.question || "" },
+          `Q${c.question_number} `,
+          el("span", { "aria-hidden": "true" }, shortQuestion(c.question || "")),
+          el("span", { class: "visually-hidden" }, c.question || ""),
+        ),
+      );
+    }
+    if (c.grade) parts.push(el("span", { class: "grade", "data-grade": c.grade }, c.grade));
+    if (c.section) parts.push(c.section);
+    parts.push(`¶${c.paragraph}`);
+    const chip = el("p", { class: "chip" });
+    parts.forEach((part, i) => {
+      if (i) chip.append(el("span", { class: "sep", "aria-hidden": "true" }, " · "));
+      chip.append(typeof part === "string" ? el("span", {}, part) : part);
+    });
+    return chip;
+  }
+
+  function passageHref(id) {
+    return `/passages/${encodeURIComponent(id)}`;
+  }
+
+  function passageItem(passage, question) {
+    const textId = `passage-text-${nextId++}`;
+    const text = el("p", { class: "passage-text", id: textId });
+    const marks = highlightsFor(passage, question);
+    const fold = foldWindow(passage.text, marks);
+    const actions = el("div", { class: "passage-actions" });
+    if (fold) {
+      const toggle = el("button", { type: "button", class: "quiet", "aria-expanded": "false", "aria-controls": textId }, "Show more");
+      toggle.addEventListener("click", () => {
+        const open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", String(open));
+        toggle.textContent = open ? "Show less" : "Show more";
+        if (open) fillText(text, passage.text, marks, 0, passage.text.length);
+        else fillText(text, passage.text, marks, fold[0], fold[1]);
+      });
+      actions.append(toggle);
+      fillText(text, passage.text, marks, fold[0], fold[1]);
+    } else {
+      fillText(text, passage.text, marks, 0, passage.text.length);
+    }
+    const copy = el("button", { type: "button", class: "quiet copy" }, "Copy citation");
+    copy.addEventListener("click", () => copyCitation(passage, copy));
+    actions.append(
+      el("a", { class: "open-passage", href: passageHref(passage.id) }, "Open in context"),
+      copy,
+    );
+    return el("li", { class: "passage", "data-id": passage.id }, citationChip(passage.citation), text, actions);
+  }
+
+  function questionBubble(question) {
+    return el("p", { class: "bubble" }, el("span", { class: "visually-hidden" }, "You asked: "), question);
+  }
+
+  function turnNode(turn) {
+    const count = turn.passages.length;
+    const answer = el(
+      "div",
+      { class: "answer" },
+      el(
+        "p",
+        { class: "answer-meta" },
+        count
+          ? `${count} passage${count === 1 ? "" : "s"} from the reports, best match first`
+          : "No passages found.",
+      ),
+      el("ol", { class: "passages" }, ...turn.passages.map((p) => passageItem(p, turn.question))),
+    );
+    return el("article", { class: "turn" }, questionBubble(turn.question), answer);
+  }
+
+  function pendingNode(question) {
+    return el(
+      "article",
+      { class: "turn pending" },
+      questionBubble(question),
+      el("p", { class: "answer-meta busy" }, "Searching the reports…"),
+    );
+  }
+
+  function errorNode(question, message) {
+    return el(
+      "article",
+      { class: "turn failed" },
+      questionBubble(question),
+      el(
+        "div",
+        { class: "error", role: "alert" },
+        el("p", { class: "error-message" }, message),
+        el("p", {}, "Your question is still in the box: press Enter to try again."),
+      ),
+    );
+  }
+
+  function render() {
+    log.replaceChildren(...turns.map(turnNode));
+    intro.hidden = turns.length > 0;
+  }
+
+  // ---- talking to the API ----------------------------------------------------------------
+
+  // The message of our JSON error shape, or null (a proxy page, or a crash before our handler).
+  async function apiError(response) {
+    try {
+      const body = await response.json();
+      return (body && body.error && body.error.message) || null;
+    } catch {
+      return null;
+    }
+  }
+
+  function setBusy(on) {
+    busy = on;
+    send.disabled = on;
+    newConversation.disabled = on;
+    log.setAttribute("aria-busy", String(on));
+    form.classList.toggle("busy", on);
+    send.textContent = on ? "Sending…" : "Send";
+  }
+
+  async function ask(raw) {
+    const question = raw.trim();
+    if (busy || !question) return;
+    setBusy(true);
+    for (const failed of log.querySelectorAll(".turn.failed")) failed.remove();
+    intro.hidden = true;
+    const pending = pendingNode(question);
+    log.append(pending);
+    status.textContent = "Searching the reports…";
+    let done;
+    try {
+      let response;
+      try {
+        response = await fetch("/api/ask", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ question }),
+        });
+      } catch {
+        throw new Error("Could not reach the service. Is it still running?");
+      }
+      if (!response.ok) {
+        const message = await apiError(response);
+        throw new Error(
+          message
+            ? `The service could not answer: ${message}`
+            : `The service could not answer (HTTP ${response.status}). Try again in a moment.`,
+        );
+      }
+      const data = await response.json();
+      if (!data || !Array.isArray(data.passages)) throw new Error("The service sent an answer this page cannot read.");
+      const turn = { question, passages: data.passages };
+      turns.push(turn);
+      saveTurns();
+      done = turnNode(turn);
+      if (box.value.trim() === question) box.value = "";
+      status.textContent = "";
+    } catch (err) {
+      done = errorNode(question, err.message);
+      status.textContent = "";
+    }
+    pending.replaceWith(done);
+    setBusy(false);
+    done.scrollIntoView({ block: "start" });
+    if (document.activeElement === document.body || document.activeElement === send) box.focus();
+  }
+
+  // ---- copying a citation ----------------------------------------------------------------
+
+  function copyBySelection(text) {
+    const area = el("textarea", { class: "visually-hidden", readonly: true });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch {
+      ok = false;
+    }
+    area.remove();
+    return ok;
+  }
+
+  async function copyCitation(passage, button) {
+    const text = `${passage.cite}\n${new URL(passageHref(passage.id), location.href).href}`;
+    let ok;
+    try {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    } catch {
+      // navigator.clipboard exists only on https and localhost
+      ok = copyBySelection(text);
+      button.focus();
+    }
+    button.textContent = ok ? "Copied" : "Copy failed";
+    status.textContent = ok ? "Citation copied" : "Could not copy the citation";
+    setTimeout(() => {
+      button.textContent = "Copy citation";
+    }, 2000);
+  }
+
+  // ---- what is indexed -------------------------------------------------------------------
+
+  function describeReports(reports) {
+    if (!reports.length) return "No reports are indexed yet.";
+    if (reports.length <= 3) {
+      const names = reports.map(
+        (r) => `${r.force} PEEL ${r.year}, ${r.pillar}${r.grade ? ` (graded ${r.grade})` : ""}`,
+      );
+      return `Indexed: ${names.join("; ")}.`;
+    }
+    const forces = new Set(reports.map((r) => r.force));
+    const years = [...new Set(reports.map((r) => r.year))].sort();
+    const span = years.length > 1 ? `${years[0]}–${years[years.length - 1]}` : years[0];
+    return `Indexed: ${reports.length} PEEL reports from ${forces.size} force${forces.size === 1 ? "" : "s"}, ${span}.`;
+  }
+
+  async function showCoverage() {
+    try {
+      const response = await fetch("/api/reports", { headers: { Accept: "application/json" } });
+      if (!response.ok) {
+        const message = await apiError(response);
+        coverage.textContent = `The service is not ready: ${message || `HTTP ${response.status}`}`;
+        coverage.classList.add("error-text");
+        return;
+      }
+      coverage.textContent = describeReports((await response.json()).reports || []);
+    } catch {
+      coverage.textContent = "Could not reach the service to see which reports are indexed.";
+      coverage.classList.add("error-text");
+    }
+  }
+
+  // ---- wiring ---------------------------------------------------------------------------
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ask(box.value);
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      ask(box.value);
+    }
+  });
+  for (const example of document.querySelectorAll("button.example")) {
+    example.addEventListener("click", () => {
+      box.value = example.textContent;
+      ask(example.textContent);
+    });
+  }
+  newConversation.addEventListener("click", () => {
+    turns = [];
+    saveTurns();
+    render();
+    status.textContent = "Started a new conversation";
+    box.focus();
+  });
+
+  render();
+  showCoverage();
+})();

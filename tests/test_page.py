@@ -1,0 +1,379 @@
+"""The chat page in a real browser: Debian's Chromium driven by Playwright, against the app
+served by waitress on a loopback port with the real model and index.
+
+Needs /usr/bin/chromium (`make test` installs it; or `apt-get install -y chromium`).
+Set SCREENSHOT_DIR to also write the README's screenshot (`make screenshot`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from waitress import wasyncore
+from waitress.server import create_server
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+pytestmark = pytest.mark.real_model
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Headless, and quiet: no sandbox (CI runs as root) and no calls home, which would only
+# be refused connections on a machine without network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 20_000  # how long to wait for something to appear; never a pass/fail on speed
+
+expect.set_options(timeout=WAIT_MS)
+
+QUESTION = "who checks crime reports are filled in properly?"
+Q2 = "How effective is the force at investigating crime and reducing re-offending?"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@contextlib.contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve a WSGI app with waitress on a free 127.0.0.1 port until the block ends."""
+    socket_map: dict = {}
+    server = create_server(app, map=socket_map, host="127.0.0.1", port=0, threads=4)
+    stop = threading.Event()
+
+    def loop() -> None:
+        # Poll in short steps so the server closes itself from its own thread.
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=socket_map, count=1)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(socket_map)
+
+    thread = threading.Thread(target=loop, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(real_app) -> Iterator[str]:
+    with serve(real_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (make test does)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """What the page did that a user would see go wrong: dialogs, script errors, CSP blocks."""
+
+    def __init__(self, page) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("console", self._console)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.errors.append(message.text)
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 860})
+    context.set_default_timeout(WAIT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, base_url):
+    page = context.new_page()
+    page.watch = Watch(page)
+    page.goto(base_url + "/")
+    expect(page.locator("#coverage")).to_have_text(
+        "Indexed: Lancashire PEEL 2018, Effectiveness (graded Good).", timeout=WAIT_MS
+    )
+    yield page
+    assert page.watch.errors == []
+    assert page.watch.dialogs == []
+
+
+def ask(page, question: str):
+    """Type a question, press Enter, and return the answered turn."""
+    box = page.get_by_label("Your question")
+    box.fill(question)
+    box.press("Enter")
+    turn = page.locator("article.turn").last
+    expect(turn.locator(".passage").first).to_be_visible(timeout=WAIT_MS)
+    return turn
+
+
+def api_answer(real_app, question: str) -> dict:
+    return real_app.test_client().post("/api/ask", json={"question": question}).get_json()
+
+
+def test_enter_sends_and_the_answer_cites_the_right_question(page):
+    box = page.get_by_label("Your question")
+    box.fill("who checks")
+    box.press("Shift+Enter")
+    box.press_sequentially("crime reports are filled in properly?")
+    assert box.input_value() == "who checks\ncrime reports are filled in properly?"
+    assert page.locator("article.turn").count() == 0  # Shift+Enter did not send
+
+    turn = ask(page, QUESTION)
+    expect(turn.locator(".bubble")).to_have_text("You asked: " + QUESTION)
+    first = turn.locator(".passage").first
+    chip = first.locator(".chip")
+    expect(chip).to_contain_text("Lancashire 2018")
+    expect(chip).to_contain_text("Q2 Investigating crime and reducing re-offending")
+    expect(chip.locator(".chip-question")).to_have_attribute("title", Q2)
+    expect(chip).to_contain_text("Requires improvement")
+    expect(chip).to_contain_text("Investigation quality")
+    expect(chip).to_contain_text("¶11")
+    expect(first.locator("mark")).to_have_text(
+        "To provide this quality assurance, the constabulary set up the investigations "
+        "management unit (IMU) to check that all crime reports are properly completed."
+    )
+    assert box.input_value() == ""
+    expect(page.locator("#send")).to_be_enabled()
+    expect(page.locator("#intro")).to_be_hidden()
+
+
+def test_send_is_disabled_while_waiting(page):
+    held = []
+    page.route("**/api/ask", lambda route: held.append(route))
+    page.get_by_label("Your question").fill(QUESTION)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#send")).to_be_disabled()
+    expect(page.locator("article.turn.pending")).to_contain_text("Searching the reports")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("article.turn .passage").first).to_be_visible()
+    expect(page.locator("#send")).to_be_enabled()
+    expect(page.locator("article.turn.pending")).to_have_count(0)
+
+
+def test_a_question_with_markup_shows_as_typed_and_runs_nothing(page):
+    turn = ask(page, XSS)
+    expect(turn.locator(".bubble")).to_have_text("You asked: " + XSS)
+    assert page.locator("article.turn img").count() == 0
+    page.reload()
+    expect(page.locator("article.turn .bubble")).to_have_text("You asked: " + XSS)
+    assert page.locator("img").count() == 0
+    # page fixture: no dialog opened, no script error
+
+
+def test_report_text_with_markup_shows_as_text(page):
+    """Report text is inserted as text too: an answer whose passage and citation carry markup."""
+
+    def tamper(route):
+        answer = route.fetch().json()
+        answer["passages"][0]["text"] += " <img src=x onerror=alert(2)>"
+        answer["passages"][0]["citation"]["section"] = "<b onmouseover=alert(3)>Section</b>"
+        route.fulfill(json=answer)
+
+    page.route("**/api/ask", tamper)
+    first = ask(page, QUESTION).locator(".passage").first
+    first.get_by_role("button", name="Show more").click()
+    expect(first.locator(".passage-text")).to_contain_text("<img src=x onerror=alert(2)>")
+    expect(first.locator(".chip")).to_contain_text("<b onmouseover=alert(3)>Section</b>")
+    assert page.locator(".passage img, .passage b").count() == 0
+
+
+def test_highlights_from_the_api_are_used_when_present(page):
+    """Once /api/ask sends character spans, the page marks those rather than guessing."""
+    sentence = "This is a positive approach."
+
+    def add_highlights(route):
+        answer = route.fetch().json()
+        text = answer["passages"][0]["text"]
+        start = text.index(sentence)
+        answer["passages"][0]["highlights"] = [[start, start + len(sentence)]]
+        route.fulfill(json=answer)
+
+    page.route("**/api/ask", add_highlights)
+    first = ask(page, QUESTION).locator(".passage").first
+    expect(first.locator("mark")).to_have_text(sentence)
+
+
+def test_long_passages_fold_and_show_more_shows_all_of_it(page, real_app):
+    full = api_answer(real_app, QUESTION)["passages"][0]["text"]
+    first = ask(page, QUESTION).locator(".passage").first
+    text = first.locator(".passage-text")
+    folded = text.inner_text()
+    assert folded.startswith("… ") and folded.endswith(" …") and len(folded) < len(full)
+    toggle = first.get_by_role("button", name="Show more")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(text).to_have_text(full)
+    expect(first.get_by_role("button", name="Show less")).to_have_attribute("aria-expanded", "true")
+
+
+def test_reload_keeps_the_conversation_and_new_conversation_clears_it(page):
+    ask(page, QUESTION)
+    ask(page, "How long do digital devices wait for examination?")
+    chips = page.locator(".chip").all_inner_texts()
+    page.reload()
+    expect(page.locator("article.turn")).to_have_count(2)
+    assert page.locator(".chip").all_inner_texts() == chips
+    expect(page.locator("#intro")).to_be_hidden()
+
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator("article.turn")).to_have_count(0)
+    expect(page.locator("#intro")).to_be_visible()
+    expect(page.get_by_label("Your question")).to_be_focused()
+    page.reload()
+    expect(page.locator("#intro")).to_be_visible()
+    assert page.locator("article.turn").count() == 0
+
+
+def test_an_api_error_is_shown_and_the_question_stays_in_the_box(page):
+    body = {"error": {"code": "internal", "message": "internal error; see the server log"}}
+    page.route("**/api/ask", lambda route: route.fulfill(status=500, json=body))
+    box = page.get_by_label("Your question")
+    box.fill(QUESTION)
+    box.press("Enter")
+    error = page.locator("article.turn.failed [role=alert]")
+    expect(error).to_contain_text(
+        "The service could not answer: internal error; see the server log"
+    )
+    assert box.input_value() == QUESTION
+    expect(page.locator("#send")).to_be_enabled()
+
+    page.unroute("**/api/ask")
+    box.press("Enter")  # try again, now that the service answers
+    expect(page.locator("article.turn .passage").first).to_be_visible()
+    expect(page.locator("article.turn.failed")).to_have_count(0)
+    assert box.input_value() == ""
+
+
+def test_a_server_that_is_down_is_reported_and_the_question_kept(context, real_app):
+    page = context.new_page()
+    watch = Watch(page)
+    with serve(real_app) as url:
+        page.goto(url + "/")
+        expect(page.locator("#coverage")).to_contain_text("Indexed")
+    # the server is gone now
+    box = page.get_by_label("Your question")
+    box.fill(QUESTION)
+    box.press("Enter")
+    expect(page.locator("article.turn.failed [role=alert]")).to_contain_text(
+        "Could not reach the service"
+    )
+    assert box.input_value() == QUESTION
+    expect(page.locator("#send")).to_be_enabled()
+    assert watch.errors == [] and watch.dialogs == []
+
+
+def test_passage_link_opens_the_passage_page(page, base_url):
+    first = ask(page, QUESTION).locator(".passage").first
+    first.get_by_role("link", name="Open in context").click()
+    expect(page).to_have_url(f"{base_url}/passages/lancashire-2018-effectiveness-q2-p11")
+    expect(page.locator("h1")).to_have_text("Q2 " + Q2)
+    expect(page.locator("#passage")).to_contain_text(
+        "to check that all crime reports are properly completed"
+    )
+    expect(page.locator(".grade-line")).to_contain_text("Requires improvement")
+    page.get_by_role("link", name="Back to the questions").click()
+    expect(page.locator("article.turn")).to_have_count(1)
+
+
+def test_copy_citation_copies_the_cite_line_and_a_link(page, context, base_url, real_app):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    first = ask(page, QUESTION).locator(".passage").first
+    first.get_by_role("button", name="Copy citation").click()
+    expect(first.get_by_role("button", name="Copied")).to_be_visible()
+    cite = api_answer(real_app, QUESTION)["passages"][0]["cite"]
+    link = f"{base_url}/passages/lancashire-2018-effectiveness-q2-p11"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{cite}\n{link}"
+
+
+def test_keyboard_alone_is_enough(page):
+    for _ in range(10):  # tab to the first example question
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == QUESTION:
+            break
+    else:
+        pytest.fail("Tab never reached the example questions")
+    page.keyboard.press("Enter")
+    first = page.locator("article.turn .passage").first
+    expect(first).to_be_visible()
+    expect(page.get_by_label("Your question")).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # back from the box into the answers
+    for _ in range(40):
+        if page.evaluate("document.activeElement.textContent") == "Show more":
+            break
+        page.keyboard.press("Shift+Tab")
+    else:
+        pytest.fail("Shift+Tab never reached a Show more button")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("button", name="Show less")).to_be_focused()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1100, 860)])
+def test_answer_fits_phone_and_desktop_widths(browser, base_url, width, height, tmp_path):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/")
+        ask(page, QUESTION)
+        page.evaluate("window.scrollTo(0, 0)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        font_px = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.passage-text')).fontSize)"
+        )
+        assert font_px >= 16
+        shots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+        name = "chat.png" if width > 800 else f"chat-{width}.png"
+        page.screenshot(path=str(shots / name))
+    finally:
+        context.close()
+
+
+def test_coverage_line_says_when_the_index_is_missing(context, tmp_path, real_encoder):
+    from app import create_app
+
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(tmp_path / "none"), "ENCODER": real_encoder}
+    )
+    page = context.new_page()
+    with serve(app) as url:
+        page.goto(url + "/")
+        expect(page.locator("#coverage")).to_contain_text("The service is not ready")
+        expect(page.locator("#coverage")).to_contain_text("make index")
+
+
+@pytest.mark.parametrize("stored", ["{not json", json.dumps([{"question": 3}, "junk", None])])
+def test_a_damaged_stored_conversation_is_ignored(page, stored):
+    page.evaluate("value => localStorage.setItem('peel-qa.conversation.v1', value)", stored)
+    page.reload()
+    expect(page.locator("#intro")).to_be_visible()
+    assert page.locator("article.turn").count() == 0
+    ask(page, QUESTION)  # and the page still works
