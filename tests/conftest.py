@@ -85,10 +85,18 @@ def runner(app):
 
 
 @pytest.fixture(scope="session")
-def real_encoder():
-    from index.encoder import SentenceEncoder
+def real_models_dir(tmp_path_factory) -> Path:
+    """Where the session's adapted model is kept (a subprocess can reuse it)."""
+    return tmp_path_factory.mktemp("models")
 
-    return SentenceEncoder()
+
+@pytest.fixture(scope="session")
+def real_encoder(real_models_dir):
+    """The real model, adapted to the shipped report as `make index` does (once per session)."""
+    from index.adapt import adapted_encoder
+
+    passages = [p for _, ps in load_reports(REAL_REPORT.parent) for p in ps]
+    return adapted_encoder(None, real_models_dir, passages)
 
 
 @pytest.fixture(scope="session")

@@ -33,9 +33,15 @@ def fetch(url: str, body: dict | None = None) -> tuple[int, dict, dict]:
         return err.code, dict(err.headers), json.loads(err.read())
 
 
-def test_make_run_builds_and_serves(tmp_path):
+def test_make_run_builds_and_serves(tmp_path, real_models_dir, real_encoder):
     port = free_port()
-    env = dict(os.environ, QA_INDEX_DIR=str(tmp_path / "index"), PORT=str(port))
+    # The session has adapted the model to these reports already: make run reuses it.
+    env = dict(
+        os.environ,
+        QA_INDEX_DIR=str(tmp_path / "index"),
+        QA_MODELS_DIR=str(real_models_dir),
+        PORT=str(port),
+    )
     proc = subprocess.Popen(
         ["make", "-s", "run"],
         cwd=ROOT,
@@ -57,7 +63,7 @@ def test_make_run_builds_and_serves(tmp_path):
                 pass
             assert time.monotonic() < deadline, "server did not come up"
             time.sleep(0.5)
-        assert health["passages"] > 90 and health["model"] == "all-MiniLM-L6-v2"
+        assert health["passages"] > 90 and health["model"] == "all-MiniLM-L6-v2+peel"
         assert headers["Server"] == "waitress"
         status, _, answer = fetch(
             f"{base}/api/ask", {"question": "How long do digital devices wait for examination?"}
