@@ -70,7 +70,7 @@ def _register_routes(app: Flask, engine: Engine) -> None:
     @app.post("/api/ask")
     def ask():
         ask_request = parse_ask(request.get_json(force=True, silent=True))
-        return jsonify(engine.ask(ask_request.question, ask_request.k).to_dict())
+        return jsonify(engine.ask(ask_request).to_dict())
 
     @app.get("/api/reports")
     def reports():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.records import Passage
+from corpus.records import Passage, Question, Report
 
 
 def citation(passage: Passage) -> dict:
@@ -33,3 +33,26 @@ def cite(passage: Passage) -> str:
         parts.append(passage.section)
     parts.append(f"¶{passage.paragraph}")
     return " › ".join(parts)
+
+
+def question_citation(report: Report, question: Question | None) -> dict:
+    """Citation fields for a whole question (or, with None, the whole pillar)."""
+    return {
+        "force": report.force,
+        "year": report.year,
+        "pillar": report.pillar,
+        "question_number": question.number if question else None,
+        "question": question.text if question else None,
+        "grade": question.grade if question else report.grade,
+        "section": None,
+        "paragraph": None,
+    }
+
+
+def cite_question(report: Report, question: Question | None) -> str:
+    """One line citing a question, e.g. 'Lancashire PEEL 2018 › Effectiveness › Q1 … (Good)'."""
+    head = f"{report.force} PEEL {report.year} › {report.pillar}"
+    if question is None:
+        return f"{head} ({report.grade})" if report.grade else head
+    label = f"Q{question.number} {question.text}"
+    return f"{head} › {label} ({question.grade})" if question.grade else f"{head} › {label}"

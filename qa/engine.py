@@ -10,7 +10,16 @@ from corpus.errors import ModelMismatch, NotFound
 from corpus.records import Passage, Question, Report
 from index.encoder import Encoder, SentenceEncoder, model_fingerprint
 from index.store import LoadedIndex, load_index, read_manifest
+from qa.answers import (
+    NO_ANSWER,
+    DirectAnswer,
+    StructureAnswerer,
+    highlight_spans,
+    sentence_answer,
+)
 from qa.cite import citation, cite
+from qa.followup import resolve as resolve_followup
+from qa.request import AskRequest
 from qa.retrieve import Retriever
 
 
@@ -18,12 +27,14 @@ from qa.retrieve import Retriever
 class Hit:
     passage: Passage
     score: float
+    highlights: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict:
         return {
             "id": self.passage.id,
             "text": self.passage.text,
             "score": round(self.score, 4),
+            "highlights": [list(span) for span in self.highlights],
             "citation": citation(self.passage),
             "cite": cite(self.passage),
         }
@@ -33,14 +44,21 @@ class Hit:
 class Answer:
     question: str
     hits: list[Hit]
+    answer: DirectAnswer | None
     took_ms: float
+    followup: bool = False
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "question": self.question,
-            "passages": [h.to_dict() for h in self.hits],
-            "took_ms": round(self.took_ms, 2),
+            "answer": self.answer.to_dict() if self.answer else None,
         }
+        if self.answer is None:
+            out["message"] = NO_ANSWER if self.hits else "No passage matches these filters."
+        out["followup"] = self.followup
+        out["passages"] = [h.to_dict() for h in self.hits]
+        out["took_ms"] = round(self.took_ms, 2)
+        return out
 
 
 @dataclass(frozen=True)
@@ -58,6 +76,16 @@ class PassageInContext:
         return cite(self.passage)
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """One loaded index and everything built on it, swapped in and out as a whole."""
+
+    index: LoadedIndex
+    encoder: Encoder
+    retriever: Retriever
+    answerer: StructureAnswerer
+
+
 class Engine:
     """Loads the index, and the model that built it, once on first use; answers questions."""
 
@@ -67,42 +95,50 @@ class Engine:
         self.index_dir = index_dir
         self.model_path = model_path
         self._encoder_override = encoder
-        self._encoder: Encoder | None = encoder
-        self._index: LoadedIndex | None = None
-        self._retriever: Retriever | None = None
+        self._loaded: Loaded | None = None
         self._lock = threading.Lock()
 
     @property
-    def index(self) -> LoadedIndex:
-        if self._index is None:
+    def loaded(self) -> Loaded:
+        """The current index with its encoder, retriever and answerer (loading if needed)."""
+        loaded = self._loaded
+        if loaded is None:
             with self._lock:
-                if self._index is None:
-                    self._load()
-        return self._index
+                if self._loaded is None:
+                    self._loaded = self._load()
+                loaded = self._loaded
+        return loaded
+
+    @property
+    def index(self) -> LoadedIndex:
+        return self.loaded.index
 
     @property
     def encoder(self) -> Encoder:
-        """The encoder of the loaded index (loading it if needed)."""
-        return self.index and self._encoder
+        return self.loaded.encoder
 
     @property
     def retriever(self) -> Retriever:
-        return self.index and self._retriever
+        return self.loaded.retriever
 
-    def _load(self) -> None:
+    def _load(self) -> Loaded:
         manifest = read_manifest(self.index_dir)
         if manifest is None:
             load_index(self.index_dir)  # raises IndexNotReady with the reason
         encoder = self._encoder_for(manifest["model"])
         index = load_index(self.index_dir, encoder.checksum)
-        self._encoder, self._index = encoder, index
-        self._retriever = Retriever(index, encoder)
+        return Loaded(
+            index,
+            encoder,
+            Retriever(index, encoder),
+            StructureAnswerer(index.reports, index.passages, encoder),
+        )
 
     def _encoder_for(self, entry: dict) -> Encoder:
         """The encoder the index was built with, refusing a different model."""
         if self._encoder_override is not None:
             return self._encoder_override
-        current = self._encoder
+        current = self._loaded.encoder if self._loaded else None
         if current is not None and current.checksum == entry["sha256"]:
             return current
         if "base" not in entry:
@@ -120,21 +156,47 @@ class Engine:
     def reload(self) -> LoadedIndex:
         """Drop the loaded index so the next use reads the one on disk."""
         with self._lock:
-            self._index = None
+            self._loaded = None
         return self.index
 
     @property
     def reports(self) -> list[Report]:
         return self.index.reports
 
-    def ask(self, question: str, k: int) -> Answer:
+    def ask(self, request: AskRequest) -> Answer:
+        """Passages for a question, best first, with highlights and a direct answer."""
         start = time.perf_counter()
-        index = self.index
-        hits = [Hit(index.passages[s.row], s.score) for s in self.retriever.search(question, k)]
-        return Answer(question, hits, (time.perf_counter() - start) * 1000)
+        loaded = self.loaded  # one index for the whole request, even if a reload happens
+        index, retriever = loaded.index, loaded.retriever
+        allowed = retriever.filters.mask(request.filters)
+        context, prior = resolve_followup(
+            request.question, request.history, index.passages, retriever.row_of
+        )
+        query = retriever.prepare(request.question)
+        hits = []
+        results = retriever.search(query, request.k, allowed=allowed, prior=prior)
+        for scored in results:
+            spans = index.sentence_spans[
+                index.sentence_offsets[scored.row] : index.sentence_offsets[scored.row + 1]
+            ]
+            highlights = highlight_spans(spans, scored.sentence_similarities)
+            hits.append(Hit(index.passages[scored.row], scored.score, tuple(highlights)))
+        answer = None
+        if hits:
+            reports = {h.passage.report for h in hits} if allowed is not None else None
+            answer = loaded.answerer.answer(
+                retriever.forces.strip(f"{context or ''} {request.question}"), reports
+            )
+            if answer is None:
+                answer = sentence_answer(
+                    hits[0].passage, results[0].similarity, list(hits[0].highlights)
+                )
+        took = (time.perf_counter() - start) * 1000
+        return Answer(request.question, hits, answer, took, followup=context is not None)
 
     def passage(self, passage_id: str) -> Passage | None:
-        return next((p for p in self.index.passages if p.id == passage_id), None)
+        row = self.retriever.row_of.get(passage_id)
+        return None if row is None else self.index.passages[row]
 
     def passage_in_context(self, passage_id: str, around: int = 2) -> PassageInContext:
         """The passage and up to ``around`` paragraphs before and after it under the same

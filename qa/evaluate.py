@@ -3,6 +3,10 @@
 Each line of FILE is {"id", "question", "gold": [verbatim substrings], "kind", ...}; a
 returned passage answers a question when its text contains one of the gold strings
 (white space collapsed). Questions go through the same code path as POST /api/ask.
+
+A file of two-turn conversations, {"id", "first", "followup", "gold"} a line, is
+measured on the follow-up: asked after the first question with the conversation
+history, and asked alone, so the two can be compared.
 """
 
 from __future__ import annotations
@@ -98,6 +102,35 @@ def evaluate(items: list[dict], ask, k: int = 10) -> dict:
     }
 
 
+def evaluate_followups(items: list[dict], ask, k: int = 10) -> dict:
+    """Follow-up metrics with and without the first turn as history."""
+    with_history, alone = [], []
+    for item in items:
+        status, first = ask({"question": item["first"], "k": k})
+        if status != 200:
+            raise RuntimeError(f"conversation {item.get('id')!r} got HTTP {status}: {first}")
+        history = [{"question": item["first"], "passage_ids": [p["id"] for p in first["passages"]]}]
+        turn = dict(item, question=item["followup"], kind="followup")
+        for body, out in (
+            ({"question": item["followup"], "k": k, "history": history}, with_history),
+            ({"question": item["followup"], "k": k}, alone),
+        ):
+            status, data = ask(body)
+            if status != 200:
+                raise RuntimeError(f"conversation {item.get('id')!r} got HTTP {status}: {data}")
+            out.append(score_question(turn, data["passages"]))
+    return {
+        "k": k,
+        "with_history": summarise(with_history),
+        "without_history": summarise(alone),
+        "missed": [
+            {"id": o.id, "kind": o.kind, "question": o.question, "rank": o.rank}
+            for o in with_history
+            if o.rank is None or o.rank > 5
+        ],
+    }
+
+
 def read_items(path: Path) -> list[dict]:
     items = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
@@ -107,8 +140,15 @@ def read_items(path: Path) -> list[dict]:
             item = json.loads(line)
         except ValueError as exc:
             raise SystemExit(f"{path}, line {number}: not JSON ({exc})") from None
-        if not isinstance(item, dict) or not item.get("question") or not item.get("gold"):
-            raise SystemExit(f'{path}, line {number}: needs "question" and "gold"')
+        conversation = isinstance(item, dict) and item.get("first") and item.get("followup")
+        if (
+            not isinstance(item, dict)
+            or not item.get("gold")
+            or not (item.get("question") or conversation)
+        ):
+            raise SystemExit(
+                f'{path}, line {number}: needs "question" (or "first" and "followup") and "gold"'
+            )
         items.append(item)
     if not items:
         raise SystemExit(f"{path}: no questions")
@@ -117,7 +157,13 @@ def read_items(path: Path) -> list[dict]:
 
 def format_table(result: dict) -> str:
     cols = ["questions", "hit@1", "hit@5", "hit@10", "mrr@10", "multi_recall@10"]
-    rows = [("overall", result["overall"])] + list(result["by_kind"].items())
+    if "with_history" in result:
+        rows = [
+            ("follow-up with history", result["with_history"]),
+            ("follow-up alone", result["without_history"]),
+        ]
+    else:
+        rows = [("overall", result["overall"])] + list(result["by_kind"].items())
     lines = [
         "| set | " + " | ".join(cols) + " |",
         "|---" * (len(cols) + 1) + "|",
@@ -154,8 +200,12 @@ def main(argv: list[str] | None = None) -> int:
         res = client.post("/api/ask", json=body)
         return res.status_code, res.get_json()
 
+    items = read_items(args.file)
     try:
-        result = evaluate(read_items(args.file), ask, args.k)
+        if all("followup" in item for item in items):
+            result = evaluate_followups(items, ask, args.k)
+        else:
+            result = evaluate(items, ask, args.k)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

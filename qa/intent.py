@@ -55,3 +55,23 @@ def states_judgement(passage: Passage) -> bool:
 
 def states_improvement(passage: Passage) -> bool:
     return passage.section in AIF_SECTIONS or bool(_IMPROVEMENT.search(passage.text))
+
+
+# Words that say what kind of answer is wanted rather than what it is about.
+_NOT_TOPIC = re.compile(
+    r"\b(?:how|what|what's|whats|which|did|does|do|is|are|was|were|be|been|being|the|a|an|"
+    r"inspectors?|inspectorate|hmicfrs|hmic|rate|rated|rates|rating|ratings|grade|grades|"
+    r"graded|grading|judge|judged|judgement|judgment|score|scored|verdict|assess|assessed|"
+    r"assessment|make|think|thought|say|said|give|given|get|got|on|for|at|in|about|of|to|"
+    r"with|by|they|it|its|their|them|there|force|constabulary|police|good|well|any|overall|"
+    r"general|generally|need|needs|must|should|improve|improvement|improvements|sort|out|"
+    r"fix|better|change|changes|area|areas|anything|do|doing|perform|performance|"
+    r"weakness|weaknesses|concerns?|recommendations?|that|this|those|these|and|so|also)\b",
+    re.IGNORECASE,
+)
+
+
+def topic(question: str) -> str:
+    """The subject words of a grade or improvement question ("preventing crime")."""
+    words = _NOT_TOPIC.sub(" ", question)
+    return re.sub(r"[^\w’'-]+", " ", words).strip()

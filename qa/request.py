@@ -8,12 +8,25 @@ from corpus.errors import BadQuestion, BadRequest
 
 MAX_QUESTION_CHARS = 1000
 MIN_K, MAX_K, DEFAULT_K = 1, 20, 5
+MAX_HISTORY = 10
+MAX_HISTORY_IDS = 20
+FILTER_KEYS = ("force", "year", "pillar", "question_number")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier question of the conversation and the passages it was answered with."""
+
+    question: str
+    passage_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class AskRequest:
     question: str
     k: int = DEFAULT_K
+    history: tuple[Turn, ...] = ()  # oldest first
+    filters: tuple[tuple[str, str | int], ...] = ()  # (key, value) pairs, validated later
 
 
 def parse_ask(payload: object) -> AskRequest:
@@ -37,4 +50,66 @@ def parse_ask(payload: object) -> AskRequest:
     k = payload.get("k", DEFAULT_K)
     if isinstance(k, bool) or not isinstance(k, int) or not MIN_K <= k <= MAX_K:
         raise BadRequest(f'"k" must be a whole number from {MIN_K} to {MAX_K}', "bad_k")
-    return AskRequest(question=question, k=k)
+    return AskRequest(
+        question=question,
+        k=k,
+        history=_history(payload.get("history")),
+        filters=_filters(payload.get("filters")),
+    )
+
+
+def _history(value: object) -> tuple[Turn, ...]:
+    if value is None:
+        return ()
+    shape = '[{"question": "...", "passage_ids": ["..."]}, ...]'
+    if not isinstance(value, list):
+        raise BadRequest(f'"history" must be a list of earlier turns: {shape}', "bad_history")
+    if len(value) > MAX_HISTORY:
+        raise BadRequest(f'"history" holds at most {MAX_HISTORY} turns', "bad_history")
+    turns = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise BadRequest(
+                f'"history" turn {number} needs a "question" string: {shape}', "bad_history"
+            )
+        ids = item.get("passage_ids", [])
+        if (
+            not isinstance(ids, list)
+            or len(ids) > MAX_HISTORY_IDS
+            or not all(isinstance(i, str) for i in ids)
+        ):
+            raise BadRequest(
+                f'"history" turn {number}: "passage_ids" must be a list of at most '
+                f"{MAX_HISTORY_IDS} passage id strings",
+                "bad_history",
+            )
+        turns.append(Turn(item["question"][:MAX_QUESTION_CHARS], tuple(ids)))
+    return tuple(turns)
+
+
+def _filters(value: object) -> tuple[tuple[str, str | int], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise BadRequest(
+            '"filters" must be an object such as {"force": "Lancashire", "question_number": 2}',
+            "bad_filter",
+        )
+    unknown = sorted(set(value) - set(FILTER_KEYS))
+    if unknown:
+        raise BadRequest(
+            f"unknown filter {', '.join(map(repr, unknown))}: use {', '.join(FILTER_KEYS)}",
+            "bad_filter",
+        )
+    pairs: list[tuple[str, str | int]] = []
+    for key in FILTER_KEYS:
+        if key not in value or value[key] is None:
+            continue
+        item = value[key]
+        if key == "question_number":
+            if isinstance(item, bool) or not isinstance(item, int):
+                raise BadRequest('filter "question_number" must be a whole number', "bad_filter")
+        elif not isinstance(item, str) or not item.strip():
+            raise BadRequest(f'filter "{key}" must be a non-empty string', "bad_filter")
+        pairs.append((key, item.strip() if isinstance(item, str) else item))
+    return tuple(pairs)

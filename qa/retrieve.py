@@ -15,6 +15,7 @@ from index.encoder import Encoder
 from index.keyword import tokenize
 from index.store import LoadedIndex
 from qa.expand import expand
+from qa.filters import Filters
 from qa.forces import ForceNames
 from qa.intent import (
     asks_for_grade,
@@ -27,6 +28,16 @@ INTENT_BOOST = 0.1  # added to the fused score (top = 1) of passages that match 
 RRF_K = 60  # the usual constant; smaller values let one signal's top rank dominate
 CANDIDATES = 100  # pool size from each first-stage retriever
 EXACT_FILTER_LIMIT = 50_000  # below this, a filtered dense search scans every passage
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A question made ready for search: its expanded texts and its vector."""
+
+    question: str
+    dense: str
+    keywords: str
+    vector: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -45,34 +56,33 @@ class Retriever:
         self.encoder = encoder
         self.acronyms = index.acronyms
         self.forces = ForceNames([r.force for r in index.reports])
+        self.row_of = {p.id: row for row, p in enumerate(index.passages)}
+        self.filters = Filters(index.passages)
         self.judgement = np.array([states_judgement(p) for p in index.passages], dtype=bool)
         self.improvement = np.array([states_improvement(p) for p in index.passages], dtype=bool)
 
-    def query_vector(self, text: str) -> np.ndarray:
-        return self.encoder.encode([text])[0]
+    def prepare(self, question: str) -> PreparedQuery:
+        """Expand the question (acronyms, force short forms) and embed it."""
+        expanded = expand(self.forces.normalise(question), self.acronyms)
+        vector = self.encoder.encode([expanded.dense])[0]
+        return PreparedQuery(question, expanded.dense, expanded.keywords, vector)
 
     def search(
         self,
-        question: str,
+        query: PreparedQuery,
         k: int,
         allowed: np.ndarray | None = None,
-        history_context: str | None = None,
         prior: dict[int, float] | None = None,
     ) -> list[Scored]:
         """The k best passages.
 
-        ``allowed``: boolean mask of passages that may be returned; ``history_context``:
-        earlier words of the conversation; ``prior``: extra fused score by passage row."""
+        ``allowed``: boolean mask of passages that may be returned; ``prior``: extra fused
+        score by passage row (for example the section of the previous answer)."""
         index = self.index
         total = len(index.passages)
         if total == 0 or (allowed is not None and not allowed.any()):
             return []
-        query = expand(self.forces.normalise(question), self.acronyms)
-        if history_context:
-            query = type(query)(
-                f"{history_context} {query.dense}", f"{history_context} {query.keywords}"
-            )
-        vector = self.query_vector(query.dense)
+        question, vector = query.question, query.vector
 
         dense_rows = self._dense_candidates(vector, allowed)
         keyword_scores = index.keyword.scores(tokenize([query.keywords])[0])
