@@ -9,7 +9,8 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from corpus.errors import IndexNotReady, QAError
-from index.cli import index_cli
+from index.cli import index_cli, reports_cli
+from index.rebuild import Rebuilder
 from qa.engine import Engine
 from qa.request import parse_ask
 
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         MODEL=None,  # a local sentence-transformers folder; None = the packaged model
         ENCODER=None,  # tests may hand in any object with encode(list[str])
         PRELOAD=False,  # load model and index at start-up rather than on first request
+        INDEX_CHECK_SECONDS=1.0,  # how often a request looks for a newer index build
     )
     app.config.from_prefixed_env("QA")
     if config:
@@ -33,9 +35,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    engine = Engine(app.config["INDEX_DIR"], app.config["MODEL"], app.config["ENCODER"])
-    app.extensions["qa"] = engine
+    engine = Engine(
+        app.config["INDEX_DIR"],
+        app.config["MODEL"],
+        app.config["ENCODER"],
+        check_seconds=float(app.config["INDEX_CHECK_SECONDS"]),
+    )
+    rebuilder = Rebuilder(app.config["REPORTS_DIR"], app.config["INDEX_DIR"], engine)
+    app.extensions.update(qa=engine, rebuilder=rebuilder)
     app.cli.add_command(index_cli)
+    app.cli.add_command(reports_cli)
     _register_errors(app)
     _register_routes(app, engine)
     if app.config["PRELOAD"]:

@@ -70,6 +70,7 @@ def app(index_dir: Path, reports_dir: Path, encoder: HashEncoder):
             "INDEX_DIR": str(index_dir),
             "REPORTS_DIR": str(reports_dir),
             "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 0,  # see a new build at once, not up to a second later
         }
     )
 
