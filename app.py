@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from corpus.errors import IndexNotReady, QAError
+from corpus.reports import add_reports
 from index.cli import index_cli, reports_cli
+from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
+from qa.admin import UPLOAD_FIELD, added_reports, read_uploads, require_admin
 from qa.engine import Engine
 from qa.request import parse_ask
 
@@ -28,8 +32,12 @@ def create_app(config: dict | None = None) -> Flask:
         ENCODER=None,  # tests may hand in any object with encode(list[str])
         PRELOAD=False,  # load model and index at start-up rather than on first request
         INDEX_CHECK_SECONDS=1.0,  # how often a request looks for a newer index build
+        ADMIN_TOKEN=None,  # bearer token for the admin endpoints; None switches them off
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,  # bytes per request, uploads included
     )
     app.config.from_prefixed_env("QA")
+    if "QA_ADMIN_TOKEN" in os.environ:  # verbatim: from_prefixed_env would make "123" a number
+        app.config["ADMIN_TOKEN"] = os.environ["QA_ADMIN_TOKEN"]
     if config:
         app.config.update(config)
     app.json.sort_keys = False
@@ -42,11 +50,13 @@ def create_app(config: dict | None = None) -> Flask:
         check_seconds=float(app.config["INDEX_CHECK_SECONDS"]),
     )
     rebuilder = Rebuilder(app.config["REPORTS_DIR"], app.config["INDEX_DIR"], engine)
-    app.extensions.update(qa=engine, rebuilder=rebuilder)
+    job = RebuildJob(rebuilder, after=engine.reload)
+    app.extensions.update(qa=engine, rebuilder=rebuilder, rebuild_job=job)
     app.cli.add_command(index_cli)
     app.cli.add_command(reports_cli)
     _register_errors(app)
     _register_routes(app, engine)
+    _register_admin_routes(app, job)
     if app.config["PRELOAD"]:
         try:
             engine.reload()
@@ -79,10 +89,28 @@ def _register_routes(app: Flask, engine: Engine) -> None:
         )
 
 
+def _register_admin_routes(app: Flask, job: RebuildJob) -> None:
+    def admin() -> None:
+        require_admin(app.config["ADMIN_TOKEN"], request.headers.get("Authorization"))
+
+    @app.post("/api/reports")
+    def add_report_files():
+        admin()
+        uploads = read_uploads(request.mimetype, request.files.getlist(UPLOAD_FIELD))
+        added = add_reports(app.config["REPORTS_DIR"], uploads)
+        body = {"added": added_reports(added), "rebuild": job.start()}
+        return jsonify(body), 202, {"Location": url_for("rebuild_status")}
+
+    @app.get("/api/reports/rebuild")
+    def rebuild_status():
+        admin()
+        return jsonify(job.status())
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(QAError)
     def qa_error(exc: QAError):
-        return jsonify(exc.to_dict()), exc.status
+        return jsonify(exc.to_dict()), exc.status, exc.headers
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -92,6 +120,9 @@ def _register_errors(app: Flask) -> None:
             message = f"{request.method} is not allowed on {request.path}"
         elif exc.code == 404:
             message = f"no such page: {request.path}"
+        elif exc.code == 413:
+            limit = request.max_content_length or 0
+            message = f"the request is over the limit of {limit:,} bytes (QA_MAX_CONTENT_LENGTH)"
         body = {"error": {"code": code, "message": message}}
         return jsonify(body), exc.code or 500
 
