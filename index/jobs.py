@@ -34,7 +34,8 @@ class RebuildJob:
         self.lock_wait = lock_wait
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._pending = False
+        self._pending = False  # a rebuild was asked for and has not started yet
+        self._running = False
         self._status: dict = {"state": "idle", "message": "no rebuild since the server started"}
 
     def start(self) -> dict:
@@ -61,14 +62,17 @@ class RebuildJob:
         return self.status()
 
     def _snapshot(self) -> dict:
-        return {**self._status, "another_queued": self._pending and self._thread is not None}
+        return {**self._status, "another_queued": self._pending and self._running}
 
     def _update(self, **fields: object) -> None:
         with self._lock:
             self._status = {**self._status, **fields}
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        self._update(state=stage, done=done, total=total)
+        if stage == "embedding":
+            self._update(state=stage, done=done, total=total)
+        else:
+            self._update(state=stage)
 
     def _work(self) -> None:
         while True:
@@ -76,9 +80,13 @@ class RebuildJob:
                 if not self._pending:
                     self._thread = None
                     return
-                self._pending = False
+                self._pending, self._running = False, True
                 self._status = {"state": "queued", "started_at": _now()}
-            self._run_once()
+            try:
+                self._run_once()
+            finally:
+                with self._lock:
+                    self._running = False
 
     def _run_once(self) -> None:
         try:
@@ -98,5 +106,5 @@ class RebuildJob:
             message = f"build {summary.build_id} was made but the server could not load it: "
             self._update(state="failed", message=message + exc.message, **status)
             return
-        message = " ".join(summary.lines(self.rebuilder.index_dir))
+        message = " ".join(line.strip() for line in summary.lines(self.rebuilder.index_dir))
         self._update(state="done", message=message, **status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import time
 
 import pytest
@@ -74,6 +75,7 @@ def test_upload_adds_the_report_and_rebuilds(admin, reports_dir, encoder):
         }
     ]
     assert body["rebuild"]["state"] in ("queued", "parsing", "embedding", "writing", "done")
+    assert body["rebuild"]["another_queued"] is False
     assert res.headers["Location"].endswith("/api/reports/rebuild")
     status = wait_for_rebuild(admin)
     assert status["state"] == "done", status
@@ -110,6 +112,35 @@ def test_progress_is_reported_while_embedding(admin_app, admin, encoder):
     assert wait_for_rebuild(admin)["state"] == "done"
     assert seen and seen[0]["state"] == "embedding"
     assert (seen[0]["done"], seen[0]["total"]) == (0, 4)
+    final = admin.get("/api/reports/rebuild", headers=AUTH).get_json()
+    assert (final["state"], final["done"], final["total"]) == ("done", 4, 4)
+
+
+def test_an_upload_during_a_rebuild_queues_one_more(admin, encoder):
+    embedding, release = threading.Event(), threading.Event()
+    encode = encoder.encode
+
+    def held_encode(texts):
+        embedding.set()
+        assert release.wait(timeout=30)
+        return encode(texts)
+
+    encoder.encode = held_encode
+    try:
+        assert upload(admin, (CANAL_REPORT, canal_report_text().encode())).status_code == 202
+        assert embedding.wait(timeout=30)
+        second = upload(admin, ("otherton-2018-legitimacy.txt", report_text("Otherton").encode()))
+        assert second.status_code == 202
+        assert second.get_json()["rebuild"]["state"] == "embedding"
+        assert second.get_json()["rebuild"]["another_queued"] is True
+    finally:
+        release.set()
+    status = wait_for_rebuild(admin)
+    assert status["state"] == "done" and status["summary"]["added"] == [
+        "otherton-2018-legitimacy.txt"
+    ]
+    forces = {r["force"] for r in admin.get("/api/reports").get_json()["reports"]}
+    assert {"Northmoor", "Otherton"} <= forces
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
