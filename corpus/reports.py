@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.durable import fsync_path
 from corpus.errors import (
     BadFileName,
     Conflict,
@@ -179,7 +180,7 @@ def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-    _fsync_dir(folder)
+    fsync_path(folder)
 
 
 def remove_report(reports_dir: str | Path, name: str) -> str:
@@ -200,7 +201,7 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
                 f"{name} is the only report and the index needs at least one: add another first"
             )
         (folder / name).unlink()
-        _fsync_dir(folder)
+        fsync_path(folder)
     return name
 
 
@@ -217,11 +218,3 @@ def list_report_files(reports_dir: str | Path) -> list[ReportFile]:
         else:
             out.append(ReportFile(path.name, report.sha256, report, len(passages), None))
     return out
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

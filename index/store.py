@@ -31,6 +31,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from corpus.durable import fsync_path
 from corpus.errors import IndexNotReady, ModelMismatch
 from corpus.locks import FileLock
 from corpus.records import Passage, Report
@@ -176,9 +177,9 @@ def publish_build(
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), "utf-8")
         for name in (INDEX_FILE, PASSAGES_FILE, REPORTS_FILE, MANIFEST_FILE):
-            _fsync(staging / name)
+            fsync_path(staging / name)
         os.rename(staging, builds / build_id)
-        _fsync(builds)
+        fsync_path(builds)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -196,15 +197,7 @@ def _make_current(index_dir: Path, build_id: str) -> None:
     finally:
         if link.is_symlink():
             link.unlink()
-    _fsync(index_dir)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(index_dir)
 
 
 def clean_builds(index_dir: str | Path) -> None:
