@@ -40,6 +40,16 @@ class ModelSource(Protocol):
         ...
 
 
+class LoadedModel:
+    """The ModelSource of an encoder already loaded (the engine is the server's)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+
+    def model_identity(self) -> tuple[str, str]:
+        return self.encoder.name, self.encoder.checksum
+
+
 @dataclass
 class RebuildSummary:
     """What a rebuild did, for the command line and the HTTP status."""

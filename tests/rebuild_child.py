@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from index.rebuild import Rebuilder
+from index.rebuild import LoadedModel, Rebuilder
 from tests.conftest import HashEncoder
 
 STAGES = ("embedding", "cache", "build", "swap")
@@ -24,16 +24,6 @@ def stop(stage: str) -> None:
     print(f"STOPPED AT {stage}", flush=True)
     time.sleep(60)  # the test kills us long before this
     sys.exit(f"not killed at {stage}")
-
-
-class Model:
-    def __init__(self, stage: str) -> None:
-        self.encoder = HashEncoder()
-        if stage == "embedding":
-            self.encoder.encode = lambda texts: stop(stage)
-
-    def model_identity(self) -> tuple[str, str]:
-        return self.encoder.name, self.encoder.checksum
 
 
 def main(reports_dir: str, index_dir: str, stage: str) -> None:
@@ -53,8 +43,11 @@ def main(reports_dir: str, index_dir: str, stage: str) -> None:
             stop(stage)
         return replace(src, dst, *args, **kwargs)
 
+    encoder = HashEncoder()
+    if stage == "embedding":
+        encoder.encode = lambda texts: stop(stage)
     os.rename, os.replace = stopping_rename, stopping_replace
-    Rebuilder(reports_dir, index_dir, Model(stage)).run()
+    Rebuilder(reports_dir, index_dir, LoadedModel(encoder)).run()
     sys.exit(f"the rebuild finished without reaching {stage}")
 
 

@@ -15,25 +15,15 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from app import create_app
-from index.rebuild import Rebuilder
+from index.rebuild import LoadedModel, Rebuilder
 from index.store import CURRENT, PASSAGES_FILE, current_build_id
 from tests.conftest import HashEncoder
 from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
 
 
-class OtherProcess:
-    """The model as a second process would have it: its own encoder, the same model."""
-
-    def __init__(self) -> None:
-        self.encoder = HashEncoder()
-
-    def model_identity(self) -> tuple[str, str]:
-        return self.encoder.name, self.encoder.checksum
-
-
 def rebuild_elsewhere(reports_dir, index_dir):
     """A rebuild the server is not told about, as from `flask index rebuild`."""
-    return Rebuilder(reports_dir, index_dir, OtherProcess()).run()
+    return Rebuilder(reports_dir, index_dir, LoadedModel(HashEncoder())).run()
 
 
 def wait_until(condition, seconds: float = 30) -> None:

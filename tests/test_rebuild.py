@@ -14,7 +14,7 @@ import pytest
 
 from corpus.errors import RebuildBusy, ReportParseError
 from index.cache import cache_path
-from index.rebuild import Rebuilder
+from index.rebuild import LoadedModel, Rebuilder
 from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id
 from index.store import load_index as load
 from tests.conftest import HashEncoder
@@ -140,13 +140,7 @@ def test_another_model_embeds_everything(reports_dir, index_dir):
     class OtherEncoder(HashEncoder):
         checksum = "hash-test-encoder-v2"
 
-    class Model:
-        encoder = OtherEncoder()
-
-        def model_identity(self):
-            return self.encoder.name, self.encoder.checksum
-
-    model = Model()
+    model = LoadedModel(OtherEncoder())
     summary = Rebuilder(reports_dir, index_dir, model).run()
     assert summary.reason == "the model has changed"
     assert model.encoder.texts_encoded == summary.passages == summary.embedded
