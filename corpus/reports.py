@@ -33,6 +33,7 @@ REPORT_SUFFIX = ".txt"
 # Adding or removing a report takes milliseconds; waiting this long means something is stuck.
 LOCK_WAIT_SECONDS = 10.0
 MAX_NAME_CHARS = 120
+TEMP_PREFIX = ".adding-"  # a file being written; hidden, so never read as a report
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 Parsed = list[tuple[Report, list[Passage]]]
@@ -156,6 +157,8 @@ def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool
                 f"(flask --app app reports remove {clash[0]}) or add it with --replace"
             )
         parsed = _check_unique(_parse_folder(folder, skip=set(names)) + parsed_new)
+        for stray in folder.glob(f"{TEMP_PREFIX}*"):  # left by an add that was killed
+            stray.unlink()
         _write_all(folder, [(n.name, n.data) for n in new])
     return parsed[len(parsed) - len(new) :]
 
@@ -168,7 +171,7 @@ def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
             target = folder / name
             if target.resolve().parent != folder.resolve():  # belt and braces
                 raise BadFileName(f"{name!r} would be stored outside the reports folder")
-            temp = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
+            temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{name}"
             staged.append((temp, target))
             with open(temp, "wb") as fh:
                 fh.write(data)

@@ -41,7 +41,14 @@ def test_add_copies_a_report_that_parses(reports_dir):
     ]
     assert (reports_dir / "otherton-2019-legitimacy.txt").read_text() == report_text("Otherton")
     assert "Otherton" in {r.force for r, _ in load_reports(reports_dir)}
-    assert [p.name for p in reports_dir.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_file_left_half_written_by_a_killed_add_is_ignored_then_cleared(reports_dir):
+    (reports_dir / ".adding-1a2b3c4d-otherton.txt").write_text("Otherton PEEL 20")
+    assert len(load_reports(reports_dir)) == 2
+    add_reports(reports_dir, [new("otherton.txt", report_text("Otherton"))])
+    assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
 
 
 @pytest.mark.parametrize(
