@@ -25,7 +25,7 @@ index: install
 	$(BIN)/flask --app app index rebuild
 
 run: install
-	$(BIN)/flask --app app index rebuild --if-stale
+	$(BIN)/flask --app app index rebuild --wait 600
 	QA_PRELOAD=true $(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) \
 		--call app:create_app
 

@@ -7,13 +7,19 @@ templates/ and errors on them are HTML pages.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from corpus.errors import IndexNotReady, QAError
-from index.cli import index_cli
+from corpus.reports import add_reports
+from index.adapt import ModelChoice
+from index.cli import index_cli, reports_cli
+from index.jobs import RebuildJob
+from index.rebuild import Rebuilder
+from qa.admin import UPLOAD_FIELD, added_reports, read_uploads, require_admin
 from qa.engine import Engine
 from qa.request import parse_ask
 
@@ -39,19 +45,36 @@ def create_app(config: dict | None = None) -> Flask:
         MODELS_DIR=str(ROOT / "var" / "models"),  # where adapted models are kept
         ENCODER=None,  # tests may hand in any object with encode(list[str])
         PRELOAD=False,  # load model and index at start-up rather than on first request
+        INDEX_CHECK_SECONDS=1.0,  # how often a request looks for a newer index build
+        ADMIN_TOKEN=None,  # bearer token for the admin endpoints; None switches them off
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,  # bytes per request, uploads included
     )
     app.config.from_prefixed_env("QA")
+    if "QA_ADMIN_TOKEN" in os.environ:  # verbatim: from_prefixed_env would make "123" a number
+        app.config["ADMIN_TOKEN"] = os.environ["QA_ADMIN_TOKEN"]
     if config:
         app.config.update(config)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    engine = Engine(app.config["INDEX_DIR"], app.config["MODEL"], app.config["ENCODER"])
-    app.extensions["qa"] = engine
+    models = ModelChoice(
+        app.config["MODEL"],
+        app.config["MODELS_DIR"],
+        adapt=bool(app.config["ADAPT_MODEL"]),
+        override=app.config["ENCODER"],
+    )
+    engine = Engine(
+        app.config["INDEX_DIR"], models, check_seconds=float(app.config["INDEX_CHECK_SECONDS"])
+    )
+    rebuilder = Rebuilder(app.config["REPORTS_DIR"], app.config["INDEX_DIR"], models)
+    job = RebuildJob(rebuilder, after=engine.reload)
+    app.extensions.update(qa=engine, rebuilder=rebuilder, rebuild_job=job)
     app.cli.add_command(index_cli)
+    app.cli.add_command(reports_cli)
     _register_errors(app)
     _register_routes(app, engine)
     _register_pages(app, engine)
+    _register_admin_routes(app, job)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -100,17 +123,36 @@ def _register_pages(app: Flask, engine: Engine) -> None:
         return render_template("passage.html", found=engine.passage_in_context(passage_id))
 
 
-def _error(status: int, code: str, message: str):
+def _register_admin_routes(app: Flask, job: RebuildJob) -> None:
+    def admin() -> None:
+        require_admin(app.config["ADMIN_TOKEN"], request.headers.get("Authorization"))
+
+    @app.post("/api/reports")
+    def add_report_files():
+        admin()
+        uploads = read_uploads(request.mimetype, request.files.getlist(UPLOAD_FIELD))
+        added = add_reports(app.config["REPORTS_DIR"], uploads)
+        body = {"added": added_reports(added), "rebuild": job.start()}
+        return jsonify(body), 202, {"Location": url_for("rebuild_status")}
+
+    @app.get("/api/reports/rebuild")
+    def rebuild_status():
+        admin()
+        return jsonify(job.status())
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None):
     """One error shape: JSON under /api/, a plain HTML page everywhere else."""
     if request.path == "/api" or request.path.startswith("/api/"):
-        return jsonify({"error": {"code": code, "message": message}}), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify({"error": {"code": code, "message": message}}), status, headers or {}
+    page = render_template("error.html", status=status, message=message)
+    return page, status, headers or {}
 
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(QAError)
     def qa_error(exc: QAError):
-        return _error(exc.status, exc.code, exc.message)
+        return _error(exc.status, exc.code, exc.message, exc.headers)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -120,6 +162,9 @@ def _register_errors(app: Flask) -> None:
             message = f"{request.method} is not allowed on {request.path}"
         elif exc.code == 404:
             message = f"no such page: {request.path}"
+        elif exc.code == 413:
+            limit = request.max_content_length or 0
+            message = f"the request is over the limit of {limit:,} bytes (QA_MAX_CONTENT_LENGTH)"
         return _error(exc.code or 500, code, message)
 
     @app.errorhandler(Exception)

@@ -6,9 +6,17 @@ that the JSON error body uses::
 
     QAError                      500 internal
     ├── BadRequest               400 bad_request
-    │   └── BadQuestion          400 bad_question
+    │   ├── BadQuestion          400 bad_question
+    │   └── BadFileName          400 bad_file_name
+    ├── Unauthorized             401 unauthorized
+    ├── Forbidden                403 forbidden
     ├── NotFound                 404 not_found
+    ├── Conflict                 409 conflict
+    │   ├── ReportExists         409 report_exists
+    │   └── RebuildBusy          409 rebuild_busy
+    ├── UnsupportedMediaType     415 unsupported_media_type
     ├── ReportParseError         422 report_parse_error (names file and line)
+    │   └── ReportNotText        415 unsupported_media_type
     └── IndexNotReady            503 index_not_ready
         └── ModelMismatch        503 model_mismatch
     ModelChecksumError           500 model_checksum
@@ -22,6 +30,7 @@ class QAError(Exception):
 
     status = 500
     code = "internal"
+    headers: dict[str, str] = {}  # extra HTTP response headers
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -46,9 +55,49 @@ class BadQuestion(BadRequest):
     code = "bad_question"
 
 
+class BadFileName(BadRequest):
+    """A report file name that is not a plain ``name.txt`` inside the reports folder."""
+
+    status = 400
+    code = "bad_file_name"
+
+
+class Unauthorized(QAError):
+    """No or a wrong admin token."""
+
+    status = 401
+    code = "unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="peel-qa admin"'}
+
+
+class Forbidden(QAError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(QAError):
     status = 404
     code = "not_found"
+
+
+class Conflict(QAError):
+    status = 409
+    code = "conflict"
+
+
+class ReportExists(Conflict):
+    code = "report_exists"
+
+
+class RebuildBusy(Conflict):
+    """Another rebuild (or change to the reports folder) holds the lock."""
+
+    code = "rebuild_busy"
+
+
+class UnsupportedMediaType(QAError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 class ReportParseError(QAError):
@@ -62,6 +111,13 @@ class ReportParseError(QAError):
         self.line = line
         self.reason = reason
         super().__init__(f"{self.path}, line {line}: {reason}")
+
+
+class ReportNotText(ReportParseError):
+    """Binary or non-UTF-8 bytes: not a text report page at all."""
+
+    status = 415
+    code = "unsupported_media_type"
 
 
 class IndexNotReady(QAError):

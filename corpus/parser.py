@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.acronyms import find_acronyms
-from corpus.errors import ReportParseError
+from corpus.errors import ReportNotText, ReportParseError
 from corpus.records import Passage, Question, Report
 
 PILLARS = ("Effectiveness", "Efficiency", "Legitimacy")
@@ -101,12 +101,12 @@ def decode_report(data: bytes, path: str) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        raise ReportParseError(path, line, "binary data (a NUL byte), not a text report")
+        raise ReportNotText(path, line, "binary data (a NUL byte), not a text report")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise ReportParseError(path, line, "the file is not UTF-8 text") from None
+        raise ReportNotText(path, line, "the file is not UTF-8 text") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

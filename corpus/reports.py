@@ -1,14 +1,62 @@
-"""The reports folder: which files are reports, and parsing all of them."""
+"""The reports folder: which files are reports, parsing all of them, adding and removing.
+
+Changes to the folder are made holding a lock on the folder itself, and each file
+appears whole, by a rename, so a rebuild reading the folder never sees a
+half-written report or a set of reports that does not parse together.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.errors import ReportParseError
-from corpus.parser import parse_file
+from corpus.durable import fsync_path
+from corpus.errors import (
+    BadFileName,
+    Conflict,
+    NotFound,
+    ReportExists,
+    ReportParseError,
+    UnsupportedMediaType,
+)
+from corpus.locks import FileLock
+from corpus.parser import parse_file, parse_report
 from corpus.records import Passage, Report
 
 REPORT_SUFFIX = ".txt"
+# Adding or removing a report takes milliseconds; waiting this long means something is stuck.
+LOCK_WAIT_SECONDS = 10.0
+MAX_NAME_CHARS = 120
+TEMP_PREFIX = ".adding-"  # a file being written; hidden, so never read as a report
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+Parsed = list[tuple[Report, list[Passage]]]
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """A report file to add: the name it gets in the folder, its bytes, where it came from."""
+
+    name: str
+    data: bytes
+    source: str  # named in error messages: the path given or the uploaded file name
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One file of the reports folder, parsed if it parses."""
+
+    name: str
+    sha256: str
+    report: Report | None
+    passages: int
+    error: str | None  # the parser's message when the file is not a readable report
 
 
 def report_files(reports_dir: str | Path) -> list[Path]:
@@ -21,21 +69,155 @@ def report_files(reports_dir: str | Path) -> list[Path]:
     )
 
 
-def load_reports(reports_dir: str | Path) -> list[tuple[Report, list[Passage]]]:
-    """Parse every report in the folder; any bad file stops everything with its name and line."""
-    parsed: list[tuple[Report, list[Passage]]] = []
+def check_report_name(name: str) -> str:
+    """``name`` itself when it is a plain report file name that stays inside the folder."""
+    shown = repr(name.replace("\x00", "\\0"))[:80]
+    if "\x00" in name:
+        raise BadFileName(f"the file name {shown} contains a NUL byte")
+    if "/" in name or "\\" in name or name in ("", ".", ".."):
+        raise BadFileName(
+            f"{shown} is a path, not a file name: reports are stored by plain name "
+            "(such as 'testshire-2019-legitimacy.txt') inside the reports folder"
+        )
+    if not name.endswith(REPORT_SUFFIX):
+        raise UnsupportedMediaType(
+            f"{shown} is not a .txt file: reports are added as the plain text of the "
+            "report's web page, in a .txt file"
+        )
+    if not _NAME.match(name) or len(name) > MAX_NAME_CHARS:
+        raise BadFileName(
+            f"{shown} is not a usable report file name: use letters, digits, '-', '_' and '.', "
+            f"starting with a letter or digit, at most {MAX_NAME_CHARS} characters"
+        )
+    return name
+
+
+@contextlib.contextmanager
+def reports_lock(reports_dir: str | Path) -> Iterator[None]:
+    """Hold the reports folder still (a flock on the folder: nothing is written into it)."""
+    lock = FileLock(reports_dir, "a change to the reports folder")
+    if Path(reports_dir).is_dir():  # a missing folder is reported by report_files, by name
+        lock.acquire(LOCK_WAIT_SECONDS)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _check_unique(parsed: Sequence[tuple[str, Report, list[Passage]]]) -> Parsed:
     seen: dict[str, str] = {}
-    for path in report_files(reports_dir):
-        report, passages = parse_file(path)
+    for source, report, _ in parsed:
         if report.id in seen:
             raise ReportParseError(
-                str(path),
+                source,
                 1,
                 f"the same report ({report.force} PEEL {report.year} {report.pillar}) "
                 f"is already in {seen[report.id]}",
             )
-        seen[report.id] = path.name
-        parsed.append((report, passages))
+        seen[report.id] = Path(source).name
+    return [(report, passages) for _, report, passages in parsed]
+
+
+def _parse_folder(
+    reports_dir: str | Path, skip: Collection[str] = ()
+) -> list[tuple[str, Report, list[Passage]]]:
+    return [(str(p), *parse_file(p)) for p in report_files(reports_dir) if p.name not in skip]
+
+
+def load_reports(reports_dir: str | Path) -> Parsed:
+    """Parse every report in the folder; any bad file stops everything with its name and line."""
+    with reports_lock(reports_dir):
+        parsed = _check_unique(_parse_folder(reports_dir))
     if not parsed:
         raise ReportParseError(str(reports_dir), 0, f"no report files (*{REPORT_SUFFIX}) found")
     return parsed
+
+
+def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool = False) -> Parsed:
+    """Copy new report files into the folder, only if each parses and all still fit together.
+
+    Nothing is written unless every file is accepted. With ``replace`` a file of the same
+    name is overwritten; without it, that is refused.
+    """
+    folder = Path(reports_dir)
+    names = [check_report_name(n.name) for n in new]
+    if not names:
+        raise BadFileName("no report files given")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise BadFileName(f"{', '.join(twice)} given more than once")
+    # Parse the new files first: their own errors are the ones the user is waiting for.
+    parsed_new = [(n.source, *parse_report(n.data, n.source)) for n in new]
+    with reports_lock(folder):
+        existing = {p.name for p in report_files(folder)}
+        clash = [n for n in names if n in existing]
+        if clash and not replace:
+            raise ReportExists(
+                f"{clash[0]} is already in the reports folder: remove it first "
+                f"(flask --app app reports remove {clash[0]}) or add it with --replace"
+            )
+        parsed = _check_unique(_parse_folder(folder, skip=set(names)) + parsed_new)
+        for stray in folder.glob(f"{TEMP_PREFIX}*"):  # left by an add that was killed
+            stray.unlink()
+        _write_all(folder, [(n.name, n.data) for n in new])
+    return parsed[len(parsed) - len(new) :]
+
+
+def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
+    """Write every file beside its final name, then rename each into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files:
+            target = folder / name
+            if target.resolve().parent != folder.resolve():  # belt and braces
+                raise BadFileName(f"{name!r} would be stored outside the reports folder")
+            temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{name}"
+            staged.append((temp, target))
+            with open(temp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            temp.chmod(0o644)
+        for temp, target in staged:
+            os.replace(temp, target)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    fsync_path(folder)
+
+
+def remove_report(reports_dir: str | Path, name: str) -> str:
+    """Delete one report file from the folder; the last report cannot be removed."""
+    folder = Path(reports_dir)
+    if not name.endswith(REPORT_SUFFIX) and "/" not in name and "\\" not in name:
+        name += REPORT_SUFFIX
+    check_report_name(name)
+    with reports_lock(folder):
+        existing = [p.name for p in report_files(folder)]
+        if name not in existing:
+            raise NotFound(
+                f"there is no report {name} in {folder}; "
+                "`flask --app app reports list` shows the report files"
+            )
+        if len(existing) == 1:
+            raise Conflict(
+                f"{name} is the only report and the index needs at least one: add another first"
+            )
+        (folder / name).unlink()
+        fsync_path(folder)
+    return name
+
+
+def list_report_files(reports_dir: str | Path) -> list[ReportFile]:
+    """Every report file in the folder with what it parses to, or why it does not."""
+    out = []
+    for path in report_files(reports_dir):
+        data = path.read_bytes()
+        try:
+            report, passages = parse_report(data, path)
+        except ReportParseError as exc:
+            checksum = hashlib.sha256(data).hexdigest()
+            out.append(ReportFile(path.name, checksum, None, 0, exc.message))
+        else:
+            out.append(ReportFile(path.name, report.sha256, report, len(passages), None))
+    return out

@@ -16,13 +16,14 @@ import os
 import random
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from corpus.errors import ModelMismatch
 from corpus.records import Passage
 from corpus.sentences import sentences
-from index.encoder import SentenceEncoder, model_fingerprint
+from index.encoder import Encoder, SentenceEncoder, model_fingerprint
 
 MAX_PAIRS = 1000  # bounds training time on large corpora (about 0.25 s per pair on 2 cores)
 EPOCHS = 2
@@ -136,3 +137,82 @@ def adapted_encoder(
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return SentenceEncoder(folder, name=name, base=base)
+
+
+class ModelChoice:
+    """Which model builds and serves an index: the test seam, the base model, or the base
+    model adapted to the reports. Loaded encoders are kept, so a server that rebuilds
+    does not load the same model twice."""
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        models_dir: str | Path = "var/models",
+        adapt: bool = True,
+        override: Encoder | None = None,
+    ) -> None:
+        self.model_path = model_path
+        self.models_dir = models_dir
+        self.adapt = adapt
+        self.override = override
+        self._identity: tuple[str, str] | None = None
+        self._loaded: dict[str, Encoder] = {}  # by weights checksum
+        self._lock = threading.Lock()
+
+    def model_identity(self) -> tuple[str, str]:
+        """(name, checksum) of the base model, without loading it."""
+        if self.override is not None:
+            return self.override.name, self.override.checksum
+        if self._identity is None:
+            name, checksum, _ = model_fingerprint(self.model_path)
+            self._identity = (name, checksum)
+        return self._identity
+
+    def _keep(self, encoder: Encoder) -> Encoder:
+        self._loaded[encoder.checksum] = encoder
+        return encoder
+
+    def encoder_for_build(
+        self,
+        passages: Sequence[Passage],
+        previous: dict | None,
+        retrain: bool = False,
+        progress_factory: Callable[[int], object] | None = None,
+    ) -> Encoder:
+        """The encoder a rebuild embeds with (``previous``: the current build's model entry)."""
+        if self.override is not None:
+            return self.override
+        with self._lock:
+            if not self.adapt:
+                name, checksum = self.model_identity()
+                return self._loaded.get(checksum) or self._keep(SentenceEncoder(self.model_path))
+            if not retrain and previous and previous.get("sha256") in self._loaded:
+                return self._loaded[previous["sha256"]]
+            return self._keep(
+                adapted_encoder(
+                    self.model_path, self.models_dir, passages, previous, retrain, progress_factory
+                )
+            )
+
+    def encoder_for_index(self, entry: dict) -> Encoder:
+        """The encoder that built an index (its manifest's model entry); ModelMismatch when
+        the configured base model is not the one the index was built or adapted from."""
+        if self.override is not None:
+            return self.override
+        with self._lock:
+            if entry.get("sha256") in self._loaded:
+                return self._loaded[entry["sha256"]]
+            _, base_checksum = self.model_identity()
+            built_from = entry.get("base", entry)
+            if built_from.get("sha256") != base_checksum:
+                raise ModelMismatch(
+                    f"the index was built with model {entry.get('name')}, not the one "
+                    "configured now: run `make index` to rebuild it"
+                )
+            if "base" not in entry:
+                return self._keep(SentenceEncoder(self.model_path))
+            return self._keep(
+                SentenceEncoder(
+                    entry["path"], name=entry["name"], expected=entry["sha256"], base=entry["base"]
+                )
+            )

@@ -1,74 +1,158 @@
-"""`flask --app app index ...`: build the index from the reports folder."""
+"""`flask --app app index ...` and `flask --app app reports ...`: the reports folder and
+the index built from it."""
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from corpus.errors import QAError
-from corpus.reports import load_reports, report_files
-from corpus.sentences import sentence_spans
-from index.adapt import adapted_encoder
-from index.encoder import Encoder, SentenceEncoder, file_sha256, model_fingerprint
-from index.store import build_index, read_manifest, stale_reason
-
-
-def build_encoder(config, passages, readapt: bool) -> Encoder:
-    """The encoder to build with: the test seam, the adapted model, or the base model."""
-    if config["ENCODER"] is not None:
-        return config["ENCODER"]
-    if not config["ADAPT_MODEL"]:
-        return SentenceEncoder(config["MODEL"])
-    previous = read_manifest(config["INDEX_DIR"])
-    return adapted_encoder(
-        config["MODEL"],
-        config["MODELS_DIR"],
-        passages,
-        previous=previous["model"] if previous else None,
-        retrain=readapt,
-        progress_factory=lambda n: click.progressbar(
-            length=n, label="Adapting the model to the reports (once)"
-        ),
-    )
-
+from corpus.errors import QAError, RebuildBusy
+from corpus.reports import NewReport, add_reports, list_report_files, remove_report
+from index.rebuild import Rebuilder
+from index.store import read_manifest
 
 index_cli = AppGroup("index", help="Build the search index from the reports folder.")
+reports_cli = AppGroup("reports", help="Add, list and remove report files (and rebuild).")
+
+WAIT_HELP = "Seconds to wait for a rebuild already running to finish."
+
+
+class _ProgressBar:
+    """Click progress bars that appear when adapting or embedding starts (not if there is
+    nothing to do)."""
+
+    LABELS = {
+        "adapting": "Adapting the model to the reports (once)",
+        "embedding": "Embedding passages and sentences",
+    }
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._stage: str | None = None
+        self._shown = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.LABELS:
+            return
+        if stage != self._stage:
+            self.close()
+            self._bar = click.progressbar(length=total, label=self.LABELS[stage])
+            self._bar.__enter__()
+            self._stage, self._shown = stage, 0
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _rebuild(full: bool = False, wait: float | None = 0.0, readapt: bool = False) -> None:
+    """Run one rebuild, printing its progress and summary; errors become a non-zero exit."""
+    rebuilder: Rebuilder = current_app.extensions["rebuilder"]
+    bar = _ProgressBar()
+    try:
+        try:
+            summary = rebuilder.run(full=full, wait=0, progress=bar, readapt=readapt)
+        except RebuildBusy as exc:
+            if wait == 0:
+                raise RebuildBusy(
+                    f"{exc.message}; try again when it has finished, or pass --wait SECONDS"
+                ) from None
+            click.echo(f"Waiting: {exc.message}.")
+            summary = rebuilder.run(full=full, wait=wait, progress=bar, readapt=readapt)
+    except QAError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        bar.close()
+    for line in summary.lines(rebuilder.index_dir):
+        click.echo(line)
 
 
 @index_cli.command("rebuild")
-@click.option("--if-stale", is_flag=True, help="Only rebuild when reports or model changed.")
+@click.option("--full", is_flag=True, help="Embed every passage afresh, ignoring the cache.")
+@click.option(
+    "--if-stale",
+    is_flag=True,
+    help="Kept for old scripts: every rebuild now does nothing when nothing changed.",
+)
 @click.option("--readapt", is_flag=True, help="Adapt the model to the reports afresh.")
-def rebuild(if_stale: bool, readapt: bool) -> None:
-    """Parse every report, embed its paragraphs and write a fresh index."""
-    config = current_app.config
-    engine = current_app.extensions["qa"]
+@click.option("--wait", type=float, default=0.0, show_default=True, help=WAIT_HELP)
+def rebuild(full: bool, if_stale: bool, readapt: bool, wait: float) -> None:
+    """Parse every report, embed the paragraphs not embedded before, swap the new index in."""
+    _rebuild(full=full, wait=wait, readapt=readapt)
+
+
+@reports_cli.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a report file of the same name.")
+@click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
+def add(files: tuple[Path, ...], replace: bool, wait: float | None) -> None:
+    """Copy report files into the reports folder, then rebuild the index.
+
+    Every file must parse, and fit with the reports already there, or nothing is copied.
+    """
     try:
-        if if_stale:
-            checksum = (
-                config["ENCODER"].checksum
-                if config["ENCODER"] is not None
-                else model_fingerprint(config["MODEL"])[1]
-            )
-            files = {p.name: file_sha256(p) for p in report_files(config["REPORTS_DIR"])}
-            reason = stale_reason(config["INDEX_DIR"], files, checksum)
-            if reason is None:
-                click.echo(f"Index up to date ({config['INDEX_DIR']}).")
-                return
-            click.echo(f"Rebuilding: {reason}.")
-        start = time.perf_counter()
-        # Every report parses before anything is written.
-        parsed = load_reports(config["REPORTS_DIR"])
-        encoder = build_encoder(config, [p for _, ps in parsed for p in ps], readapt)
-        total = sum(len(ps) + sum(len(sentence_spans(p.text)) for p in ps) for _, ps in parsed)
-        with click.progressbar(length=total, label="Embedding passages and sentences") as bar:
-            manifest = build_index(parsed, encoder, config["INDEX_DIR"], progress=bar.update)
-        engine.reload()
+        new = [NewReport(name=path.name, data=_read(path), source=str(path)) for path in files]
+        added = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
     except QAError as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(
-        f"Indexed {manifest['passages']} passages from {len(parsed)} report(s) "
-        f"in {time.perf_counter() - start:.1f} s into {config['INDEX_DIR']}."
-    )
+    for report, passages in added:
+        click.echo(
+            f"Added {report.file}: {report.force} PEEL {report.year} {report.pillar}, "
+            f"{len(passages)} passages."
+        )
+    _rebuild(wait=wait)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+
+
+@reports_cli.command("remove")
+@click.argument("name")
+@click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
+def remove(name: str, wait: float | None) -> None:
+    """Delete one report file (by its file name) from the reports folder, then rebuild."""
+    try:
+        removed = remove_report(current_app.config["REPORTS_DIR"], name)
+    except QAError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Removed {removed}.")
+    _rebuild(wait=wait)
+
+
+@reports_cli.command("list")
+def list_reports() -> None:
+    """The report files, what each is, and whether the current index has it."""
+    config = current_app.config
+    try:
+        files = list_report_files(config["REPORTS_DIR"])
+    except QAError as exc:
+        raise click.ClickException(exc.message) from None
+    manifest = read_manifest(config["INDEX_DIR"]) or {}
+    indexed = {n: e.get("sha256") for n, e in manifest.get("reports", {}).items()}
+    width = max((len(f.name) for f in files), default=0)
+    for f in files:
+        if f.report is None:
+            click.echo(f"{f.name:<{width}}  does not parse: {f.error}")
+            continue
+        state = (
+            "indexed"
+            if indexed.get(f.name) == f.sha256
+            else "changed since indexed"
+            if f.name in indexed
+            else "not indexed yet"
+        )
+        what = f"{f.report.force} PEEL {f.report.year} {f.report.pillar}"
+        click.echo(f"{f.name:<{width}}  {what}, {f.passages} passages, {state}")
+    for name in sorted(set(indexed) - {f.name for f in files}):
+        click.echo(f"{name:<{width}}  removed from the folder but still indexed")
+    click.echo(f"{len(files)} report file(s) in {config['REPORTS_DIR']}.")

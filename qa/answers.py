@@ -93,10 +93,8 @@ class StructureAnswerer:
         for report in reports:
             self.targets.append((report, None))  # the pillar as a whole
             self.targets.extend((report, q) for q in report.questions)
-        texts = [q.text if q else (r.headline or r.pillar) for r, q in self.targets]
-        unique = sorted(set(texts))
-        vectors = encoder.encode(unique) if unique else np.zeros((0, encoder.dimension))
-        self._vectors = vectors[[unique.index(t) for t in texts]] if texts else vectors
+        self._texts = [q.text if q else (r.headline or r.pillar) for r, q in self.targets]
+        self._cached_vectors: np.ndarray | None = None
         self._first_passage: dict[tuple[str, int | None], Passage] = {}
         self._aif_passage: dict[tuple[str, int | None], Passage] = {}
         for p in passages:
@@ -104,6 +102,15 @@ class StructureAnswerer:
             self._first_passage.setdefault(key, p)
             if p.section in AIF_SECTIONS:
                 self._aif_passage.setdefault(key, p)
+
+    @property
+    def _vectors(self) -> np.ndarray:
+        """The question texts' vectors, embedded on first use (most questions never ask)."""
+        if self._cached_vectors is None:
+            unique = sorted(set(self._texts))
+            vectors = self._encoder.encode(unique)
+            self._cached_vectors = vectors[[unique.index(t) for t in self._texts]]
+        return self._cached_vectors
 
     def answer(self, question: str, reports: set[str] | None) -> DirectAnswer | None:
         """A grade or list of improvements when the question asks for one, else None.

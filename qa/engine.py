@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
-from corpus.errors import ModelMismatch, NotFound
+from corpus.errors import IndexNotReady, NotFound
 from corpus.records import Passage, Question, Report
-from index.encoder import Encoder, SentenceEncoder, model_fingerprint
-from index.store import LoadedIndex, load_index, read_manifest
+from index.adapt import ModelChoice
+from index.encoder import Encoder
+from index.store import LoadedIndex, current_build_id, load_index, read_manifest
 from qa.answers import (
     NO_ANSWER,
     DirectAnswer,
@@ -21,6 +23,8 @@ from qa.cite import citation, cite
 from qa.followup import resolve as resolve_followup
 from qa.request import AskRequest
 from qa.retrieve import Retriever
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,27 +91,37 @@ class Loaded:
 
 
 class Engine:
-    """Loads the index, and the model that built it, once on first use; answers questions."""
+    """Loads the index, and the model that built it, on first use; answers questions.
 
-    def __init__(
-        self, index_dir: str, model_path: str | None = None, encoder: Encoder | None = None
-    ) -> None:
+    It follows the index folder: at most every ``check_seconds`` a request looks at
+    which build is current (one readlink) and, when a new one has appeared, loads it
+    and swaps it in. Each request takes the loaded index once and uses it to the end,
+    so a request is answered wholly by the old build or wholly by the new one; the old
+    one is freed when the last request using it finishes.
+    """
+
+    def __init__(self, index_dir: str, models: ModelChoice, check_seconds: float = 1.0) -> None:
         self.index_dir = index_dir
-        self.model_path = model_path
-        self._encoder_override = encoder
+        self.models = models
+        self.check_seconds = check_seconds
         self._loaded: Loaded | None = None
-        self._lock = threading.Lock()
+        self._swap_lock = threading.Lock()  # one thread at a time checks for and loads a build
+        self._checked_at = 0.0
+        self._refused: str | None = None  # a build that failed to load; not retried
 
     @property
     def loaded(self) -> Loaded:
         """The current index with its encoder, retriever and answerer (loading if needed)."""
         loaded = self._loaded
         if loaded is None:
-            with self._lock:
+            with self._swap_lock:
                 if self._loaded is None:
                     self._loaded = self._load()
-                loaded = self._loaded
-        return loaded
+                    self._checked_at = time.monotonic()
+                return self._loaded
+        if time.monotonic() - self._checked_at >= self.check_seconds:
+            self._follow_current(loaded)
+        return self._loaded
 
     @property
     def index(self) -> LoadedIndex:
@@ -125,7 +139,7 @@ class Engine:
         manifest = read_manifest(self.index_dir)
         if manifest is None:
             load_index(self.index_dir)  # raises IndexNotReady with the reason
-        encoder = self._encoder_for(manifest["model"])
+        encoder = self.models.encoder_for_index(manifest["model"])
         index = load_index(self.index_dir, encoder.checksum)
         return Loaded(
             index,
@@ -134,30 +148,32 @@ class Engine:
             StructureAnswerer(index.reports, index.passages, encoder),
         )
 
-    def _encoder_for(self, entry: dict) -> Encoder:
-        """The encoder the index was built with, refusing a different model."""
-        if self._encoder_override is not None:
-            return self._encoder_override
-        current = self._loaded.encoder if self._loaded else None
-        if current is not None and current.checksum == entry["sha256"]:
-            return current
-        if "base" not in entry:
-            return SentenceEncoder(self.model_path)
-        _, base_checksum, _ = model_fingerprint(self.model_path)
-        if base_checksum != entry["base"]["sha256"]:
-            raise ModelMismatch(
-                f"the index at {self.index_dir} was adapted from model {entry['base']['name']}, "
-                "not the one configured now: run `make index` to rebuild it"
-            )
-        return SentenceEncoder(
-            entry["path"], name=entry["name"], expected=entry["sha256"], base=entry["base"]
-        )
+    def _follow_current(self, serving: Loaded) -> None:
+        """Swap in the current build if it is not the one serving; keep serving if it fails."""
+        if not self._swap_lock.acquire(blocking=False):
+            return  # another request is checking or loading: this one uses what is loaded
+        try:
+            self._checked_at = time.monotonic()
+            build = current_build_id(self.index_dir)
+            if build is None or build in (serving.index.build_id, self._refused):
+                return
+            try:
+                self._loaded = self._load()
+            except IndexNotReady as exc:
+                self._refused = build
+                log.error("still serving build %s: %s", serving.index.build_id, exc.message)
+                return
+            log.info("now serving build %s", self._loaded.index.build_id)
+        finally:
+            self._swap_lock.release()
 
     def reload(self) -> LoadedIndex:
-        """Drop the loaded index so the next use reads the one on disk."""
-        with self._lock:
-            self._loaded = None
-        return self.index
+        """Load the current build now; if that fails, what was loaded stays loaded."""
+        with self._swap_lock:
+            loaded = self._load()
+            self._loaded, self._refused = loaded, None
+            self._checked_at = time.monotonic()
+        return loaded.index
 
     @property
     def reports(self) -> list[Report]:

@@ -27,10 +27,12 @@ class HashEncoder:
     def __init__(self) -> None:
         self.calls = 0
         self.texts_encoded = 0
+        self.encoded: list[str] = []  # every text, in order
 
     def encode(self, texts: list[str]) -> np.ndarray:
         self.calls += 1
         self.texts_encoded += len(texts)
+        self.encoded.extend(texts)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
@@ -70,6 +72,7 @@ def app(index_dir: Path, reports_dir: Path, encoder: HashEncoder):
             "INDEX_DIR": str(index_dir),
             "REPORTS_DIR": str(reports_dir),
             "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 0,  # see a new build at once, not up to a second later
         }
     )
 

@@ -64,3 +64,45 @@ def write_report(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+CANAL_REPORT = "northmoor-2019-efficiency.txt"
+CANAL_QUESTION = "How many canal boats does the force keep for river patrols?"
+
+
+def canal_report_text() -> str:
+    """A second made-up report whose paragraphs say things no other test report says."""
+    return report_text(
+        force="Northmoor",
+        year="2019",
+        pillar="Efficiency",
+        grade="Adequate",
+        questions=(
+            (
+                1,
+                "How well does the force understand demand?",
+                "Adequate",
+                [
+                    "Waterways",
+                    "SYNTHETIC. The force keeps eleven canal boats for river patrols along the "
+                    "towpaths.",
+                    "SYNTHETIC. Lock keepers report thefts of outboard motors to a shared inbox.",
+                ],
+            ),
+            (
+                2,
+                "How well does the force plan for the future?",
+                "Good",
+                ["SYNTHETIC. Its fleet plan replaces diesel vans with electric bicycles by 2024."],
+            ),
+        ),
+    )
+
+
+def embedded_texts(text: str) -> set[str]:
+    """What a build embeds for a report: its passages and their sentences."""
+    from corpus.parser import parse_report
+    from index.store import sentence_texts
+
+    _, passages = parse_report(text.encode(), "report.txt")
+    return {p.text for p in passages} | set(sentence_texts(passages))

@@ -1,33 +1,50 @@
-"""`flask index rebuild`: builds, skips when current, refuses bad reports without damage."""
+"""`flask index rebuild` and `flask reports ...`: what a user types and reads."""
 
 from __future__ import annotations
 
-from index.store import MANIFEST_FILE, load_index
-from tests.synthetic import report_text, write_report
+import os
+import re
+
+from index.store import CURRENT, MANIFEST_FILE, build_lock, current_build_id, load_index
+from tests.synthetic import (
+    CANAL_REPORT,
+    canal_report_text,
+    embedded_texts,
+    report_text,
+    write_report,
+)
 
 
-def test_rebuild_builds_and_if_stale_skips(runner, index_dir, reports_dir, encoder):
+def test_rebuild_reports_what_it_did(runner, index_dir, reports_dir, encoder):
     result = runner.invoke(args=["index", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "Indexed" in result.output and "2 report(s)" in result.output
-    built = (index_dir / MANIFEST_FILE).read_text()
+    assert "Index up to date: 2 report(s)" in result.output
+    built = (index_dir / CURRENT / MANIFEST_FILE).read_text()
     result = runner.invoke(args=["index", "rebuild", "--if-stale"])
     assert result.exit_code == 0 and "up to date" in result.output
-    assert (index_dir / MANIFEST_FILE).read_text() == built
+    assert (index_dir / CURRENT / MANIFEST_FILE).read_text() == built
 
     write_report(reports_dir, "another.txt", report_text(force="Otherton"))
-    result = runner.invoke(args=["index", "rebuild", "--if-stale"])
-    assert result.exit_code == 0 and "reports have changed" in result.output
+    result = runner.invoke(args=["index", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt: the reports have changed." in result.output
+    assert "Reports: 1 added, 0 changed, 0 removed, 2 unchanged." in result.output
+    assert "Passages: 1 embedded afresh, 99 reused from the cache (and" in result.output
+    assert "Embedding passages" in result.output  # the progress bar's label
     assert any(r.force == "Otherton" for r in load_index(index_dir).reports)
+
+    result = runner.invoke(args=["index", "rebuild", "--full"])
+    assert result.exit_code == 0, result.output
+    assert "Passages: 100 embedded afresh, 0 reused from the cache (and" in result.output
 
 
 def test_bad_report_stops_the_rebuild(runner, index_dir, reports_dir):
-    before = (index_dir / MANIFEST_FILE).read_text()
+    before = (index_dir / CURRENT / MANIFEST_FILE).read_text()
     bad = write_report(reports_dir, "broken.txt", "Minutes of the parish council\nItem 1\n")
     result = runner.invoke(args=["index", "rebuild"])
     assert result.exit_code != 0
     assert f"{bad}, line 1:" in result.output
-    assert (index_dir / MANIFEST_FILE).read_text() == before
+    assert (index_dir / CURRENT / MANIFEST_FILE).read_text() == before
     assert load_index(index_dir).manifest["passages"] > 0
 
 
@@ -37,3 +54,60 @@ def test_duplicate_report_is_refused(runner, index_dir, reports_dir):
     )
     result = runner.invoke(args=["index", "rebuild"])
     assert result.exit_code != 0 and "already in" in result.output
+
+
+def test_a_second_rebuild_is_refused_with_a_clear_message(runner, index_dir, reports_dir):
+    write_report(reports_dir, "another.txt", report_text(force="Otherton"))
+    build = current_build_id(index_dir)
+    with build_lock(index_dir).hold():
+        result = runner.invoke(args=["index", "rebuild"])
+    assert result.exit_code == 1
+    assert f"a rebuild of the index is already in progress (held by process {os.getpid()}" in (
+        result.output
+    )
+    assert "--wait SECONDS" in result.output
+    assert current_build_id(index_dir) == build
+
+
+def test_reports_add_list_remove(runner, index_dir, reports_dir, tmp_path, encoder):
+    source = write_report(tmp_path / "downloads", CANAL_REPORT, canal_report_text())
+    before = len(encoder.encoded)
+    result = runner.invoke(args=["reports", "add", str(source)])
+    assert result.exit_code == 0, result.output
+    assert f"Added {CANAL_REPORT}: Northmoor PEEL 2019 Efficiency, 4 passages." in result.output
+    assert "Passages: 4 embedded afresh" in result.output
+    assert set(encoder.encoded[before:]) <= embedded_texts(canal_report_text())
+    assert (reports_dir / CANAL_REPORT).read_bytes() == source.read_bytes()
+
+    result = runner.invoke(args=["reports", "list"])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        rf"{CANAL_REPORT} +Northmoor PEEL 2019 Efficiency, 4 passages, indexed\n", (result.output)
+    )
+    assert "3 report file(s)" in result.output
+
+    result = runner.invoke(args=["reports", "remove", CANAL_REPORT])
+    assert result.exit_code == 0, result.output
+    assert "Removed northmoor-2019-efficiency.txt." in result.output
+    assert "Reports: 0 added, 0 changed, 1 removed, 2 unchanged." in result.output
+    assert "Northmoor" not in {r.force for r in load_index(index_dir).reports}
+
+
+def test_reports_add_refuses_what_does_not_parse(runner, index_dir, reports_dir, tmp_path):
+    build = current_build_id(index_dir)
+    bad = write_report(tmp_path, "minutes.txt", "Minutes of the parish council\n")
+    result = runner.invoke(args=["reports", "add", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}, line 1: expected a header line" in result.output
+    assert not (reports_dir / "minutes.txt").exists()
+    assert current_build_id(index_dir) == build
+
+
+def test_reports_list_says_what_is_not_indexed_yet(runner, index_dir, reports_dir):
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    (reports_dir / "broken.txt").write_text("Minutes of the parish council\n")
+    output = runner.invoke(args=["reports", "list"]).output
+    assert re.search(
+        rf"{CANAL_REPORT} +Northmoor PEEL 2019 Efficiency, 4 passages, not indexed", (output)
+    )
+    assert "broken.txt" in output and "does not parse" in output and "line 1" in output

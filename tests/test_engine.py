@@ -1,46 +1,159 @@
-"""The engine's passage look-up: one passage with the paragraphs around it."""
+"""A running server follows the index: new builds are swapped in between requests."""
 
 from __future__ import annotations
 
-import pytest
+import contextlib
+import gc
+import json
+import threading
+import time
+import urllib.request
+import weakref
+from collections.abc import Iterator
 
-from corpus.errors import NotFound
+from waitress import wasyncore
+from waitress.server import create_server
 
-LANCS = "lancashire-2018-effectiveness"
-
-
-@pytest.fixture
-def engine(app):
-    return app.extensions["qa"]
-
-
-def test_passage_in_context_has_its_neighbours_question_and_grade(engine):
-    found = engine.passage_in_context(f"{LANCS}-q2-p11")
-    assert found.passage.id == f"{LANCS}-q2-p11"
-    assert "check that all crime reports are properly completed" in found.passage.text
-    assert [p.id for p in found.before] == [f"{LANCS}-q2-p9", f"{LANCS}-q2-p10"]
-    assert [p.id for p in found.after] == [f"{LANCS}-q2-p12", f"{LANCS}-q2-p13"]
-    assert found.question.number == 2 and found.question.grade == "Requires improvement"
-    assert found.report.force == "Lancashire" and found.report.pillar == "Effectiveness"
+from app import create_app
+from index.rebuild import LoadedModel, Rebuilder
+from index.store import CURRENT, PASSAGES_FILE, current_build_id
+from tests.conftest import HashEncoder
+from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
 
 
-def test_neighbours_stay_inside_the_question(engine):
-    first = engine.passage_in_context(f"{LANCS}-q2-p1")
-    assert first.before == []
-    assert all(p.question_number == 2 for p in first.after)
-    last = engine.passage_in_context(f"{LANCS}-q1-p21")
-    assert last.after == []
-    assert [p.paragraph for p in last.before] == [19, 20]
+def rebuild_elsewhere(reports_dir, index_dir):
+    """A rebuild the server is not told about, as from `flask index rebuild`."""
+    return Rebuilder(reports_dir, index_dir, LoadedModel(HashEncoder())).run()
 
 
-def test_overview_paragraph_has_no_question(engine):
-    found = engine.passage_in_context(f"{LANCS}-overview-p1", around=3)
-    assert found.question is None
-    assert found.before == []
-    assert [p.id for p in found.after] == [f"{LANCS}-overview-p{n}" for n in (2, 3, 4)]
-    assert found.report.grade == "Good"
+def wait_until(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.01)
 
 
-def test_unknown_passage_is_not_found(engine):
-    with pytest.raises(NotFound, match="no-such-passage"):
-        engine.passage_in_context("no-such-passage")
+def health(client) -> dict:
+    return client.get("/api/health").get_json()
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """The app behind waitress on a free local port; stopped from its own thread (closing
+    waitress's sockets from another thread races with its select loop)."""
+    sockets: dict = {}
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, map=sockets)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                wasyncore.loop(timeout=0.05, map=sockets, count=1)
+        finally:
+            for dispatcher in list(sockets.values()):
+                dispatcher.close()
+            server.task_dispatcher.shutdown()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def test_a_running_server_swaps_builds_between_requests(app, reports_dir, index_dir):
+    with serving(app) as base:
+        answers, old, new = _ask_through_a_rebuild(f"{base}/api/ask", reports_dir, index_dir)
+    assert old[0] == new[0] == 200
+    assert "Northmoor" not in {p["citation"]["force"] for p in old[1]}
+    assert new[1][0]["citation"]["force"] == "Northmoor"
+    # Every answer is a 200 from the old build or the new one, and none from the old after
+    # the first from the new.
+    kinds = ["old" if a == old else "new" if a == new else f"other: {a}" for a in answers]
+    switch = kinds.index("new")
+    assert kinds == ["old"] * switch + ["new"] * (len(kinds) - switch)
+    assert switch >= 5 and len(kinds) - switch >= 5
+
+
+def _ask_through_a_rebuild(url, reports_dir, index_dir):
+    """Ask over and over in a thread while the index is rebuilt with a new report."""
+
+    def ask() -> tuple[int, list]:
+        body = json.dumps({"question": CANAL_QUESTION, "k": 3}).encode()
+        req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as res:
+                return res.status, json.loads(res.read())["passages"]
+        except urllib.error.HTTPError as err:
+            err.close()
+            return err.code, []
+
+    answers: list[tuple[int, list]] = []
+    stop = threading.Event()
+
+    def keep_asking() -> None:
+        while not stop.is_set():
+            answers.append(ask())
+
+    asker = threading.Thread(target=keep_asking)
+    old = ask()
+    asker.start()
+    try:
+        wait_until(lambda: len(answers) >= 5)
+        write_report(reports_dir, CANAL_REPORT, canal_report_text())
+        rebuild_elsewhere(reports_dir, index_dir)
+        wait_until(lambda: answers[-1] != old)
+        seen = len(answers)
+        wait_until(lambda: len(answers) >= seen + 5)
+    finally:
+        stop.set()
+        asker.join(timeout=30)
+    return answers, old, ask()
+
+
+def test_the_old_index_is_freed_after_the_swap(app, client, reports_dir, index_dir):
+    assert client.post("/api/ask", json={"question": "crime"}).status_code == 200
+    old = weakref.ref(app.extensions["qa"].index)
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    build = rebuild_elsewhere(reports_dir, index_dir).build_id
+    assert client.post("/api/ask", json={"question": "crime"}).status_code == 200
+    assert health(client)["build_id"] == build
+    gc.collect()
+    assert old() is None
+
+
+def test_a_new_build_that_does_not_load_is_not_served(client, reports_dir, index_dir):
+    before = health(client)
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    rebuild_elsewhere(reports_dir, index_dir)
+    with open(index_dir / CURRENT / PASSAGES_FILE, "a", encoding="utf-8") as fh:
+        fh.write("{}\n")  # damaged after it was made current
+    res = client.post("/api/ask", json={"question": CANAL_QUESTION})
+    assert res.status_code == 200
+    assert health(client) == before
+    (reports_dir / CANAL_REPORT).unlink()  # and a good build follows
+    build = rebuild_elsewhere(reports_dir, index_dir).build_id
+    assert health(client)["build_id"] == build
+
+
+def test_the_server_looks_for_new_builds_at_most_every_check_seconds(
+    index_dir, reports_dir, encoder
+):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 3600,
+        }
+    )
+    client = app.test_client()
+    before = health(client)["build_id"]
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    rebuild_elsewhere(reports_dir, index_dir)
+    assert health(client)["build_id"] == before != current_build_id(index_dir)
+    app.extensions["qa"].reload()
+    assert health(client)["build_id"] == current_build_id(index_dir)

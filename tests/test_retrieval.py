@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
+from app import create_app
 from corpus.errors import ModelChecksumError
 from index import encoder as encoder_module
-from tests.synthetic import EVAL_SET
+from tests.synthetic import (
+    CANAL_QUESTION,
+    CANAL_REPORT,
+    EVAL_SET,
+    REAL_REPORT,
+    canal_report_text,
+    write_report,
+)
 
 pytestmark = pytest.mark.real_model
 
@@ -64,3 +73,37 @@ def test_model_with_wrong_checksum_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(encoder_module, "packaged_model_path", lambda: fake)
     with pytest.raises(ModelChecksumError, match="published"):
         encoder_module.SentenceEncoder()
+
+
+def test_an_added_report_answers_its_question_until_removed(tmp_path, real_index_dir, real_encoder):
+    index_dir = tmp_path / "index"
+    shutil.copytree(real_index_dir, index_dir, symlinks=True)  # its embedding cache too
+    reports_dir = tmp_path / "reports"
+    reports_dir.mkdir()
+    shutil.copy(REAL_REPORT, reports_dir)
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": real_encoder,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+    )
+    client, runner = app.test_client(), app.test_cli_runner()
+    source = write_report(tmp_path / "downloads", CANAL_REPORT, canal_report_text())
+
+    result = runner.invoke(args=["reports", "add", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "Passages: 4 embedded afresh, 94 reused from the cache." in result.output
+    top = client.post("/api/ask", json={"question": CANAL_QUESTION}).get_json()["passages"][0]
+    assert "eleven canal boats" in top["text"]
+    assert top["cite"] == (
+        "Northmoor PEEL 2019 › Efficiency › Q1 How well does the force understand demand? "
+        "(Adequate) › Waterways › ¶1"
+    )
+
+    result = runner.invoke(args=["reports", "remove", CANAL_REPORT])
+    assert result.exit_code == 0, result.output
+    passages = client.post("/api/ask", json={"question": CANAL_QUESTION}).get_json()["passages"]
+    assert {p["citation"]["force"] for p in passages} == {"Lancashire"}

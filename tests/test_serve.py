@@ -72,7 +72,7 @@ def test_make_run_builds_and_serves(tmp_path, real_models_dir, real_encoder):
         assert any("digital forensic" in p["text"] for p in answer["passages"])
         status, _, error = fetch(f"{base}/api/ask", {"question": ""})
         assert status == 400 and error["error"]["code"] == "bad_question"
-        assert (tmp_path / "index" / "manifest.json").is_file()
+        assert (tmp_path / "index" / "current" / "manifest.json").is_file()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

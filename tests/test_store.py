@@ -1,15 +1,25 @@
-"""Index build, save and load: round trip, manifest checks, failed builds."""
+"""Index build, save and load: round trip, manifest checks, failed builds, the swap."""
 
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
 
 from corpus import load_reports
-from corpus.errors import IndexNotReady, ModelMismatch
-from index.store import MANIFEST_FILE, PASSAGES_FILE, build_index, load_index
+from corpus.errors import IndexNotReady, ModelMismatch, RebuildBusy
+from index.store import (
+    BUILDS,
+    CURRENT,
+    MANIFEST_FILE,
+    PASSAGES_FILE,
+    build_index,
+    build_lock,
+    current_build_id,
+    load_index,
+)
 
 
 def test_round_trip(index_dir, reports_dir, encoder):
@@ -43,14 +53,15 @@ def test_other_model_is_refused(index_dir):
 def test_missing_or_damaged_index(tmp_path, index_dir):
     with pytest.raises(IndexNotReady, match="no index"):
         load_index(tmp_path / "nowhere")
-    with open(index_dir / PASSAGES_FILE, "a", encoding="utf-8") as fh:
+    with open(index_dir / CURRENT / PASSAGES_FILE, "a", encoding="utf-8") as fh:
         fh.write("{}\n")
     with pytest.raises(IndexNotReady, match="damaged"):
         load_index(index_dir)
 
 
 def test_failed_build_keeps_the_old_index(index_dir, reports_dir, encoder):
-    before = (index_dir / MANIFEST_FILE).read_text()
+    before = (index_dir / CURRENT / MANIFEST_FILE).read_text()
+    builds_before = sorted(os.listdir(index_dir / BUILDS))
 
     class Broken:
         name, checksum, dimension = encoder.name, encoder.checksum, encoder.dimension
@@ -60,7 +71,28 @@ def test_failed_build_keeps_the_old_index(index_dir, reports_dir, encoder):
 
     with pytest.raises(KeyboardInterrupt):
         build_index(load_reports(reports_dir), Broken(), index_dir)
-    assert (index_dir / MANIFEST_FILE).read_text() == before
+    assert (index_dir / CURRENT / MANIFEST_FILE).read_text() == before
     assert load_index(index_dir).manifest == json.loads(before)
-    leftovers = [p.name for p in index_dir.parent.iterdir() if p.name.startswith(".")]
-    assert leftovers == []
+    assert sorted(os.listdir(index_dir / BUILDS)) == builds_before
+
+
+def test_a_build_is_swapped_in_by_one_symlink(index_dir, reports_dir, encoder):
+    first = current_build_id(index_dir)
+    assert os.readlink(index_dir / CURRENT) == f"{BUILDS}/{first}"
+    second = build_index(load_reports(reports_dir), encoder, index_dir)["build_id"]
+    assert current_build_id(index_dir) == second != first
+    assert load_index(index_dir).manifest["previous_build"] == first
+    third = build_index(load_reports(reports_dir), encoder, index_dir)["build_id"]
+    # The build before the current one stays (a server may still be loading it); older go.
+    assert sorted(os.listdir(index_dir / BUILDS)) == sorted([second, third])
+    assert sorted(p.name for p in index_dir.iterdir()) == [".lock", BUILDS, "cache", CURRENT]
+
+
+def test_a_second_build_refuses_while_one_holds_the_lock(index_dir, reports_dir, encoder):
+    before = current_build_id(index_dir)
+    with build_lock(index_dir).hold():
+        with pytest.raises(RebuildBusy, match=rf"rebuild of the index .* process {os.getpid()}"):
+            build_index(load_reports(reports_dir), encoder, index_dir)
+    assert current_build_id(index_dir) == before
+    build_index(load_reports(reports_dir), encoder, index_dir)
+    assert current_build_id(index_dir) != before

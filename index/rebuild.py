@@ -1,0 +1,280 @@
+"""Incremental rebuilds: parse every report, embed only what is new, publish in one rename."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from corpus.records import Passage, Report
+from corpus.reports import load_reports
+from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
+from index.encoder import Encoder
+from index.store import (
+    CACHE,
+    build_lock,
+    clean_builds,
+    current_build,
+    damage,
+    embed,
+    model_entry,
+    publish_build,
+    read_manifest,
+    sentence_texts,
+)
+
+# Called with (stage, done, total): stage is "parsing", "embedding" or "writing".
+Progress = Callable[[str, int, int], None]
+
+
+class ModelSource(Protocol):
+    """Where the rebuild gets its model: identified cheaply, loaded only if needed
+    (index.adapt.ModelChoice)."""
+
+    def model_identity(self) -> tuple[str, str]:
+        """(name, checksum) of the configured base model, without loading it."""
+        ...
+
+    def encoder_for_build(
+        self,
+        passages: list[Passage],
+        previous: dict | None,
+        retrain: bool = False,
+        progress_factory: Callable[[int], object] | None = None,
+    ) -> Encoder: ...
+
+
+class LoadedModel:
+    """The ModelSource of an encoder already loaded."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+
+    def model_identity(self) -> tuple[str, str]:
+        return self.encoder.name, self.encoder.checksum
+
+    def encoder_for_build(self, passages, previous, retrain=False, progress_factory=None):
+        return self.encoder
+
+
+@dataclass
+class RebuildSummary:
+    """What a rebuild did, for the command line and the HTTP status."""
+
+    up_to_date: bool
+    reason: str | None  # why a new build was made (None when up to date)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    reports: int = 0
+    passages: int = 0
+    embedded: int = 0  # passages embedded afresh (a text twice in the corpus is embedded once)
+    reused: int = 0  # passages whose vector came from the cache
+    sentences_embedded: int = 0  # their sentences, embedded for sentence-level matching
+    seconds: float = 0.0
+    build_id: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def lines(self, index_dir: str | Path) -> list[str]:
+        """The summary in words."""
+        if self.up_to_date:
+            return [
+                f"Index up to date: {self.reports} report(s), {self.passages} passages, "
+                f"nothing to embed (build {self.build_id} in {index_dir})."
+            ]
+        out = [*self.notes, f"Rebuilt: {self.reason}."]
+        out.append(
+            f"Reports: {len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed, {len(self.unchanged)} unchanged."
+        )
+        for word, names in (("added", self.added), ("changed", self.changed)):
+            out += [f"  {word}: {name}" for name in names]
+        out += [f"  removed: {name}" for name in self.removed]
+        out.append(
+            f"Passages: {self.embedded} embedded afresh, {self.reused} reused from the cache "
+            f"(and {self.sentences_embedded} new sentences)."
+        )
+        out.append(
+            f"Indexed {self.passages} passages from {self.reports} report(s) in "
+            f"{self.seconds:.1f} s: build {self.build_id} is now current in {index_dir}."
+        )
+        return out
+
+
+@dataclass
+class Rebuilder:
+    """Rebuilds the index of one reports folder; one at a time, guarded by a file lock."""
+
+    reports_dir: str | Path
+    index_dir: str | Path
+    model: ModelSource
+
+    def run(
+        self,
+        full: bool = False,
+        wait: float | None = 0.0,
+        progress: Progress | None = None,
+        readapt: bool = False,
+    ) -> RebuildSummary:
+        """Parse every report, then embed what the cache lacks and publish a new build.
+
+        Nothing is written when a report does not parse, and nothing at all when nothing
+        changed (unless ``full``, which also ignores the cache). ``wait`` is how long to
+        wait for another rebuild to finish before refusing (None: as long as it takes).
+        ``readapt`` adapts the model to the reports afresh (which embeds everything again).
+        """
+        start = time.perf_counter()
+        progress = progress or (lambda stage, done, total: None)
+        index_dir = Path(self.index_dir)
+        with build_lock(index_dir).hold(wait):
+            progress("parsing", 0, 0)
+            clean_builds(index_dir)
+            clean_cache_leftovers(index_dir / CACHE)
+            parsed = load_reports(self.reports_dir)  # every report parses before any write
+            _, base_checksum = self.model.model_identity()
+            previous = read_manifest(index_dir)
+            summary = _compare(previous, parsed, base_checksum, index_dir)
+            summary.reports = len(parsed)
+            summary.passages = sum(len(ps) for _, ps in parsed)
+            if summary.up_to_date and not (full or readapt):
+                summary.seconds = time.perf_counter() - start
+                return summary
+            passages = [p for _, ps in parsed for p in ps]
+            encoder = self.model.encoder_for_build(
+                passages,
+                previous.get("model") if previous else None,
+                retrain=readapt,
+                progress_factory=_adapting_progress(progress),
+            )
+            if full or readapt:
+                summary.up_to_date = False
+                summary.reason = (
+                    "--readapt asks for a new model"
+                    if readapt
+                    else ("--full asks for every passage afresh")
+                )
+                cache = EmbeddingCache()
+            else:
+                cache = read_cache(index_dir / CACHE, encoder.checksum)
+                summary.notes += [cache.problem] if cache.problem else []
+            vectors, keys, distinct = self._vectors(encoder, passages, cache, summary, progress)
+            progress("writing", 0, 0)
+            write_cache(index_dir / CACHE, encoder.checksum, keys, distinct)
+            counts = {"embedded": summary.embedded, "reused": summary.reused}
+            n = len(passages)
+            manifest = publish_build(
+                index_dir,
+                parsed,
+                vectors[:n],
+                vectors[n:],
+                model_entry(encoder),
+                {"rebuild": counts},
+            )
+        summary.build_id = manifest["build_id"]
+        summary.seconds = time.perf_counter() - start
+        return summary
+
+    def _vectors(
+        self,
+        encoder: Encoder,
+        passages: list[Passage],
+        cache: EmbeddingCache,
+        summary: RebuildSummary,
+        progress: Progress,
+    ) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """A vector per passage and then per sentence, plus the distinct text keys and their
+        vectors (for the cache)."""
+        sentences = sentence_texts(passages)
+        texts = [p.text for p in passages] + sentences
+        keys = [text_key(t) for t in texts]
+        distinct = dict(zip(keys, texts, strict=True))
+        missing = [k for k in distinct if k not in cache.vectors]
+        passage_keys = keys[: len(passages)]
+        summary.reused = sum(1 for k in passage_keys if k in cache.vectors)
+        summary.embedded = len(passage_keys) - summary.reused
+        summary.sentences_embedded = sum(1 for k in set(keys[len(passages) :]) if k in missing)
+        fresh: dict[str, np.ndarray] = {}
+        if missing:
+            done = 0
+            progress("embedding", 0, len(missing))
+
+            def step(n: int) -> None:
+                nonlocal done
+                done += n
+                progress("embedding", done, len(missing))
+
+            embedded = embed(encoder, [distinct[k] for k in missing], step)
+            fresh = dict(zip(missing, embedded, strict=True))
+        order = list(distinct)
+        table = np.stack([fresh[k] if k in fresh else cache.vectors[k] for k in order])
+        row = {k: i for i, k in enumerate(order)}
+        return table[[row[k] for k in keys]], order, table
+
+
+def _built_with(manifest: dict) -> str | None:
+    """Checksum of the base model an index was built (or adapted) from."""
+    model = manifest.get("model", {})
+    return model.get("base", model).get("sha256")
+
+
+def _adapting_progress(progress: Progress) -> Callable[[int], object]:
+    """A progress-bar factory for model adaptation that reports through ``progress``."""
+
+    class _Bar:
+        def __init__(self, total: int) -> None:
+            self.total, self.done = total, 0
+
+        def __enter__(self) -> _Bar:
+            progress("adapting", 0, self.total)
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def update(self, n: int) -> None:
+            self.done += n
+            progress("adapting", self.done, self.total)
+
+    return _Bar
+
+
+def _compare(
+    manifest: dict | None,
+    parsed: list[tuple[Report, list[Passage]]],
+    checksum: str,
+    index_dir: Path,
+) -> RebuildSummary:
+    """How the reports differ from the current build, and whether that build will do."""
+    files = {r.file: r.sha256 for r, _ in parsed}
+    built: dict[str, str] = {}
+    if manifest and isinstance(manifest.get("reports"), dict):
+        built = {n: e.get("sha256") for n, e in manifest["reports"].items() if isinstance(e, dict)}
+    summary = RebuildSummary(
+        up_to_date=False,
+        reason=None,
+        added=sorted(set(files) - set(built)),
+        changed=sorted(n for n in files if n in built and built[n] != files[n]),
+        removed=sorted(set(built) - set(files)),
+        unchanged=sorted(n for n in files if built.get(n) == files[n]),
+    )
+    folder = current_build(index_dir)
+    if manifest is None or folder is None:
+        summary.reason = "there is no index yet"
+    elif _built_with(manifest) != checksum:
+        summary.reason = "the model has changed"
+    elif summary.added or summary.changed or summary.removed:
+        summary.reason = "the reports have changed"
+    elif problem := damage(folder, manifest):
+        summary.reason = f"the current index is damaged ({problem})"
+    else:
+        summary.up_to_date = True
+        summary.build_id = manifest["build_id"]
+    return summary

@@ -1,0 +1,74 @@
+"""Validate requests to the admin endpoints: the bearer token and uploaded report files."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+
+from werkzeug.datastructures import FileStorage
+
+from corpus.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
+from corpus.records import Passage, Report
+from corpus.reports import NewReport, check_report_name
+
+# What browsers and curl send for a .txt file, and what clients send when they do not say.
+TEXT_TYPES = ("text/plain", "application/octet-stream", "")
+UPLOAD_FIELD = "file"
+
+
+def require_admin(token: str | None, authorization: str | None) -> None:
+    """Pass when the Authorization header carries the configured admin token."""
+    if not token:
+        raise Forbidden(
+            "the admin endpoints are switched off: set QA_ADMIN_TOKEN to a long random secret "
+            "(for example the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))') and restart the server"
+        )
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    given = given.strip()
+    if scheme.lower() != "bearer" or not given:
+        raise Unauthorized("send the admin token in the header 'Authorization: Bearer <token>'")
+    # Constant time, so the answer's timing does not reveal how much of a guess was right.
+    if not hmac.compare_digest(given.encode("utf-8"), str(token).encode("utf-8")):
+        raise Unauthorized("the admin token is not the one configured in QA_ADMIN_TOKEN")
+
+
+def read_uploads(mimetype: str, files: Sequence[FileStorage]) -> list[NewReport]:
+    """The report files of a multipart upload, each with a plain name and a text type."""
+    if mimetype != "multipart/form-data":
+        raise UnsupportedMediaType(
+            f"send the report files as multipart/form-data in the field '{UPLOAD_FIELD}' "
+            f"(curl -F {UPLOAD_FIELD}=@report.txt), not {mimetype or 'an untyped body'}"
+        )
+    if not files:
+        raise BadRequest(
+            f"no report file: send one or more files in the multipart field '{UPLOAD_FIELD}'",
+            "no_file",
+        )
+    uploads = []
+    for upload in files:
+        if not upload.filename:
+            raise BadFileName(f"a file in the field '{UPLOAD_FIELD}' has no file name")
+        name = check_report_name(upload.filename)
+        if upload.mimetype not in TEXT_TYPES:
+            raise UnsupportedMediaType(
+                f"{name} was sent as {upload.mimetype}: reports are the plain text of the "
+                "report's web page (text/plain)"
+            )
+        uploads.append(NewReport(name=name, data=upload.read(), source=name))
+    return uploads
+
+
+def added_reports(parsed: Sequence[tuple[Report, list[Passage]]]) -> list[dict]:
+    """What the upload answer says about each report added."""
+    return [
+        {
+            "file": report.file,
+            "report": report.id,
+            "force": report.force,
+            "year": report.year,
+            "pillar": report.pillar,
+            "passages": len(passages),
+        }
+        for report, passages in parsed
+    ]

@@ -1,0 +1,284 @@
+"""POST /api/reports and GET /api/reports/rebuild: token, uploads, background rebuild."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+
+import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from app import create_app
+from tests.synthetic import (
+    CANAL_QUESTION,
+    CANAL_REPORT,
+    canal_report_text,
+    embedded_texts,
+    report_text,
+)
+
+TOKEN = "test-admin-token-8c1f0a"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def admin_app(index_dir, reports_dir, encoder):
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 0,
+            "ADMIN_TOKEN": TOKEN,
+        }
+    )
+    yield app
+    app.extensions["rebuild_job"].wait(timeout=60)  # no rebuild thread outlives its test
+
+
+@pytest.fixture
+def admin(admin_app):
+    return admin_app.test_client()
+
+
+def upload(client, *files, headers=AUTH, content_type=None):
+    """POST report files; each file is (name, bytes) or (name, bytes, content type)."""
+    data = {"file": [(io.BytesIO(f[1]), f[0], f[2] if len(f) > 2 else "text/plain") for f in files]}
+    return client.post("/api/reports", data=data, headers=headers, content_type=content_type)
+
+
+def wait_for_rebuild(client) -> dict:
+    deadline = time.monotonic() + 60
+    while True:
+        status = client.get("/api/reports/rebuild", headers=AUTH).get_json()
+        if status["state"] in ("done", "failed") and not status["another_queued"]:
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.02)
+
+
+def folder_state(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_upload_adds_the_report_and_rebuilds(admin, reports_dir, encoder):
+    before = len(encoder.encoded)
+    res = upload(admin, (CANAL_REPORT, canal_report_text().encode()))
+    assert res.status_code == 202, res.get_json()
+    body = res.get_json()
+    assert body["added"] == [
+        {
+            "file": CANAL_REPORT,
+            "report": "northmoor-2019-efficiency",
+            "force": "Northmoor",
+            "year": "2019",
+            "pillar": "Efficiency",
+            "passages": 4,
+        }
+    ]
+    assert body["rebuild"]["state"] in ("queued", "parsing", "embedding", "writing", "done")
+    assert body["rebuild"]["another_queued"] is False
+    assert res.headers["Location"].endswith("/api/reports/rebuild")
+    status = wait_for_rebuild(admin)
+    assert status["state"] == "done", status
+    assert status["summary"]["added"] == [CANAL_REPORT] and status["summary"]["embedded"] == 4
+    assert set(encoder.encoded[before:]) <= embedded_texts(canal_report_text())
+    assert "Passages: 4 embedded afresh" in status["message"]
+    top = admin.post("/api/ask", json={"question": CANAL_QUESTION, "k": 1}).get_json()
+    assert top["passages"][0]["citation"]["force"] == "Northmoor"
+    assert admin.get("/api/health").get_json()["build_id"] == status["build_id"]
+
+
+def test_several_files_in_one_upload(admin, reports_dir):
+    res = upload(
+        admin,
+        (CANAL_REPORT, canal_report_text().encode()),
+        ("otherton-2018-legitimacy.txt", report_text(force="Otherton").encode()),
+    )
+    assert res.status_code == 202, res.get_json()
+    assert wait_for_rebuild(admin)["state"] == "done"
+    forces = {r["force"] for r in admin.get("/api/reports").get_json()["reports"]}
+    assert {"Northmoor", "Otherton"} <= forces
+
+
+def test_progress_is_reported_while_embedding(admin_app, admin, encoder):
+    seen = []
+    encode = encoder.encode
+
+    embedded = []
+
+    def watching_encode(texts):
+        seen.append(admin.get("/api/reports/rebuild", headers=AUTH).get_json())
+        embedded.extend(texts)
+        return encode(texts)
+
+    encoder.encode = watching_encode
+    assert upload(admin, (CANAL_REPORT, canal_report_text().encode())).status_code == 202
+    assert wait_for_rebuild(admin)["state"] == "done"
+    assert seen and seen[0]["state"] == "embedding"
+    # the new report's 4 paragraphs and those of their sentences not seen before
+    total = len(embedded)
+    assert total > 4 and (seen[0]["done"], seen[0]["total"]) == (0, total)
+    final = admin.get("/api/reports/rebuild", headers=AUTH).get_json()
+    assert (final["state"], final["done"], final["total"]) == ("done", total, total)
+
+
+def test_an_upload_during_a_rebuild_queues_one_more(admin, encoder):
+    embedding, release = threading.Event(), threading.Event()
+    encode = encoder.encode
+
+    def held_encode(texts):
+        embedding.set()
+        assert release.wait(timeout=30)
+        return encode(texts)
+
+    encoder.encode = held_encode
+    try:
+        assert upload(admin, (CANAL_REPORT, canal_report_text().encode())).status_code == 202
+        assert embedding.wait(timeout=30)
+        second = upload(admin, ("otherton-2018-legitimacy.txt", report_text("Otherton").encode()))
+        assert second.status_code == 202
+        assert second.get_json()["rebuild"]["state"] == "embedding"
+        assert second.get_json()["rebuild"]["another_queued"] is True
+    finally:
+        release.set()
+    status = wait_for_rebuild(admin)
+    assert status["state"] == "done" and status["summary"]["added"] == [
+        "otherton-2018-legitimacy.txt"
+    ]
+    forces = {r["force"] for r in admin.get("/api/reports").get_json()["reports"]}
+    assert {"Northmoor", "Otherton"} <= forces
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_admin_endpoints_are_off_without_a_configured_token(client, method):
+    path = "/api/reports/rebuild" if method == "get" else "/api/reports"
+    res = getattr(client, method)(path, headers=AUTH)
+    assert res.status_code == 403
+    error = res.get_json()["error"]
+    assert error["code"] == "forbidden" and "set QA_ADMIN_TOKEN" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": f"Bearer {TOKEN}x"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": TOKEN},
+    ],
+)
+def test_a_missing_or_wrong_token_is_401(admin, reports_dir, headers):
+    before = folder_state(reports_dir)
+    res = upload(admin, (CANAL_REPORT, canal_report_text().encode()), headers=headers)
+    assert res.status_code == 401
+    assert res.headers["WWW-Authenticate"].startswith("Bearer")
+    assert res.get_json()["error"]["code"] == "unauthorized"
+    assert admin.get("/api/reports/rebuild", headers=headers).status_code == 401
+    assert folder_state(reports_dir) == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.txt", "../../tmp/evil.txt", "/tmp/evil.txt", "..\\evil.txt", "sub/evil.txt", ".txt"],
+)
+def test_file_names_that_would_escape_are_refused(admin, reports_dir, name):
+    before = folder_state(reports_dir)
+    res = upload(admin, (name, canal_report_text().encode()))
+    assert res.status_code == 400
+    assert res.get_json()["error"]["code"] == "bad_file_name"
+    assert folder_state(reports_dir) == before
+    assert not (reports_dir.parent / "evil.txt").exists()
+
+
+def test_an_oversized_body_is_413(admin, reports_dir):
+    before = folder_state(reports_dir)
+    big = canal_report_text().encode() + b"SYNTHETIC. More words.\n" * 200_000  # over 4 MB
+    # Encoded here: the test client's own encoder would spool it to a file it never closes.
+    report = FileStorage(io.BytesIO(big), CANAL_REPORT, content_type="text/plain")
+    boundary, body = encode_multipart({"file": report})
+    res = admin.post(
+        "/api/reports",
+        data=body,
+        headers=AUTH,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert res.status_code == 413
+    error = res.get_json()["error"]
+    assert error["code"] == "request_entity_too_large"
+    assert "4,194,304 bytes" in error["message"]
+    assert folder_state(reports_dir) == before
+
+
+@pytest.mark.parametrize(
+    ("file", "words"),
+    [
+        (("scan.txt", b"SYNTHETIC", "image/png"), "image/png"),
+        (("report.pdf", b"%PDF-1.7", "application/pdf"), "not a .txt file"),
+        (("report.txt", b"Northmoor PEEL 2019\n\x00\x01\x02"), "binary data"),
+        (("report.txt", "Northmoor PEEL 2019\nCafé\n".encode("latin-1")), "not UTF-8"),
+    ],
+)
+def test_anything_but_text_is_415(admin, reports_dir, file, words):
+    before = folder_state(reports_dir)
+    res = upload(admin, file)
+    assert res.status_code == 415
+    error = res.get_json()["error"]
+    assert error["code"] == "unsupported_media_type" and words in error["message"]
+    assert folder_state(reports_dir) == before
+
+
+def test_a_body_that_is_not_multipart_is_415(admin):
+    res = admin.post("/api/reports", json={"file": "report.txt"}, headers=AUTH)
+    assert res.status_code == 415 and "multipart/form-data" in res.get_json()["error"]["message"]
+
+
+def test_an_upload_without_files_in_the_field_is_400(admin):
+    data = {"report": (io.BytesIO(canal_report_text().encode()), CANAL_REPORT)}
+    res = admin.post("/api/reports", data=data, headers=AUTH)
+    assert res.status_code == 400
+    error = res.get_json()["error"]
+    assert error["code"] == "no_file" and "field 'file'" in error["message"]
+
+
+def test_a_text_that_is_not_a_report_is_422_and_nothing_changes(admin, reports_dir, index_dir):
+    before = folder_state(reports_dir)
+    build = admin.get("/api/health").get_json()["build_id"]
+    res = upload(admin, ("minutes.txt", b"Minutes of the parish council\nItem 1\n"))
+    assert res.status_code == 422
+    assert res.get_json()["error"]["message"].startswith("minutes.txt, line 1: expected a header")
+    assert folder_state(reports_dir) == before
+    assert admin.get("/api/reports/rebuild", headers=AUTH).get_json()["state"] == "idle"
+    assert admin.get("/api/health").get_json()["build_id"] == build
+
+
+def test_an_existing_name_is_409(admin, reports_dir):
+    res = upload(admin, ("testshire-2018-legitimacy.txt", report_text(grade="Inadequate").encode()))
+    assert res.status_code == 409 and res.get_json()["error"]["code"] == "report_exists"
+
+
+def test_a_failed_rebuild_says_why(admin, reports_dir):
+    (reports_dir / "broken.txt").write_text("Minutes of the parish council\n")
+    res = upload(admin, (CANAL_REPORT, canal_report_text().encode()))
+    assert res.status_code == 422  # the folder as a whole would not parse: nothing is added
+    assert "broken.txt, line 1" in res.get_json()["error"]["message"]
+    (reports_dir / "broken.txt").unlink()
+    (reports_dir / "z-broken.txt").write_text("Minutes of the parish council\n")
+    admin_job = admin.application.extensions["rebuild_job"]
+    admin_job.start()
+    status = wait_for_rebuild(admin)
+    assert status["state"] == "failed" and "z-broken.txt, line 1" in status["message"]
+
+
+def test_the_token_is_never_logged(admin, caplog):
+    caplog.set_level(logging.DEBUG)
+    upload(admin, (CANAL_REPORT, canal_report_text().encode()))
+    wait_for_rebuild(admin)
+    upload(admin, ("../x.txt", b"x"), headers={"Authorization": f"Bearer {TOKEN}-wrong"})
+    assert TOKEN not in caplog.text

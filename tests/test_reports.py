@@ -1,0 +1,145 @@
+"""The reports folder: adding and removing report files safely, listing them."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus import reports
+from corpus.errors import (
+    BadFileName,
+    Conflict,
+    NotFound,
+    RebuildBusy,
+    ReportExists,
+    ReportNotText,
+    ReportParseError,
+    UnsupportedMediaType,
+)
+from corpus.reports import (
+    NewReport,
+    add_reports,
+    list_report_files,
+    load_reports,
+    remove_report,
+    reports_lock,
+)
+from tests.synthetic import report_text
+
+
+def folder_state(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def new(name, text, source=None):
+    return NewReport(name=name, data=text.encode(), source=source or name)
+
+
+def test_add_copies_a_report_that_parses(reports_dir):
+    added = add_reports(reports_dir, [new("otherton-2019-legitimacy.txt", report_text("Otherton"))])
+    assert [(r.force, r.file, len(ps)) for r, ps in added] == [
+        ("Otherton", "otherton-2019-legitimacy.txt", 3)
+    ]
+    assert (reports_dir / "otherton-2019-legitimacy.txt").read_text() == report_text("Otherton")
+    assert "Otherton" in {r.force for r, _ in load_reports(reports_dir)}
+    assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_file_left_half_written_by_a_killed_add_is_ignored_then_cleared(reports_dir):
+    (reports_dir / ".adding-1a2b3c4d-otherton.txt").write_text("Otherton PEEL 20")
+    assert len(load_reports(reports_dir)) == 2
+    add_reports(reports_dir, [new("otherton.txt", report_text("Otherton"))])
+    assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../escaped.txt",
+        "../../etc/cron.d/evil.txt",
+        "/etc/passwd.txt",
+        "sub/dir.txt",
+        "..\\windows.txt",
+        "nul\x00byte.txt",
+        ".hidden.txt",
+        "",
+        "..",
+        "spaces in name.txt",
+    ],
+)
+def test_names_that_would_escape_or_hide_are_refused(reports_dir, name):
+    before = folder_state(reports_dir)
+    with pytest.raises(BadFileName):
+        add_reports(reports_dir, [new(name, report_text("Otherton"))])
+    assert folder_state(reports_dir) == before
+    assert not (reports_dir.parent / "escaped.txt").exists()
+
+
+def test_only_txt_files_are_reports(reports_dir):
+    with pytest.raises(UnsupportedMediaType, match=r"not a \.txt file"):
+        add_reports(reports_dir, [new("report.pdf", report_text("Otherton"))])
+
+
+def test_a_file_that_does_not_parse_is_refused_with_the_parsers_message(reports_dir):
+    before = folder_state(reports_dir)
+    good = new("otherton.txt", report_text("Otherton"))
+    bad = new("minutes.txt", "Minutes of the parish council\n", source="/home/me/minutes.txt")
+    message = r"^/home/me/minutes\.txt, line 1: expected a header"
+    with pytest.raises(ReportParseError, match=message):
+        add_reports(reports_dir, [good, bad])
+    assert folder_state(reports_dir) == before  # not even the good one
+
+
+def test_binary_upload_is_not_text(reports_dir):
+    with pytest.raises(ReportNotText) as caught:
+        add_reports(reports_dir, [NewReport("image.txt", b"\x89PNG\r\n\x00\x00", "image.txt")])
+    assert caught.value.status == 415
+
+
+def test_the_same_report_under_another_name_is_refused(reports_dir):
+    before = folder_state(reports_dir)
+    copy = (reports_dir / "testshire-2018-legitimacy.txt").read_text()
+    with pytest.raises(ReportParseError, match="is already in testshire-2018-legitimacy.txt"):
+        add_reports(reports_dir, [new("copy.txt", copy)])
+    assert folder_state(reports_dir) == before
+
+
+def test_an_existing_name_needs_replace(reports_dir):
+    name = "testshire-2018-legitimacy.txt"
+    changed = report_text(grade="Outstanding")
+    with pytest.raises(ReportExists, match="--replace"):
+        add_reports(reports_dir, [new(name, changed)])
+    add_reports(reports_dir, [new(name, changed)], replace=True)
+    assert (reports_dir / name).read_text() == changed
+
+
+def test_remove(reports_dir):
+    removed = remove_report(reports_dir, "testshire-2018-legitimacy")
+    assert removed == "testshire-2018-legitimacy.txt"
+    assert [p.name for p in reports_dir.glob("*.txt")] == ["lancashire-2018-effectiveness.txt"]
+    with pytest.raises(NotFound, match="reports list"):
+        remove_report(reports_dir, "testshire-2018-legitimacy.txt")
+    with pytest.raises(Conflict, match="only report"):
+        remove_report(reports_dir, "lancashire-2018-effectiveness.txt")
+    with pytest.raises(BadFileName):
+        remove_report(reports_dir, "../reports/lancashire-2018-effectiveness.txt")
+    assert (reports_dir / "lancashire-2018-effectiveness.txt").is_file()
+
+
+def test_list_shows_what_each_file_is(reports_dir):
+    (reports_dir / "broken.txt").write_text("Minutes of the parish council\n")
+    files = {f.name: f for f in list_report_files(reports_dir)}
+    assert files["testshire-2018-legitimacy.txt"].report.force == "Testshire"
+    assert files["testshire-2018-legitimacy.txt"].passages == 3
+    assert files["broken.txt"].report is None and "line 1" in files["broken.txt"].error
+
+
+def test_changes_to_the_folder_take_turns(reports_dir, monkeypatch):
+    monkeypatch.setattr(reports, "LOCK_WAIT_SECONDS", 0.1)
+    before = folder_state(reports_dir)
+    with reports_lock(reports_dir):
+        with pytest.raises(RebuildBusy, match="a change to the reports folder"):
+            add_reports(reports_dir, [new("otherton.txt", report_text("Otherton"))])
+        with pytest.raises(RebuildBusy):
+            remove_report(reports_dir, "testshire-2018-legitimacy.txt")
+    assert folder_state(reports_dir) == before
+    assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
