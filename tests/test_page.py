@@ -156,7 +156,7 @@ def test_enter_sends_and_the_answer_cites_the_right_question(page):
     expect(chip).to_contain_text("Requires improvement")
     expect(chip).to_contain_text("Investigation quality")
     expect(chip).to_contain_text("¶11")
-    expect(first.locator("mark")).to_have_text(
+    expect(first.locator("mark").first).to_have_text(
         "To provide this quality assurance, the constabulary set up the investigations "
         "management unit (IMU) to check that all crime reports are properly completed."
     )
