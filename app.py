@@ -97,7 +97,13 @@ def _register_routes(app: Flask, engine: Engine) -> None:
 
     @app.get("/api/reports")
     def reports():
-        return jsonify({"reports": [r.to_dict() for r in engine.reports]})
+        loaded = engine.loaded
+        return jsonify(
+            {
+                "reports": [r.to_dict() for r in loaded.index.reports],
+                "filters": loaded.retriever.filters.values,
+            }
+        )
 
     @app.get("/api/health")
     def health():

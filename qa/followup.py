@@ -25,7 +25,7 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 MAX_FOLLOWUP_WORDS = 8
-SECTION_BOOST = 0.2  # on the fused score scale, where the top passage scores about 1
+SECTION_BOOST = 0.3  # on the fused score scale, where the top passage scores about 1
 PREVIOUS_PASSAGES = 3  # how many of the previous answer's passages set the section
 
 
@@ -47,10 +47,15 @@ def resolve(
         return None, {}
     previous = history[-1]
     rows = [row_of[i] for i in previous.passage_ids[:PREVIOUS_PASSAGES] if i in row_of]
-    sections = {(passages[r].report, passages[r].question_number) for r in rows}
+    # The section of the previous best passage counts most: its boost is full, the next
+    # passages' sections get a half and a third of it.
+    weight: dict[tuple[str, int | None], float] = {}
+    for rank, row in enumerate(rows, start=1):
+        key = (passages[row].report, passages[row].question_number)
+        weight[key] = max(weight.get(key, 0.0), SECTION_BOOST / rank)
     prior = {
-        row: SECTION_BOOST
+        row: weight[(p.report, p.question_number)]
         for row, p in enumerate(passages)
-        if (p.report, p.question_number) in sections
+        if (p.report, p.question_number) in weight
     }
     return previous.question, prior
