@@ -23,6 +23,7 @@ from corpus.errors import (
     NotFound,
     ReportExists,
     ReportParseError,
+    StorageError,
     UnsupportedMediaType,
 )
 from corpus.locks import FileLock
@@ -165,6 +166,16 @@ def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool
 
 def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
     """Write every file beside its final name, then rename each into place."""
+    try:
+        _stage_and_rename(folder, files)
+    except OSError as exc:  # a full disk, a read-only folder, no permission
+        raise StorageError(
+            f"cannot write into the reports folder {folder}: {exc.strerror or exc}; "
+            "no report was added"
+        ) from exc
+
+
+def _stage_and_rename(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files:
@@ -203,8 +214,13 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
             raise Conflict(
                 f"{name} is the only report and the index needs at least one: add another first"
             )
-        (folder / name).unlink()
-        fsync_path(folder)
+        try:
+            (folder / name).unlink()
+            fsync_path(folder)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot remove {name} from the reports folder {folder}: {exc.strerror or exc}"
+            ) from exc
     return name
 
 

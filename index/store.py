@@ -327,6 +327,8 @@ def check_current(index_dir: str | Path) -> tuple[Path, dict]:
     folder = current_build(index_dir)
     if folder is None:
         raise IndexNotReady(f"no index at {index_dir}: {HINT}")
+    if not folder.is_dir():
+        raise IndexNotReady(f"the current build {folder} is missing: {HINT}")
     manifest = _read_manifest_in(folder)
     if manifest is None:
         what = "missing" if not (folder / MANIFEST_FILE).exists() else "damaged"
