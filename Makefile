@@ -20,7 +20,7 @@ MAX_BODY ?= $(shell echo $$(( $(QA_MAX_CONTENT_LENGTH) + 65536 )))
 SERVE := QA_PRELOAD=true $(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) \
 	--threads=$(THREADS) --max-request-body-size=$(MAX_BODY) --call app:create_app
 
-.PHONY: install browser run serve index test screenshot lint format bench clean
+.PHONY: install browser run serve soak index test screenshot lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,11 @@ run: install
 # Serve what is there: no install, no rebuild (for a service manager, and the tests).
 serve:
 	$(SERVE)
+
+# Load test, not part of `make test`: 32 clients for 60 s against `make serve` on
+# 127.0.0.1 while a rebuild adds a report (bench/soak.py; a few minutes, real model).
+soak: install
+	$(BIN)/python bench/soak.py
 
 browser:
 	test -x $(CHROMIUM) || ($(SUDO) apt-get update && \
