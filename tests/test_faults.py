@@ -169,13 +169,23 @@ def _read_only_open(fail_on: int):
     return fake
 
 
-def _failing_replace(src, dst):
-    raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+def _failing_replace(fail_on: int):
+    """``os.replace`` for corpus.reports: the ``fail_on``-th rename fails with EROFS."""
+    calls = []
+    real = os.replace
+
+    def fake(src, dst):
+        calls.append(dst)
+        if len(calls) == fail_on:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+        return real(src, dst)
+
+    return fake
 
 
 @pytest.mark.parametrize(
     "how",
-    ["first write", "second write", "rename"],
+    ["first write", "second write", "first rename", "second rename", "second rename, replacing"],
 )
 def test_a_read_only_reports_folder_makes_add_fail_clearly_with_nothing_half_written(
     runner, reports_dir, index_dir, tmp_path, monkeypatch, how
@@ -190,13 +200,20 @@ def test_a_read_only_reports_folder_makes_add_fail_clearly_with_nothing_half_wri
             canal_report_text().replace("Northmoor", "Eastmere"),
         ),
     ]
-    if how == "rename":
-        monkeypatch.setattr(corpus.reports.os, "replace", _failing_replace)
+    args = []
+    if how.endswith("replacing"):  # the first file replaces one already there
+        older = canal_report_text().replace("SYNTHETIC.", "SYNTHETIC, older.")
+        write_report(reports_dir, CANAL_REPORT, older)
+        before = {p.name: p.read_bytes() for p in reports_dir.iterdir()}
+        args = ["--replace"]
+    if "rename" in how:
+        fail_on = 1 if how.startswith("first") else 2
+        monkeypatch.setattr(corpus.reports.os, "replace", _failing_replace(fail_on))
     else:
         fail_on = 1 if how == "first write" else 2
         monkeypatch.setattr(corpus.reports, "open", _read_only_open(fail_on), raising=False)
 
-    result = runner.invoke(args=["reports", "add", *map(str, new)])
+    result = runner.invoke(args=["reports", "add", *args, *map(str, new)])
     assert result.exit_code == 1
     assert "cannot write into the reports folder" in result.output
     assert "Read-only file system" in result.output and "no report was added" in result.output
