@@ -175,6 +175,9 @@ def _register_errors(app: Flask) -> None:
         elif exc.code == 413:
             limit = request.max_content_length or 0
             message = f"the request is over the limit of {limit:,} bytes (QA_MAX_CONTENT_LENGTH)"
+            if request.content_length is not None and request.content_length <= limit:
+                parts = request.max_form_parts or 0
+                message = f"the multipart body has more than {parts:,} parts"
         return _error(exc.code or 500, code, message)
 
     @app.errorhandler(Exception)

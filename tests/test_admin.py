@@ -222,6 +222,22 @@ def test_an_oversized_body_is_413(admin, reports_dir):
     assert folder_state(reports_dir) == before
 
 
+def test_a_body_of_too_many_parts_is_413_and_says_so(admin, reports_dir):
+    before = folder_state(reports_dir)
+    parts = b"".join(
+        b'--x\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i for i in range(1001)
+    )
+    res = admin.post(
+        "/api/reports",
+        data=parts + b"--x--\r\n",
+        headers=AUTH,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert res.status_code == 413
+    assert res.get_json()["error"]["message"] == "the multipart body has more than 1,000 parts"
+    assert folder_state(reports_dir) == before
+
+
 @pytest.mark.parametrize(
     ("file", "words"),
     [
