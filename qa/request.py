@@ -39,17 +39,20 @@ def decode_json(data: bytes) -> object:
     """
     try:
         payload = json.loads(data)
+    except RecursionError:
+        raise BadRequest("the JSON body is nested too deeply", "bad_body") from None
+    except ValueError:  # not JSON, or not UTF-8/16/32: parse_ask says what a body looks like
+        return None
+    try:
         json.dumps(payload, ensure_ascii=False).encode("utf-8")
     except RecursionError:
         raise BadRequest("the JSON body is nested too deeply", "bad_body") from None
-    except UnicodeError:
+    except UnicodeEncodeError:
         raise BadRequest(
             "the JSON body holds a string that is not valid Unicode (a lone surrogate such "
             "as \\ud800)",
             "bad_body",
         ) from None
-    except ValueError:
-        payload = None  # parse_ask says what a body should look like
     return payload
 
 

@@ -331,3 +331,16 @@ def test_security_headers_on_every_response(hostile_client, method, path, kwargs
     assert "X-Powered-By" not in headers
     # Flask adds no Server header of its own; waitress adds its name only (test_server.py).
     assert "Server" not in headers
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b'{"question": "who \xff checks"}', "must be a JSON object"),
+        (b'{"question": "\\ud800"}', "lone surrogate"),
+        (_nested(100_000), "nested too deeply"),
+    ],
+)
+def test_a_bad_body_says_what_is_wrong_with_it(hostile_client, body, words):
+    res = hostile_client.post(ASK, data=body, content_type="application/json")
+    assert res.status_code == 400 and words in res.get_json()["error"]["message"]
