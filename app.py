@@ -21,7 +21,7 @@ from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.admin import UPLOAD_FIELD, added_reports, read_uploads, require_admin
 from qa.engine import Engine
-from qa.request import parse_ask
+from qa.request import decode_json, parse_ask
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -32,6 +32,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    # Browsers must take a JSON answer or a text file as what it says it is, never sniff
+    # it into HTML or script.
+    "X-Content-Type-Options": "nosniff",
+    # The intranet's address and passage ids are in our URLs: tell no other site, even
+    # one a report's text links to, which page a visitor came from.
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -78,7 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     if app.config["PRELOAD"]:
@@ -92,7 +101,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_routes(app: Flask, engine: Engine) -> None:
     @app.post("/api/ask")
     def ask():
-        ask_request = parse_ask(request.get_json(force=True, silent=True))
+        # Any content type: curl -d sends form-encoded, and the body is read as JSON anyway.
+        ask_request = parse_ask(decode_json(request.get_data(cache=False)))
         return jsonify(engine.ask(ask_request).to_dict())
 
     @app.get("/api/reports")
@@ -171,6 +181,9 @@ def _register_errors(app: Flask) -> None:
         elif exc.code == 413:
             limit = request.max_content_length or 0
             message = f"the request is over the limit of {limit:,} bytes (QA_MAX_CONTENT_LENGTH)"
+            if request.content_length is not None and request.content_length <= limit:
+                parts = request.max_form_parts or 0
+                message = f"the multipart body has more than {parts:,} parts"
         return _error(exc.code or 500, code, message)
 
     @app.errorhandler(Exception)

@@ -17,8 +17,9 @@ that the JSON error body uses::
     ├── UnsupportedMediaType     415 unsupported_media_type
     ├── ReportParseError         422 report_parse_error (names file and line)
     │   └── ReportNotText        415 unsupported_media_type
-    └── IndexNotReady            503 index_not_ready
-        └── ModelMismatch        503 model_mismatch
+    ├── IndexNotReady            503 index_not_ready
+    │   └── ModelMismatch        503 model_mismatch
+    └── StorageError             507 storage_error (disk full, read-only, no permission)
     ModelChecksumError           500 model_checksum
 """
 
@@ -127,6 +128,13 @@ class IndexNotReady(QAError):
 
 class ModelMismatch(IndexNotReady):
     code = "model_mismatch"
+
+
+class StorageError(QAError):
+    """The disk refused a write (full, read-only, not permitted); what was there is intact."""
+
+    status = 507
+    code = "storage_error"
 
 
 class ModelChecksumError(QAError):

@@ -150,7 +150,9 @@ def parse_report(data: bytes, path: str | Path = "<report>") -> tuple[Report, li
         return lines[i]
 
     header = lines[i]
-    match = _HEADER.match(header.text)
+    # Length first: on a long line of spaces the regex backtracks quadratically (a 4 MB
+    # upload would hang the parser), and no real header is longer than a heading.
+    match = _HEADER.match(header.text) if len(header.text) <= MAX_HEADING_CHARS else None
     if not match:
         raise ReportParseError(
             str(path),

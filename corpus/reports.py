@@ -23,6 +23,7 @@ from corpus.errors import (
     NotFound,
     ReportExists,
     ReportParseError,
+    StorageError,
     UnsupportedMediaType,
 )
 from corpus.locks import FileLock
@@ -165,6 +166,16 @@ def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool
 
 def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
     """Write every file beside its final name, then rename each into place."""
+    try:
+        _stage_and_rename(folder, files)
+    except OSError as exc:  # a full disk, a read-only folder, no permission
+        raise StorageError(
+            f"cannot write into the reports folder {folder}: {exc.strerror or exc}; "
+            "no report was added"
+        ) from exc
+
+
+def _stage_and_rename(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files:
@@ -178,12 +189,37 @@ def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
                 fh.flush()
                 os.fsync(fh.fileno())
             temp.chmod(0o644)
-        for temp, target in staged:
-            os.replace(temp, target)
+        _rename_all(folder, staged)
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     fsync_path(folder)
+
+
+def _rename_all(folder: Path, staged: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each staged file over its target; if one rename fails, undo those before it
+    (a replaced file comes back from a hard link kept for the purpose)."""
+    kept: dict[Path, Path] = {}  # target -> a link to the file it replaces
+    placed: list[Path] = []
+    try:
+        for _, target in staged:
+            if target.exists():
+                kept[target] = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-old-{target.name}"
+                os.link(target, kept[target])
+        for temp, target in staged:
+            os.replace(temp, target)
+            placed.append(target)
+    except OSError:
+        for target in reversed(placed):  # best effort: the folder may refuse this too
+            with contextlib.suppress(OSError):
+                if target in kept:
+                    os.replace(kept.pop(target), target)
+                else:
+                    target.unlink()
+        raise
+    finally:
+        for link in kept.values():
+            link.unlink(missing_ok=True)
 
 
 def remove_report(reports_dir: str | Path, name: str) -> str:
@@ -203,8 +239,13 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
             raise Conflict(
                 f"{name} is the only report and the index needs at least one: add another first"
             )
-        (folder / name).unlink()
-        fsync_path(folder)
+        try:
+            (folder / name).unlink()
+            fsync_path(folder)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot remove {name} from the reports folder {folder}: {exc.strerror or exc}"
+            ) from exc
     return name
 
 

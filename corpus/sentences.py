@@ -9,6 +9,7 @@ import re
 _SENTENCE = re.compile(r"\S.*?(?:[.!?][”’\"')]*(?=\s)|$)", re.MULTILINE)
 # Abbreviations after which a full stop does not end the sentence.
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "approx.", "cf.", "vs.", "dr.", "mr.", "mrs.")
+_LONGEST = max(map(len, _ABBREVIATIONS))
 MIN_CHARS = 4
 
 
@@ -26,9 +27,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 def _continues(text: str, span: tuple[int, int]) -> bool:
     """True when the previous span ended on an abbreviation rather than a sentence end."""
-    before = text[span[0] : span[1]].lower()
     if "\n" in text[span[1] : span[1] + 2]:
         return False
+    # Only the tail: copying the whole span made a run of abbreviations quadratic.
+    before = text[max(span[0], span[1] - _LONGEST) : span[1]].lower()
     return before.endswith(_ABBREVIATIONS)
 
 

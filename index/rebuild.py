@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from corpus.errors import StorageError
 from corpus.records import Passage, Report
 from corpus.reports import load_reports
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
@@ -131,6 +132,17 @@ class Rebuilder:
         wait for another rebuild to finish before refusing (None: as long as it takes).
         ``readapt`` adapts the model to the reports afresh (which embeds everything again).
         """
+        try:
+            return self._run(full, wait, progress, readapt)
+        except OSError as exc:  # a full disk, a read-only folder: say so, not a traceback
+            raise StorageError(
+                f"cannot write the index in {self.index_dir}: {exc.strerror or exc}; nothing "
+                "was half-written and the previous index is still the one served"
+            ) from exc
+
+    def _run(
+        self, full: bool, wait: float | None, progress: Progress | None, readapt: bool
+    ) -> RebuildSummary:
         start = time.perf_counter()
         progress = progress or (lambda stage, done, total: None)
         index_dir = Path(self.index_dir)

@@ -308,6 +308,9 @@ def damage(folder: Path, manifest: dict) -> str | None:
     """What is wrong with a build's files compared with its manifest, or None."""
     if manifest.get("format") != FORMAT:
         return f"the index at {folder} has an unknown format"
+    model = manifest.get("model")
+    if not isinstance(model, dict) or not isinstance(model.get("sha256"), str):
+        return f"the manifest of the index at {folder} does not name its model"
     files = manifest.get("files")
     if not isinstance(files, dict) or not set(REQUIRED_FILES) <= set(files):
         return f"the manifest of the index at {folder} is damaged"
@@ -318,15 +321,27 @@ def damage(folder: Path, manifest: dict) -> str | None:
     return None
 
 
-def load_index(index_dir: str | Path, model_checksum: str | None = None) -> LoadedIndex:
-    """Load the current build, checking every file against its manifest."""
+def check_current(index_dir: str | Path) -> tuple[Path, dict]:
+    """The current build's folder and manifest, or IndexNotReady saying what is missing or
+    damaged; cheap enough to run before loading a model for it."""
     folder = current_build(index_dir)
-    manifest = _read_manifest_in(folder) if folder else None
-    if folder is None or manifest is None:
+    if folder is None:
         raise IndexNotReady(f"no index at {index_dir}: {HINT}")
+    if not folder.is_dir():
+        raise IndexNotReady(f"the current build {folder} is missing: {HINT}")
+    manifest = _read_manifest_in(folder)
+    if manifest is None:
+        what = "missing" if not (folder / MANIFEST_FILE).exists() else "damaged"
+        raise IndexNotReady(f"the index manifest {folder / MANIFEST_FILE} is {what}: {HINT}")
     problem = damage(folder, manifest)
     if problem:
         raise IndexNotReady(f"{problem}: {HINT}")
+    return folder, manifest
+
+
+def load_index(index_dir: str | Path, model_checksum: str | None = None) -> LoadedIndex:
+    """Load the current build, checking every file against its manifest."""
+    folder, manifest = check_current(index_dir)
     if model_checksum is not None and manifest["model"]["sha256"] != model_checksum:
         raise ModelMismatch(
             f"the index at {index_dir} was built with model {manifest['model']['name']} "

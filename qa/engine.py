@@ -11,7 +11,7 @@ from corpus.errors import IndexNotReady, NotFound
 from corpus.records import Passage, Question, Report
 from index.adapt import ModelChoice
 from index.encoder import Encoder
-from index.store import LoadedIndex, current_build_id, load_index, read_manifest
+from index.store import LoadedIndex, check_current, current_build_id, load_index
 from qa.answers import (
     NO_ANSWER,
     DirectAnswer,
@@ -136,9 +136,8 @@ class Engine:
         return self.loaded.retriever
 
     def _load(self) -> Loaded:
-        manifest = read_manifest(self.index_dir)
-        if manifest is None:
-            load_index(self.index_dir)  # raises IndexNotReady with the reason
+        # Missing or damaged files are reported before the model is loaded for nothing.
+        _, manifest = check_current(self.index_dir)
         encoder = self.models.encoder_for_index(manifest["model"])
         index = load_index(self.index_dir, encoder.checksum)
         return Loaded(

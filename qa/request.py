@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from corpus.errors import BadQuestion, BadRequest
@@ -27,6 +28,32 @@ class AskRequest:
     k: int = DEFAULT_K
     history: tuple[Turn, ...] = ()  # oldest first
     filters: tuple[tuple[str, str | int], ...] = ()  # (key, value) pairs, validated later
+
+
+def decode_json(data: bytes) -> object:
+    """A request body's JSON (UTF-8, -16 or -32), or BadRequest ``bad_body`` saying why not.
+
+    Beyond malformed JSON this refuses what ``json.loads`` accepts but the service cannot
+    use: nesting deep enough to exhaust the recursion limit, and strings holding a lone
+    UTF-16 surrogate (``"\\ud800"``), which cannot be written back out as UTF-8.
+    """
+    try:
+        payload = json.loads(data)
+    except RecursionError:
+        raise BadRequest("the JSON body is nested too deeply", "bad_body") from None
+    except ValueError:  # not JSON, or not UTF-8/16/32: parse_ask says what a body looks like
+        return None
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise BadRequest("the JSON body is nested too deeply", "bad_body") from None
+    except UnicodeEncodeError:
+        raise BadRequest(
+            "the JSON body holds a string that is not valid Unicode (a lone surrogate such "
+            "as \\ud800)",
+            "bad_body",
+        ) from None
+    return payload
 
 
 def parse_ask(payload: object) -> AskRequest:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import hmac
 import io
 import logging
+import os
 import threading
 import time
 
@@ -11,7 +14,10 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+import corpus.reports
+import qa.admin
 from app import create_app
+from corpus.errors import BadFileName
 from tests.synthetic import (
     CANAL_QUESTION,
     CANAL_REPORT,
@@ -216,6 +222,22 @@ def test_an_oversized_body_is_413(admin, reports_dir):
     assert folder_state(reports_dir) == before
 
 
+def test_a_body_of_too_many_parts_is_413_and_says_so(admin, reports_dir):
+    before = folder_state(reports_dir)
+    parts = b"".join(
+        b'--x\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i for i in range(1001)
+    )
+    res = admin.post(
+        "/api/reports",
+        data=parts + b"--x--\r\n",
+        headers=AUTH,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert res.status_code == 413
+    assert res.get_json()["error"]["message"] == "the multipart body has more than 1,000 parts"
+    assert folder_state(reports_dir) == before
+
+
 @pytest.mark.parametrize(
     ("file", "words"),
     [
@@ -282,3 +304,104 @@ def test_the_token_is_never_logged(admin, caplog):
     wait_for_rebuild(admin)
     upload(admin, ("../x.txt", b"x"), headers={"Authorization": f"Bearer {TOKEN}-wrong"})
     assert TOKEN not in caplog.text
+
+
+# Access: how the token is compared, names that try to leave the reports folder (NUL
+# bytes, drive letters, look-alikes, links), and what a refused caller gets to see.
+
+REPORT = canal_report_text().encode()
+
+
+def test_the_token_is_compared_in_constant_time_on_every_path(admin, monkeypatch):
+    """Every verdict, right or wrong, comes from hmac.compare_digest over the whole token:
+    no early return on a length or prefix mismatch that would let timing reveal it."""
+    calls = []
+    real = hmac.compare_digest
+
+    def spy(given, expected):
+        calls.append((given, expected))
+        return real(given, expected)
+
+    monkeypatch.setattr(qa.admin.hmac, "compare_digest", spy)
+    guesses = ["x", TOKEN[:-1], TOKEN[:-1] + "!", TOKEN + "x" * 100, "ü" * 3, TOKEN]
+    statuses = [
+        admin.get("/api/reports/rebuild", headers={"Authorization": f"Bearer {g}"}).status_code
+        for g in guesses
+    ]
+    assert statuses == [401] * 5 + [200]
+    assert calls == [(g.encode("utf-8"), TOKEN.encode("utf-8")) for g in guesses]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [f"bearer {TOKEN}", f"BEARER   {TOKEN}  ", f"Bearer {TOKEN}\t"],
+)
+def test_the_scheme_is_case_insensitive_and_spaces_do_not_matter(admin, authorization):
+    res = admin.get("/api/reports/rebuild", headers={"Authorization": authorization})
+    assert res.status_code == 200
+
+
+def test_a_refusal_echoes_neither_the_guess_nor_the_token(admin):
+    guess = "my-guess-0f3c9a"
+    res = admin.get("/api/reports/rebuild", headers={"Authorization": f"Bearer {guess}"})
+    assert res.status_code == 401
+    assert guess not in res.get_data(as_text=True) and TOKEN not in res.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "evil\x00.txt",
+        "evil.txt\x00.png",
+        "C:\\evil.txt",
+        "%2e%2e%2fevil.txt",
+        "..／evil.txt",  # a full-width solidus
+        "․․/evil.txt",  # one-dot leaders
+        ".hidden.txt",  # would be skipped by the folder listing, so never indexed
+        "-rf.txt",
+        "a" * 200 + ".txt",
+        "evil.txt ",
+    ],
+)
+def test_file_names_that_escape_hide_or_trick_are_refused(admin, reports_dir, name):
+    before = folder_state(reports_dir)
+    res = upload(admin, (name, REPORT))
+    assert res.status_code in (400, 415), res.get_json()
+    assert res.get_json()["error"]["code"] in ("bad_file_name", "unsupported_media_type")
+    assert folder_state(reports_dir) == before
+    assert sorted(os.listdir(reports_dir.parent)) == sorted(
+        ["reports", "index"]
+    )  # nothing beside the folder either
+
+
+def test_a_link_in_the_reports_folder_is_never_written_through(admin, reports_dir, tmp_path):
+    """A symlink with a report's name, pointing outside: an upload of that name is refused
+    as taken, and even a --replace refuses to store through it."""
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"precious\n")
+    (reports_dir / CANAL_REPORT).symlink_to(outside)
+    res = upload(admin, (CANAL_REPORT, REPORT))
+    assert res.status_code == 409 and res.get_json()["error"]["code"] == "report_exists"
+    new = [corpus.reports.NewReport(CANAL_REPORT, REPORT, CANAL_REPORT)]
+    with pytest.raises(BadFileName, match="outside the reports folder"):
+        corpus.reports.add_reports(reports_dir, new, replace=True)
+    assert outside.read_bytes() == b"precious\n"
+    assert (reports_dir / CANAL_REPORT).is_symlink()
+    assert not [p for p in reports_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_an_upload_to_a_read_only_folder_is_507_and_stores_nothing(admin, reports_dir, monkeypatch):
+    """Simulated (the tests run as root): os.replace in corpus.reports fails with EROFS."""
+
+    def read_only(src, dst):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+
+    before = folder_state(reports_dir)
+    monkeypatch.setattr(corpus.reports.os, "replace", read_only)
+    res = upload(admin, (CANAL_REPORT, REPORT))
+    assert res.status_code == 507
+    error = res.get_json()["error"]
+    assert error["code"] == "storage_error" and "Read-only file system" in error["message"]
+    assert str(reports_dir) in error["message"]
+    assert folder_state(reports_dir) == before
+    assert admin.get("/api/reports/rebuild", headers=AUTH).get_json()["state"] == "idle"
