@@ -126,7 +126,10 @@ class Retriever:
             if allowed is None
             else (total if total <= EXACT_FILTER_LIMIT else CANDIDATES * 20)
         )
-        _, rows = index.faiss_index.search(vector.reshape(1, -1), min(want, total))
+        # A filtered search below the limit scans every passage: exactly, even when the
+        # index is an approximate graph (whose search slows down as k grows).
+        searcher = index.faiss_index if allowed is None else index.exact_index
+        _, rows = searcher.search(vector.reshape(1, -1), min(want, total))
         rows = rows[0][rows[0] >= 0]
         if allowed is not None:
             rows = rows[allowed[rows]][:CANDIDATES]
