@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
         ADAPT_MODEL=True,  # adapt the model to the reports' language at the first build
         MODELS_DIR=str(ROOT / "var" / "models"),  # where adapted models are kept
         ENCODER=None,  # tests may hand in any object with encode(list[str])
+        ONNX=True,  # encode through onnxruntime (exported once from the model) rather than torch
         PRELOAD=False,  # load model and index at start-up rather than on first request
         EXACT_INDEX_LIMIT=None,  # most passages searched exactly; None = index.store's default
         INDEX_CHECK_SECONDS=1.0,  # how often a request looks for a newer index build
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["MODELS_DIR"],
         adapt=bool(app.config["ADAPT_MODEL"]),
         override=app.config["ENCODER"],
+        onnx=bool(app.config["ONNX"]),
     )
     engine = Engine(
         app.config["INDEX_DIR"], models, check_seconds=float(app.config["INDEX_CHECK_SECONDS"])
