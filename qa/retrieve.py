@@ -96,7 +96,7 @@ class Retriever:
             pool = np.unique(np.concatenate([pool, np.array(extra, dtype=np.int64)]))
 
         paragraph = index.faiss_index.reconstruct_batch(pool) @ vector
-        per_sentence = [self._sentence_similarities(int(row), vector) for row in pool]
+        per_sentence = self._sentence_similarities(pool, vector)
         best_sentence = np.array([s.max() if len(s) else -1.0 for s in per_sentence])
         signals = [paragraph, best_sentence]
         fused = sum(_rrf(s) for s in signals) + _rrf(keyword_scores[pool], ignore_zero=True)
@@ -135,9 +135,17 @@ class Retriever:
             rows = rows[allowed[rows]][:CANDIDATES]
         return rows
 
-    def _sentence_similarities(self, row: int, vector: np.ndarray) -> np.ndarray:
-        start, end = self.index.sentence_offsets[row], self.index.sentence_offsets[row + 1]
-        return np.asarray(self.index.sentence_vectors[start:end]) @ vector
+    def _sentence_similarities(self, pool: np.ndarray, vector: np.ndarray) -> list[np.ndarray]:
+        """Cosine of the question with every sentence of each pooled passage, in order.
+
+        One gather and one product for the whole pool: a slice of the memory-mapped
+        sentence vectors per passage cost about 20 us each, a few ms per question."""
+        offsets = self.index.sentence_offsets
+        starts, ends = offsets[pool], offsets[pool + 1]
+        counts = ends - starts
+        rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        similarities = np.asarray(self.index.sentence_vectors[rows]) @ vector
+        return np.split(similarities, np.cumsum(counts)[:-1])
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
