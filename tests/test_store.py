@@ -14,6 +14,7 @@ from corpus.errors import IndexNotReady, ModelMismatch, RebuildBusy
 from index.store import (
     BUILDS,
     CURRENT,
+    HNSW_EF_SEARCH,
     MANIFEST_FILE,
     PASSAGES_FILE,
     build_index,
@@ -114,7 +115,7 @@ def test_index_over_the_exact_limit_is_a_graph_and_still_answers(tmp_path, repor
     assert manifest["vector_index"]["type"] == "hnsw"
     loaded = load_index(folder, encoder.checksum)
     assert isinstance(loaded.faiss_index, faiss.IndexHNSW)
-    assert loaded.faiss_index.hnsw.efSearch == manifest["vector_index"]["ef_search"]
+    assert loaded.faiss_index.hnsw.efSearch == HNSW_EF_SEARCH
     # the retriever reads candidate vectors back out of the graph's storage
     rows = np.arange(len(loaded.passages))
     assert np.allclose(
