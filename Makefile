@@ -56,6 +56,11 @@ test: install browser
 screenshot: install browser
 	SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/test_page.py -k fits_phone_and_desktop
 
+# Speed at 1,000, 10,000 and 100,000 passages (not part of `make test`): writes
+# bench/results.json and bench/RESULTS.md; about 20 minutes on two cores.
+bench: install
+	$(BIN)/python -m bench
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -53,7 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
         ADAPT_MODEL=True,  # adapt the model to the reports' language at the first build
         MODELS_DIR=str(ROOT / "var" / "models"),  # where adapted models are kept
         ENCODER=None,  # tests may hand in any object with encode(list[str])
+        ONNX=True,  # encode through onnxruntime (exported once from the model) rather than torch
         PRELOAD=False,  # load model and index at start-up rather than on first request
+        EXACT_INDEX_LIMIT=None,  # most passages searched exactly; None = index.store's default
         INDEX_CHECK_SECONDS=1.0,  # how often a request looks for a newer index build
         ADMIN_TOKEN=None,  # bearer token for the admin endpoints; None switches them off
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,  # bytes per request, uploads included
@@ -71,11 +73,17 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["MODELS_DIR"],
         adapt=bool(app.config["ADAPT_MODEL"]),
         override=app.config["ENCODER"],
+        onnx=bool(app.config["ONNX"]),
     )
     engine = Engine(
         app.config["INDEX_DIR"], models, check_seconds=float(app.config["INDEX_CHECK_SECONDS"])
     )
-    rebuilder = Rebuilder(app.config["REPORTS_DIR"], app.config["INDEX_DIR"], models)
+    rebuilder = Rebuilder(
+        app.config["REPORTS_DIR"],
+        app.config["INDEX_DIR"],
+        models,
+        exact_limit=app.config["EXACT_INDEX_LIMIT"],
+    )
     job = RebuildJob(rebuilder, after=engine.reload)
     app.extensions.update(qa=engine, rebuilder=rebuilder, rebuild_job=job)
     app.cli.add_command(index_cli)

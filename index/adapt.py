@@ -24,6 +24,7 @@ from corpus.errors import ModelMismatch
 from corpus.records import Passage
 from corpus.sentences import sentences
 from index.encoder import Encoder, SentenceEncoder, model_fingerprint
+from index.onnx_encoder import OnnxEncoder, export_onnx
 
 MAX_PAIRS = 1000  # bounds training time on large corpora (about 0.25 s per pair on 2 cores)
 EPOCHS = 2
@@ -142,7 +143,12 @@ def adapted_encoder(
 class ModelChoice:
     """Which model builds and serves an index: the test seam, the base model, or the base
     model adapted to the reports. Loaded encoders are kept, so a server that rebuilds
-    does not load the same model twice."""
+    does not load the same model twice.
+
+    With ``onnx`` (the default) the model that built an index is exported to ONNX once
+    and serves queries through onnxruntime: no torch import at start-up, and a question
+    encodes in a third of the time. Building still loads the torch model (adapting needs
+    it, and exporting), then embeds through ONNX too when ``onnx`` is set."""
 
     def __init__(
         self,
@@ -150,13 +156,20 @@ class ModelChoice:
         models_dir: str | Path = "var/models",
         adapt: bool = True,
         override: Encoder | None = None,
+        onnx: bool = True,
+        onnx_threads: int = 1,
     ) -> None:
+        """``onnx_threads``: onnxruntime threads per query; one suits a threaded server,
+        whose requests already keep every core busy."""
         self.model_path = model_path
         self.models_dir = models_dir
         self.adapt = adapt
         self.override = override
+        self.onnx = onnx
+        self.onnx_threads = onnx_threads
         self._identity: tuple[str, str] | None = None
         self._loaded: dict[str, Encoder] = {}  # by weights checksum
+        self._serving: dict[str, Encoder] = {}  # ONNX encoders, by weights checksum
         self._lock = threading.Lock()
 
     def model_identity(self) -> tuple[str, str]:
@@ -185,14 +198,33 @@ class ModelChoice:
         with self._lock:
             if not self.adapt:
                 name, checksum = self.model_identity()
-                return self._loaded.get(checksum) or self._keep(SentenceEncoder(self.model_path))
-            if not retrain and previous and previous.get("sha256") in self._loaded:
-                return self._loaded[previous["sha256"]]
-            return self._keep(
-                adapted_encoder(
-                    self.model_path, self.models_dir, passages, previous, retrain, progress_factory
+                encoder = self._loaded.get(checksum) or self._keep(SentenceEncoder(self.model_path))
+            elif not retrain and previous and previous.get("sha256") in self._loaded:
+                encoder = self._loaded[previous["sha256"]]
+            else:
+                encoder = self._keep(
+                    adapted_encoder(
+                        self.model_path,
+                        self.models_dir,
+                        passages,
+                        previous,
+                        retrain,
+                        progress_factory,
+                    )
                 )
-            )
+            return self._as_onnx(encoder, threads=0) if self.onnx else encoder
+
+    def _as_onnx(self, encoder: Encoder, threads: int) -> Encoder:
+        """The ONNX twin of a loaded sentence-transformers encoder (same name, checksum)."""
+        onnx_file = export_onnx(encoder.path, encoder.checksum, self.models_dir)
+        return OnnxEncoder(
+            encoder.path,
+            onnx_file,
+            encoder.name,
+            encoder.checksum,
+            base=getattr(encoder, "base", None),
+            threads=threads,
+        )
 
     def encoder_for_index(self, entry: dict) -> Encoder:
         """The encoder that built an index (its manifest's model entry); ModelMismatch when
@@ -200,8 +232,9 @@ class ModelChoice:
         if self.override is not None:
             return self.override
         with self._lock:
-            if entry.get("sha256") in self._loaded:
-                return self._loaded[entry["sha256"]]
+            kept = self._serving if self.onnx else self._loaded
+            if entry.get("sha256") in kept:
+                return kept[entry["sha256"]]
             _, base_checksum = self.model_identity()
             built_from = entry.get("base", entry)
             if built_from.get("sha256") != base_checksum:
@@ -209,10 +242,33 @@ class ModelChoice:
                     f"the index was built with model {entry.get('name')}, not the one "
                     "configured now: run `make index` to rebuild it"
                 )
-            if "base" not in entry:
-                return self._keep(SentenceEncoder(self.model_path))
-            return self._keep(
-                SentenceEncoder(
-                    entry["path"], name=entry["name"], expected=entry["sha256"], base=entry["base"]
+            if not self.onnx:
+                if "base" not in entry:
+                    return self._keep(SentenceEncoder(self.model_path))
+                return self._keep(
+                    SentenceEncoder(
+                        entry["path"],
+                        name=entry["name"],
+                        expected=entry["sha256"],
+                        base=entry["base"],
+                    )
                 )
-            )
+            encoder = self._onnx_for_index(entry)
+            self._serving[encoder.checksum] = encoder
+            return encoder
+
+    def _onnx_for_index(self, entry: dict) -> OnnxEncoder:
+        """Serve through ONNX without loading torch (unless the export is missing)."""
+        if "base" in entry:
+            name, checksum, folder = model_fingerprint(entry["path"])
+            if checksum != entry["sha256"]:
+                raise ModelMismatch(
+                    f"the model at {folder} has changed since the index was built: "
+                    "rebuild the index"
+                )
+            name, base = entry["name"], entry["base"]
+        else:
+            name, checksum, folder = model_fingerprint(self.model_path)
+            base = None
+        onnx_file = export_onnx(folder, checksum, self.models_dir)
+        return OnnxEncoder(folder, onnx_file, name, checksum, base, threads=self.onnx_threads)

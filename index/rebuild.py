@@ -117,6 +117,7 @@ class Rebuilder:
     reports_dir: str | Path
     index_dir: str | Path
     model: ModelSource
+    exact_limit: int | None = None  # most passages searched exactly (store.EXACT_LIMIT)
 
     def run(
         self,
@@ -189,6 +190,7 @@ class Rebuilder:
                 vectors[n:],
                 model_entry(encoder),
                 {"rebuild": counts},
+                exact_limit=self.exact_limit,
             )
         summary.build_id = manifest["build_id"]
         summary.seconds = time.perf_counter() - start

@@ -157,3 +157,27 @@ def test_the_server_looks_for_new_builds_at_most_every_check_seconds(
     assert health(client)["build_id"] == before != current_build_id(index_dir)
     app.extensions["qa"].reload()
     assert health(client)["build_id"] == current_build_id(index_dir)
+
+
+def test_a_graph_index_answers_like_the_exact_one(tmp_path, reports_dir, encoder):
+    """Over the exact limit the build is an HNSW graph; on a corpus this small it must
+    find what exact search finds, filtered or not."""
+    from app import create_app
+    from corpus import load_reports
+    from index.store import build_index
+
+    answers = {}
+    for name, limit in (("exact", None), ("graph", 5)):
+        folder = tmp_path / name
+        build_index(load_reports(reports_dir), encoder, folder, exact_limit=limit)
+        client = create_app({"TESTING": True, "INDEX_DIR": str(folder), "ENCODER": encoder})
+        client = client.test_client()
+        for body in (
+            {"question": "digital devices waiting for examination", "k": 5},
+            {"question": "fair treatment", "k": 3, "filters": {"force": "Testshire"}},
+        ):
+            response = client.post("/api/ask", json=body)
+            assert response.status_code == 200
+            answers.setdefault(name, []).append([p["id"] for p in response.json["passages"]])
+    assert answers["graph"] == answers["exact"]
+    assert all(answers["exact"]) and answers["exact"][1][0].startswith("testshire-")

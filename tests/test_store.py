@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+import faiss
 import numpy as np
 import pytest
 
@@ -13,13 +14,16 @@ from corpus.errors import IndexNotReady, ModelMismatch, RebuildBusy
 from index.store import (
     BUILDS,
     CURRENT,
+    HNSW_EF_SEARCH,
     MANIFEST_FILE,
     PASSAGES_FILE,
     build_index,
     build_lock,
     current_build_id,
     load_index,
+    vector_index,
 )
+from tests.conftest import HashEncoder
 
 
 def test_round_trip(index_dir, reports_dir, encoder):
@@ -96,3 +100,45 @@ def test_a_second_build_refuses_while_one_holds_the_lock(index_dir, reports_dir,
     assert current_build_id(index_dir) == before
     build_index(load_reports(reports_dir), encoder, index_dir)
     assert current_build_id(index_dir) != before
+
+
+def test_small_index_is_exact(index_dir, encoder):
+    loaded = load_index(index_dir, encoder.checksum)
+    assert loaded.manifest["vector_index"] == {"type": "flat"}
+    assert isinstance(loaded.faiss_index, faiss.IndexFlatIP)
+
+
+def test_index_over_the_exact_limit_is_a_graph_and_still_answers(tmp_path, reports_dir):
+    encoder = HashEncoder()
+    folder = tmp_path / "graph-index"
+    manifest = build_index(load_reports(reports_dir), encoder, folder, exact_limit=5)
+    assert manifest["vector_index"]["type"] == "hnsw"
+    loaded = load_index(folder, encoder.checksum)
+    assert isinstance(loaded.faiss_index, faiss.IndexHNSW)
+    assert loaded.faiss_index.hnsw.efSearch == HNSW_EF_SEARCH
+    # the retriever reads candidate vectors back out of the graph's storage
+    rows = np.arange(len(loaded.passages))
+    assert np.allclose(
+        loaded.faiss_index.reconstruct_batch(rows), loaded.exact_index.reconstruct_batch(rows)
+    )
+    question = encoder.encode(["digital devices waiting for examination"])[0]
+    graph = [p.id for p, _ in loaded.search(question, 5)]
+    _, exact = loaded.exact_index.search(question.reshape(1, -1), 5)
+    assert graph == [loaded.passages[r].id for r in exact[0]]
+
+
+def test_graph_index_recall_against_exact_search():
+    rng = np.random.default_rng(0)
+    # clustered, like paragraph embeddings: 40 topics, 4,000 vectors around them
+    centres = rng.normal(size=(40, 64))
+    vectors = centres[rng.integers(0, 40, 4000)] + 0.6 * rng.normal(size=(4000, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    queries = vectors[:200] + 0.3 * rng.normal(size=(200, 64)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    graph = vector_index(vectors, exact_limit=1000)
+    exact = vector_index(vectors, exact_limit=10_000)
+    assert isinstance(graph, faiss.IndexHNSW) and isinstance(exact, faiss.IndexFlatIP)
+    _, found = graph.search(queries, 10)
+    _, truth = exact.search(queries, 10)
+    recall = np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)])
+    assert recall >= 0.99
