@@ -49,6 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import DEFAULT_OUT, report_name, report_page, sentence_pool, write_corpus
+from bench.machine import cpu_model
 from corpus import load_reports
 from index.adapt import ModelChoice
 from index.cache import text_key, write_cache
@@ -107,14 +108,7 @@ def questions(count: int = QUESTIONS, seed: int = 0) -> list[str]:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     packages = [
         "faiss-cpu", "onnxruntime", "tokenizers", "torch", "sentence-transformers",
         "transformers", "numpy", "bm25s", "Flask", "waitress",

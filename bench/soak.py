@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import cpu_model  # noqa: E402
 from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, EVAL_SET, canal_report_text  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only, whatever the environment says
@@ -121,14 +122,7 @@ def whole(answer: list[dict], build: dict[str, dict]) -> bool:
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return (
         f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
     )
