@@ -192,7 +192,11 @@ class Engine:
         index, retriever = loaded.index, loaded.retriever
         allowed = retriever.filters.mask(request.filters)
         context, prior = resolve_followup(
-            request.question, request.history, index.passages, retriever.row_of
+            request.question,
+            request.history,
+            index.passages,
+            retriever.row_of,
+            retriever.rows_by_question,
         )
         query = retriever.prepare(request.question)
         hits = []
@@ -223,16 +227,27 @@ class Engine:
     def passage_in_context(self, passage_id: str, around: int = 2) -> PassageInContext:
         """The passage and up to ``around`` paragraphs before and after it under the same
         question (or the same overview); NotFound for an unknown id."""
-        passage = self.passage(passage_id)
-        if passage is None:
+        loaded = self.loaded  # one index for the whole look-up, even if a reload happens
+        index, retriever = loaded.index, loaded.retriever
+        row = retriever.row_of.get(passage_id)
+        if row is None:
             raise NotFound(f"no passage has the id {passage_id!r}")
-        siblings = sorted(
-            (
-                p
-                for p in self.index.passages
-                if p.report == passage.report and p.question_number == passage.question_number
-            ),
-            key=lambda p: p.paragraph,
+        passage = index.passages[row]
+        siblings = [
+            index.passages[r]
+            for r in retriever.rows_by_question[(passage.report, passage.question_number)]
+        ]  # in reading order, which is paragraph order
+        at = siblings.index(passage)
+        report = next((r for r in index.reports if r.id == passage.report), None)
+        question = None
+        if report is not None and passage.question_number is not None:
+            question = report.question(passage.question_number)
+        return PassageInContext(
+            passage=passage,
+            report=report,
+            question=question,
+            before=siblings[max(0, at - around) : at],
+            after=siblings[at + 1 : at + 1 + around],
         )
         at = siblings.index(passage)
         report = next((r for r in self.index.reports if r.id == passage.report), None)

@@ -40,9 +40,11 @@ def resolve(
     history: tuple[Turn, ...],
     passages: list[Passage],
     row_of: dict[str, int],
+    rows_by_question: dict[tuple[str, int | None], list[int]],
 ) -> tuple[str | None, dict[int, float]]:
     """(the previous question, boost by passage row) for a follow-up; (None, {}) for a
-    question that stands on its own."""
+    question that stands on its own. ``rows_by_question`` maps (report id, question
+    number) to the rows of its passages."""
     if not history or not is_followup(question):
         return None, {}
     previous = history[-1]
@@ -53,9 +55,5 @@ def resolve(
     for rank, row in enumerate(rows, start=1):
         key = (passages[row].report, passages[row].question_number)
         weight[key] = max(weight.get(key, 0.0), SECTION_BOOST / rank)
-    prior = {
-        row: weight[(p.report, p.question_number)]
-        for row, p in enumerate(passages)
-        if (p.report, p.question_number) in weight
-    }
+    prior = {row: boost for key, boost in weight.items() for row in rows_by_question[key]}
     return previous.question, prior
