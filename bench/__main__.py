@@ -37,7 +37,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -55,6 +54,7 @@ from index.adapt import ModelChoice
 from index.cache import text_key, write_cache
 from index.rebuild import Rebuilder
 from index.store import CACHE, load_index, sentence_texts
+from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_FILES = [ROOT / "tests" / "data" / f"eval-{name}.jsonl" for name in ("public", "dev")]
@@ -302,12 +302,6 @@ def ef_sweep(index, vectors: np.ndarray, truth: np.ndarray) -> list[dict]:
     finally:
         graph.hnsw.efSearch = chosen
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post(port: int, question: str, timeout: float = 30.0) -> int:

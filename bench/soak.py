@@ -30,7 +30,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import cpu_model  # noqa: E402
+from tests.loopback import free_port  # noqa: E402
 from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, EVAL_SET, canal_report_text  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only, whatever the environment says
@@ -55,12 +55,6 @@ class Tally:
     connection_errors: list[str] = field(default_factory=list)
     answers: list[tuple[float, list[dict]]] = field(default_factory=list)  # (time, passages)
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def questions() -> list[str]:

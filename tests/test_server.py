@@ -19,16 +19,11 @@ from pathlib import Path
 import pytest
 
 from index.store import INDEX_FILE, current_build
+from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_LIMIT = 64 * 1024  # QA_MAX_CONTENT_LENGTH for these servers
 SERVER_CAP = APP_LIMIT + 65536  # what the Makefile gives waitress for it
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Served:
