@@ -6,6 +6,7 @@
 (() => {
   const STORE_KEY = "peel-qa.conversation.v1";
   const MAX_TURNS = 50; // localStorage holds a few MB; 50 answers stay well under it
+  const MAX_HISTORY = 10; // earlier turns sent with a question, as /api/ask accepts
   const FOLD_CHARS = 320; // passages longer than this (plus some slack) start folded
   const STOP_WORDS = new Set(
     ("a an and any are as at be been being but by can could did do does doing for from " +
@@ -269,11 +270,37 @@
     return el("p", { class: "bubble" }, el("span", { class: "visually-hidden" }, "You asked: "), question);
   }
 
+  // The service's direct answer: a grade, the areas for improvement, or the best sentence.
+  function directAnswer(answer) {
+    if (!answer || typeof answer.text !== "string") return null;
+    const labels = { grade: "Grade", improvements: "Areas for improvement", sentence: "Best answer" };
+    const body = [];
+    if (answer.kind === "grade" && typeof answer.grade === "string") {
+      body.push(el("p", { class: "direct-grade" }, answer.grade));
+    } else if (answer.kind === "improvements" && Array.isArray(answer.items) && answer.items.length) {
+      body.push(el("ul", { class: "direct-items" }, ...answer.items.map((item) => el("li", {}, String(item)))));
+    } else {
+      body.push(el("blockquote", { class: "direct-text" }, answer.text));
+    }
+    const cite = el("p", { class: "direct-cite" }, String(answer.cite || ""));
+    if (typeof answer.passage_id === "string") {
+      cite.append(" ", el("a", { href: passageHref(answer.passage_id) }, "Open in context"));
+    }
+    return el(
+      "section",
+      { class: "direct", "aria-label": labels[answer.kind] || "Answer" },
+      el("p", { class: "direct-label" }, labels[answer.kind] || "Answer"),
+      ...body,
+      cite,
+    );
+  }
+
   function turnNode(turn) {
     const count = turn.passages.length;
     const answer = el(
       "div",
       { class: "answer" },
+      directAnswer(turn.answer),
       el(
         "p",
         { class: "answer-meta" },
@@ -335,6 +362,16 @@
     send.textContent = on ? "Sending…" : "Send";
   }
 
+  // The question with the conversation so far, so a follow-up ("and what about fraud?")
+  // is understood; the service ignores the history for a question that stands alone.
+  function askBody(question) {
+    const history = turns.slice(-MAX_HISTORY).map((t) => ({
+      question: t.question,
+      passage_ids: t.passages.map((p) => p.id).filter((id) => typeof id === "string").slice(0, 20),
+    }));
+    return history.length ? { question, history } : { question };
+  }
+
   async function ask(raw) {
     const question = raw.trim();
     if (busy || !question) return;
@@ -351,7 +388,7 @@
         response = await fetch("/api/ask", {
           method: "POST",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ question }),
+          body: JSON.stringify(askBody(question)),
         });
       } catch {
         throw new Error("Could not reach the service. Is it still running?");
@@ -366,7 +403,7 @@
       }
       const data = await response.json();
       if (!data || !Array.isArray(data.passages)) throw new Error("The service sent an answer this page cannot read.");
-      const turn = { question, passages: data.passages };
+      const turn = { question, passages: data.passages, answer: data.answer || null };
       turns.push(turn);
       saveTurns();
       done = turnNode(turn);

@@ -377,3 +377,42 @@ def test_a_damaged_stored_conversation_is_ignored(page, stored):
     expect(page.locator("#intro")).to_be_visible()
     assert page.locator("article.turn").count() == 0
     ask(page, QUESTION)  # and the page still works
+
+
+def test_a_grade_question_shows_the_grade_as_the_answer(page):
+    turn = ask(page, "how did the inspectors rate Lancashire on preventing crime?")
+    direct = turn.locator(".direct")
+    expect(direct.locator(".direct-label")).to_have_text("Grade")
+    expect(direct.locator(".direct-grade")).to_have_text("Good")
+    expect(direct.locator(".direct-cite")).to_contain_text("Q1 How effective is the force at")
+    expect(turn.locator(".passage").first).to_be_visible()  # the passages still follow
+
+
+def test_the_best_sentence_is_shown_as_the_answer_and_off_topic_gets_none(page):
+    turn = ask(page, QUESTION)
+    expect(turn.locator(".direct-label")).to_have_text("Best answer")
+    expect(turn.locator(".direct-text")).to_contain_text(
+        "check that all crime reports are properly completed"
+    )
+    turn = ask(page, "premier league football results")
+    expect(turn.locator(".passage").first).to_be_visible()
+    expect(turn.locator(".direct")).to_have_count(0)
+
+
+def test_a_follow_up_is_sent_with_the_conversation_so_far(page):
+    first = ask(page, "What is the MARAC and is it coping with demand?")
+    first_ids = first.locator(".passage").evaluate_all(
+        "items => items.map(item => item.dataset.id)"
+    )
+    box = page.get_by_label("Your question")
+    box.fill("and what are they trying instead?")
+    with page.expect_request("**/api/ask") as sent:
+        box.press("Enter")
+    body = sent.value.post_data_json
+    assert body["question"] == "and what are they trying instead?"
+    assert body["history"] == [
+        {"question": "What is the MARAC and is it coping with demand?", "passage_ids": first_ids}
+    ]
+    expect(page.locator("article.turn").nth(1).locator(".passage").first).to_be_visible(
+        timeout=WAIT_MS
+    )
