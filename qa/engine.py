@@ -249,15 +249,3 @@ class Engine:
             before=siblings[max(0, at - around) : at],
             after=siblings[at + 1 : at + 1 + around],
         )
-        at = siblings.index(passage)
-        report = next((r for r in self.index.reports if r.id == passage.report), None)
-        question = None
-        if report is not None and passage.question_number is not None:
-            question = report.question(passage.question_number)
-        return PassageInContext(
-            passage=passage,
-            report=report,
-            question=question,
-            before=siblings[max(0, at - around) : at],
-            after=siblings[at + 1 : at + 1 + around],
-        )
