@@ -12,14 +12,12 @@ that their embedding caches stay valid.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from corpus.durable import staged_folder
 from corpus.errors import ModelMismatch
 from corpus.records import Passage
 from corpus.sentences import sentences
@@ -123,20 +121,12 @@ def adapted_encoder(
     folder = adapted_folder(models_dir, base_checksum, corpus_key(passages))
     if retrain or not (folder / "model.safetensors").is_file():
         pairs = training_pairs(passages)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        try:
+        with staged_folder(folder) as staging:
             if progress_factory is None:
                 train(base_path, pairs, staging)
             else:
                 with progress_factory(len(pairs) * EPOCHS) as bar:
                     train(base_path, pairs, staging, bar.update)
-            if folder.exists():
-                shutil.rmtree(folder)
-            os.replace(staging, folder)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
     return SentenceEncoder(folder, name=name, base=base)
 
 

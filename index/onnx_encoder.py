@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from corpus.durable import staged_folder
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length: sentence-transformers truncates here
 ONNX_FILE = "model.onnx"
@@ -63,9 +63,7 @@ def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path)
 
     example = torch.ones((2, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out) as staging:
         # Tracing warns about data-dependent branches in transformers' masking code; they
         # take one path for every input shape here, and the equivalence test checks it.
         with torch.no_grad(), warnings.catch_warnings():
@@ -92,12 +90,6 @@ def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path)
         (staging / SOURCE_FILE).write_text(
             json.dumps({"sha256": checksum, "model": str(model_folder)}), "utf-8"
         )
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out / ONNX_FILE
 
 
