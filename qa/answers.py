@@ -1,32 +1,96 @@
-"""Answers, not only passages: highlighted sentences, a direct answer, grades and fixes.
+"""Direct answers: the right kind of answer for what the question asks, or none.
 
-A direct answer is either taken from the report's structure (the grade of a question,
-its areas for improvement) when the question asks for that, or is the best-matching
-sentence of the best passage when it is similar enough to the question; otherwise
-there is no answer and the passages speak for themselves.
+- A grade, the areas for improvement or the reasons for a grade come from the parsed
+  report structure, for the report question (unit) the question is about.
+- A comparison, a list across forces or a change over time is a table with one row per
+  report, each with its grade and citation, built from every report in scope, not from
+  the top passages.
+- A figure is the sentence that holds a figure of the kind asked for; a "who/which unit"
+  answer prefers the sentence that names one; anything else is the best sentence.
+- A sentence answer needs support: similar enough to the question and sharing its
+  subject words. A question about a person, place or time the reports don't cover, or
+  whose subject words the reports never use, gets no answer rather than a near miss.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from corpus.records import Passage, Question, Report
 from index.encoder import Encoder
+from index.keyword import tokenize
+from index.store import LoadedIndex
 from qa.cite import citation, cite, cite_question, question_citation
-from qa.intent import AIF_SECTIONS, asks_for_grade, asks_for_improvement, topic
+from qa.glossary import report_terms
+from qa.intent import AIF_SECTIONS, states_improvement, states_judgement
+from qa.query import NUMERIC_TYPES, Query
+from qa.retrieve import Scored
+from qa.scope import Scope, coverage
 
-# Calibrated on the public and dev question sets against off-topic questions: see
-# tests/data/offtopic.jsonl and the README. Cosine similarity of the best sentence.
+# Cosine similarity of the best sentence below which no sentence answers (calibrated on
+# the dev question sets against the off-topic set: see README "Direct answers").
 ANSWER_THRESHOLD = 0.45
-# The topic of a grade or improvement question must match a report question's text
-# this well (cosine) before that question's grade or areas for improvement answer it;
-# a narrower topic ("catching wanted suspects") gets its best sentence instead.
-QUESTION_MATCH_THRESHOLD = 0.5
+# Share of the question's subject words (stemmed) the answering paragraph must contain,
+# unless the sentence is this similar anyway.
+MIN_SUPPORT = 0.3
+STRONG_SIMILARITY = 0.62
+# A report question (unit) answers a grade question about a topic when the question is
+# this similar to its title, counting the retrieved passages' votes for it.
+UNIT_MATCH_THRESHOLD = 0.45
+VOTE_WEIGHT = 0.3
+VOTE_HITS = 10
+# A question outside the named reports must match that much better (cosine) than any in
+# them before the answer is "not covered" rather than the best one in scope.
+OUT_OF_SCOPE_MARGIN = 0.1
+# Candidate sentences for a figure or a named unit: from the best passages, this close
+# (cosine) to the best sentence.
+SHAPE_PASSAGES = 3
+SHAPE_MARGIN = 0.12
+RANK_PENALTY = 0.02  # cosine taken off a sentence for each place its passage ranks lower
+REASON_SENTENCES = 3
 HIGHLIGHT_MARGIN = 0.05  # other sentences this close to the best one are marked too
 MAX_HIGHLIGHTS = 2
 NO_ANSWER = "No sentence in the indexed reports answers this closely; the nearest passages follow."
+NO_PERSON = "The indexed reports name no one for this; the nearest passages follow."
+NO_FIGURE = "The indexed reports give no figure for this; the nearest passages follow."
+NOT_COVERED = (
+    "The indexed reports don't cover this ({what}); no passage answers it. "
+    "The nearest passages follow."
+)
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|third|quarter|dozen"
+)
+_SHAPES = {
+    "percentage": re.compile(
+        r"\d\s*%|\b(?:per ?cent|percent|proportion|half|third|quarter)\b", re.I
+    ),
+    "duration": re.compile(
+        rf"\b(?:\d+|{_NUMBER_WORDS}|a|an)[\s-]+(?:working\s+)?(?:seconds?|minutes?|hours?|days?|"
+        r"weeks?|months?|years?)\b|\bwithin\b.{0,20}\d",
+        re.I,
+    ),
+    "amount": re.compile(r"£\s*\d|\b\d[\d,.]*\s*(?:million|billion|m|bn|pounds)\b", re.I),
+    "number": re.compile(rf"\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS})\b", re.I),
+    # a person's name: two capitalised words, neither opening the sentence
+    "person": re.compile(r"(?<=\w )(?:[A-Z][a-z]+ ){1,2}[A-Z][a-z]+\b(?! Constabulary| Police)"),
+    "unit": re.compile(
+        r"\b(?:team|teams|unit|units|hub|department|panel|board|desk|centre|service|services|"
+        r"officers?|staff|sergeants?|inspectors?|investigators?|analysts?|partners?|MASH|"
+        r"[A-Z]{2,6})\b"
+    ),
+}
+_GRADE_ORDER = {
+    "Inadequate": 0,
+    "Requires improvement": 1,
+    "Adequate": 2,
+    "Good": 3,
+    "Outstanding": 4,
+}
 
 
 def highlight_spans(spans: np.ndarray, similarities: tuple[float, ...]) -> list[tuple[int, int]]:
@@ -40,15 +104,40 @@ def highlight_spans(spans: np.ndarray, similarities: tuple[float, ...]) -> list[
 
 
 @dataclass(frozen=True)
+class Row:
+    """One report's line of a comparison, list or change over time."""
+
+    report: Report
+    question: Question | None
+    grade: str | None
+    passage_id: str | None
+
+    def to_dict(self) -> dict:
+        return {
+            "force": self.report.force,
+            "year": self.report.year,
+            "pillar": self.report.pillar,
+            "question_number": self.question.number if self.question else None,
+            "question": self.question.text if self.question else None,
+            "grade": self.grade,
+            "passage_id": self.passage_id,
+            "cite": cite_question(self.report, self.question),
+        }
+
+
+@dataclass(frozen=True)
 class DirectAnswer:
-    kind: str  # "grade", "improvements" or "sentence"
+    kind: str  # grade, improvements, reasons, sentence, compare, list or trend
     text: str
-    citation: dict
-    cite: str
+    citation: dict | None
+    cite: str | None
     passage_id: str | None
     score: float | None = None
     grade: str | None = None
     items: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    answer_type: str | None = None  # for a sentence: number, percentage, unit ...
+    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # in passage_id
 
     def to_dict(self) -> dict:
         out = {
@@ -62,85 +151,250 @@ class DirectAnswer:
             out["score"] = round(self.score, 4)
         if self.kind == "grade":
             out["grade"] = self.grade
-        if self.kind == "improvements":
+        if self.kind in ("improvements", "reasons"):
             out["items"] = list(self.items)
+        if self.kind == "reasons":
+            out["grade"] = self.grade
+        if self.rows:
+            out["rows"] = [r.to_dict() for r in self.rows]
+        if self.answer_type:
+            out["answer_type"] = self.answer_type
         return out
 
 
-def sentence_answer(
-    passage: Passage, similarity: float, spans: list[tuple[int, int]]
-) -> DirectAnswer | None:
-    """The highlighted sentence(s) of the best passage, if similar enough to the question."""
-    if similarity < ANSWER_THRESHOLD or not spans:
-        return None
-    text = " ".join(passage.text[a:b] for a, b in spans)
-    return DirectAnswer(
-        kind="sentence",
-        text=text,
-        citation=citation(passage),
-        cite=cite(passage),
-        passage_id=passage.id,
-        score=similarity,
-    )
+@dataclass(frozen=True)
+class Outcome:
+    """A direct answer, or None with the message that says why there is none."""
+
+    answer: DirectAnswer | None
+    message: str | None = None
 
 
-class StructureAnswerer:
-    """Answers grade and improvement questions from the parsed report structure."""
+class Answerer:
+    """Chooses and builds the direct answer for one understood question."""
 
-    def __init__(self, reports: list[Report], passages: list[Passage], encoder: Encoder) -> None:
+    def __init__(self, index: LoadedIndex, encoder: Encoder) -> None:
+        self.index = index
         self._encoder = encoder
-        self.targets: list[tuple[Report, Question | None]] = []
-        for report in reports:
-            self.targets.append((report, None))  # the pillar as a whole
-            self.targets.extend((report, q) for q in report.questions)
-        self._texts = [q.text if q else (r.headline or r.pillar) for r, q in self.targets]
-        self._cached_vectors: np.ndarray | None = None
-        self._first_passage: dict[tuple[str, int | None], Passage] = {}
-        self._aif_passage: dict[tuple[str, int | None], Passage] = {}
-        for p in passages:
+        self.reports = {r.id: r for r in index.reports}
+        self._units: list[tuple[Report, Question | None]] = []
+        for report in index.reports:
+            self._units.append((report, None))
+            self._units.extend((report, q) for q in report.questions)
+        self._titles = sorted({q.text for _, q in self._units if q is not None})
+        self._title_vectors: np.ndarray | None = None
+        self.rows_by_unit: dict[tuple[str, int | None], list[int]] = {}
+        self._aif_row: dict[tuple[str, int | None], int] = {}
+        for row, p in enumerate(index.passages):
             key = (p.report, p.question_number)
-            self._first_passage.setdefault(key, p)
+            self.rows_by_unit.setdefault(key, []).append(row)
             if p.section in AIF_SECTIONS:
-                self._aif_passage.setdefault(key, p)
+                self._aif_row.setdefault(key, row)
+        self._stems: dict[str, int] | None = None
+
+    # -- what the question is about ----------------------------------------------------
 
     @property
-    def _vectors(self) -> np.ndarray:
-        """The question texts' vectors, embedded on first use (most questions never ask)."""
-        if self._cached_vectors is None:
-            unique = sorted(set(self._texts))
-            vectors = self._encoder.encode(unique)
-            self._cached_vectors = vectors[[unique.index(t) for t in self._texts]]
-        return self._cached_vectors
+    def title_vectors(self) -> np.ndarray:
+        """The unit titles' vectors, embedded on first use (most questions never ask)."""
+        if self._title_vectors is None:
+            self._title_vectors = (
+                self._encoder.encode(self._titles)
+                if self._titles
+                else np.zeros((0, 1), dtype=np.float32)
+            )
+        return self._title_vectors
 
-    def answer(self, question: str, reports: set[str] | None) -> DirectAnswer | None:
-        """A grade or list of improvements when the question asks for one, else None.
-
-        ``question`` should have force names removed; ``reports`` limits the reports."""
-        wants_grade, wants_fix = asks_for_grade(question), asks_for_improvement(question)
-        if not (wants_grade or wants_fix) or not self.targets:
+    def unit_title(self, query: Query, results: list[Scored], scope: Scope) -> str | None:
+        """The title of the report question the question is about: None for the pillar as
+        a whole (no topic), "" when no question in scope matches well enough."""
+        if not query.has_topic:
             return None
-        candidates = [
-            i for i, (r, _) in enumerate(self.targets) if reports is None or r.id in reports
+        in_scope = {q.text for r in scope.reports for q in r.questions}
+        if not in_scope or query.topic_vector is None:
+            return ""
+        scores = self.title_vectors @ query.topic_vector
+        total = sum(1 / rank for rank in range(1, min(len(results), VOTE_HITS) + 1))
+        for rank, scored in enumerate(results[:VOTE_HITS], start=1):
+            title = self.index.passages[scored.row].question
+            if title in self._titles:
+                scores[self._titles.index(title)] += VOTE_WEIGHT * (1 / rank) / total
+        ranked = np.argsort(-scores)
+        best = next((int(i) for i in ranked if self._titles[i] in in_scope), None)
+        if best is None or scores[best] < UNIT_MATCH_THRESHOLD:
+            return ""
+        return self._titles[best]
+
+    def uncovered_topic(self, query: Query, scope: Scope) -> str | None:
+        """The title of a report question outside the named scope that the topic matches
+        clearly better than anything in scope ("Durham's investigations" when only
+        Durham's Legitimacy report is indexed)."""
+        if not (scope.named and query.has_topic and query.topic_vector is not None):
+            return None
+        in_scope = {q.text for r in scope.reports for q in r.questions}
+        scores = self.title_vectors @ query.topic_vector
+        inside = [s for t, s in zip(self._titles, scores, strict=True) if t in in_scope]
+        best = int(np.argmax(scores))
+        if self._titles[best] in in_scope or scores[best] < UNIT_MATCH_THRESHOLD:
+            return None
+        if inside and max(inside) > scores[best] - OUT_OF_SCOPE_MARGIN:
+            return None
+        return self._titles[best]
+
+    # -- the answer ----------------------------------------------------------------------
+
+    def answer(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome:
+        if not results:
+            return Outcome(None, "No passage matches these filters.")
+        intent = query.intent
+        if intent in ("grade", "improvements", "reasons", "compare", "list", "trend"):
+            if query.future:
+                return Outcome(None, NOT_COVERED.format(what="a time after the reports"))
+            if query.places:
+                return Outcome(None, NOT_COVERED.format(what=", ".join(query.places)))
+            structured = self._structured(query, scope, results)
+            if structured is not None:
+                return structured
+        return self._sentence(query, scope, results)
+
+    def _structured(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome | None:
+        outside = self.uncovered_topic(query, scope)
+        if outside is not None:
+            return Outcome(
+                None,
+                f"The indexed reports of {coverage(list(scope.reports))} don't cover "
+                f"{_short(outside)}; no passage answers this. The nearest passages follow.",
+            )
+        title = self.unit_title(query, results, scope)
+        if title == "" and query.intent == "improvements":
+            title = self._improvement_unit(results, scope)
+        if title == "":  # a topic no report question matches: a sentence answers it
+            return None
+        intent = query.intent
+        reports = list(scope.reports)
+        latest = scope.latest()
+        several_forces = len({r.force for r in reports}) > 1
+        if intent == "grade" and query.extreme and title is None and not several_forces:
+            report = _latest_of(latest, results, self.index)
+            rows = [r for r in self._rows([report], None, every_unit=True) if r.question]
+            graded = [r for r in rows if r.grade in _GRADE_ORDER]
+            if graded:
+                pick = min if query.extreme == "worst" else max
+                level = pick(_GRADE_ORDER[r.grade] for r in graded)
+                chosen = [r for r in graded if _GRADE_ORDER[r.grade] == level]
+                return Outcome(self._table("list", chosen, None, query))
+        if intent == "list" or (intent == "grade" and several_forces and not query.forces):
+            every_unit = (
+                intent == "list"
+                and title is None
+                and query.grade_named is not None
+                and not query.overall
+            )
+            rows = self._rows(reports if intent == "list" else latest, title, every_unit)
+            if query.grade_named:
+                rows = [r for r in rows if r.grade == query.grade_named]
+            return Outcome(self._table("list", rows, title, query))
+        if intent == "compare":
+            rows = self._rows(reports if query.years else latest, title)
+            return Outcome(self._table("compare", rows, title, query))
+        if intent == "trend":
+            rows = sorted(
+                self._rows(reports, title), key=lambda r: (r.report.force, _year(r.report))
+            )
+            return Outcome(self._table("trend", rows, title, query))
+        if several_forces and not query.forces and intent in ("improvements", "reasons"):
+            return None  # which force? the best sentence, and passages grouped by force
+        report = _latest_of(latest, results, self.index)
+        if report is None:
+            return None
+        question = _question_titled(report, title)
+        if title and question is None:
+            return None
+        if intent == "improvements":
+            return Outcome(self._improvements(report, question))
+        if intent == "reasons":
+            return Outcome(self._reasons(report, question))
+        earlier = [
+            r
+            for r in reports
+            if r.force == report.force and r.pillar == report.pillar and _year(r) < _year(report)
         ]
-        if not candidates:
-            return None
-        subject = topic(question)
-        if subject:  # a topic: the best-matching numbered question
-            scores = self._vectors @ self._encoder.encode([subject])[0]
-            questions = [i for i in candidates if self.targets[i][1] is not None]
-            if not questions:
-                return None
-            best = max(questions, key=lambda i: scores[i])
-            if scores[best] < QUESTION_MATCH_THRESHOLD:
-                return None
-        else:  # nothing but "how good is it overall?": the pillar as a whole
-            best = next(i for i in candidates if self.targets[i][1] is None)
-        report, matched = self.targets[best]
-        if wants_fix:
-            return self._improvements(report, matched)
-        return self._grade(report, matched)
+        return Outcome(self._grade(report, question, earlier, title))
 
-    def _grade(self, report: Report, question: Question | None) -> DirectAnswer | None:
+    def _rows(
+        self, reports: list[Report], title: str | None, every_unit: bool = False
+    ) -> list[Row]:
+        """One row per report for the question titled ``title`` (the pillar for None), or
+        with ``every_unit`` one per question and pillar of each report."""
+        rows = []
+        for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar)):
+            if every_unit:
+                units: list[Question | None] = [None, *report.questions]
+            else:
+                units = [_question_titled(report, title) if title else None]
+                if title and units[0] is None:
+                    continue
+            for question in units:
+                grade = question.grade if question else report.grade
+                rows.append(Row(report, question, grade, self._first_passage(report, question)))
+        return rows
+
+    def _improvement_unit(self, results: list[Scored], scope: Scope) -> str:
+        """For "what must they do about vetting?": the question whose areas for improvement
+        the best passages include, or "" when none of them is one."""
+        ids = scope.report_ids
+        for scored in results[:VOTE_HITS]:
+            passage = self.index.passages[scored.row]
+            if passage.report in ids and passage.section in AIF_SECTIONS and passage.question:
+                return passage.question
+        return ""
+
+    def _table(self, kind: str, rows: list[Row], title: str | None, query: Query) -> DirectAnswer:
+        subject = _short(title) if title else "overall"
+        if not rows:
+            what = f" graded {query.grade_named}" if query.grade_named else ""
+            return DirectAnswer(
+                kind=kind,
+                text=f"No indexed report{what} on {subject}.",
+                citation=None,
+                cite=None,
+                passage_id=None,
+            )
+        cells = [f"{r.report.force} {r.report.year}: {r.grade or 'no grade'}" for r in rows]
+        if kind == "trend":
+            text = f"{subject}: " + " → ".join(cells)
+            moves = _movement(rows)
+            if moves:
+                text += f" ({moves})"
+        elif kind == "list":
+            head = f"Graded {query.grade_named}" if query.grade_named else "Grades"
+            if query.extreme:
+                head = f"The {query.extreme}-graded questions"
+            if len({r.question.text if r.question else None for r in rows}) > 1:
+                cells = [
+                    f"{r.report.force} {r.report.year} "
+                    f"{_short(r.question.text) if r.question else r.report.pillar}: "
+                    f"{r.grade or 'no grade'}"
+                    for r in rows
+                ]
+                text = f"{head}: " + "; ".join(cells)
+            else:
+                text = f"{head} on {subject}: " + "; ".join(cells)
+        else:
+            text = f"{subject}: " + "; ".join(cells)
+        first = rows[0]
+        return DirectAnswer(
+            kind=kind,
+            text=text,
+            citation=question_citation(first.report, first.question),
+            cite=cite_question(first.report, first.question),
+            passage_id=first.passage_id,
+            rows=tuple(rows),
+        )
+
+    def _grade(
+        self, report: Report, question: Question | None, earlier: list[Report], title: str | None
+    ) -> DirectAnswer | None:
         grade = question.grade if question else report.grade
         if not grade:
             return None
@@ -148,42 +402,52 @@ class StructureAnswerer:
         text = f"{grade}: {report.force} PEEL {report.year}, {report.pillar}, {subject}"
         if question and question.carried_over:
             text += " (carried over from an earlier inspection)"
-        first = self._first_passage.get((report.id, question.number if question else None))
+        before = []
+        for old in sorted(earlier, key=_year):
+            old_question = _question_titled(old, title) if title else None
+            old_grade = old_question.grade if old_question else (None if title else old.grade)
+            if old_grade:
+                before.append(f"{old.year}: {old_grade}")
+        if before:
+            text += f". Earlier: {', '.join(before)}"
         return DirectAnswer(
             kind="grade",
             text=text,
             grade=grade,
             citation=question_citation(report, question),
             cite=cite_question(report, question),
-            passage_id=first.id if first else None,
+            passage_id=self._first_passage(report, question),
         )
 
     def _improvements(self, report: Report, question: Question | None) -> DirectAnswer:
         questions = [question] if question else list(report.questions)
         items = tuple(item for q in questions for item in q.areas_for_improvement)
         where = f"question {question.number}" if question else f"the {report.pillar} pillar"
+        where_long = f"{report.force} PEEL {report.year}, {where}"
         if items:
-            text = f"Areas for improvement for {where}: " + " ".join(items)
+            text = f"Areas for improvement ({where_long}): " + " ".join(items)
         else:
-            text = f"The report lists no areas for improvement for {where}."
-        aif = self._aif_passage.get((report.id, question.number if question else None))
+            text = f"The report lists no areas for improvement for {where_long}."
+        key = (report.id, question.number if question else None)
+        aif = self._aif_row.get(key)
         if aif is None and question is None:
             aif = next(
                 (
-                    self._aif_passage[(report.id, q.number)]
+                    self._aif_row[(report.id, q.number)]
                     for q in questions
-                    if (report.id, q.number) in self._aif_passage
+                    if (report.id, q.number) in self._aif_row
                 ),
                 None,
             )
         if aif is not None and question is not None:
+            passage = self.index.passages[aif]
             return DirectAnswer(
                 kind="improvements",
                 text=text,
                 items=items,
-                citation=citation(aif),
-                cite=cite(aif),
-                passage_id=aif.id,
+                citation=citation(passage),
+                cite=cite(passage),
+                passage_id=passage.id,
             )
         return DirectAnswer(
             kind="improvements",
@@ -191,5 +455,219 @@ class StructureAnswerer:
             items=items,
             citation=question_citation(report, question),
             cite=cite_question(report, question),
-            passage_id=aif.id if aif else None,
+            passage_id=self.index.passages[aif].id if aif is not None else None,
         )
+
+    def _reasons(self, report: Report, question: Question | None) -> DirectAnswer:
+        """The report's own sentences that state the judgement of this unit, best first, and
+        its areas for improvement."""
+        grade = question.grade if question else report.grade
+        rows = list(self.rows_by_unit.get((report.id, question.number if question else None), []))
+        if question is not None:
+            rows += self.rows_by_unit.get((report.id, None), [])  # the pillar summary
+        title = question.text if question else (report.headline or report.pillar)
+        target = self.title_vectors[self._titles.index(title)] if title in self._titles else None
+        candidates: list[tuple[float, int, tuple[int, int]]] = []
+        index = self.index
+        for row in rows:
+            passage = index.passages[row]
+            if not (states_judgement(passage) or states_improvement(passage)):
+                continue
+            start, end = index.sentence_offsets[row], index.sentence_offsets[row + 1]
+            for i in range(start, end):
+                span = (int(index.sentence_spans[i][0]), int(index.sentence_spans[i][1]))
+                sentence = passage.text[span[0] : span[1]]
+                if not re.search(
+                    r"\b(?:good|outstanding|inadequate|adequate|requires? improvement|"
+                    r"should|must|needs? to|not|however|but|well|effective|"
+                    r"innovative|limited|insufficient|delays?|backlogs?)\b",
+                    sentence,
+                    re.I,
+                ):
+                    continue
+                similarity = (
+                    float(np.asarray(index.sentence_vectors[i]) @ target)
+                    if target is not None
+                    else 0.0
+                )
+                candidates.append((similarity, row, span))
+        candidates.sort(key=lambda c: -c[0])
+        chosen = candidates[:REASON_SENTENCES]
+        sentences = tuple(index.passages[row].text[a:b] for _, row, (a, b) in chosen)
+        aifs = tuple(
+            item
+            for q in ([question] if question else report.questions)
+            for item in q.areas_for_improvement
+        )
+        where = f"Q{question.number} {question.text}" if question else report.pillar
+        head = f"Why {grade or 'this judgement'} ({report.force} PEEL {report.year}, {where}): "
+        text = head + (" ".join(sentences) if sentences else "the report gives no summary.")
+        if aifs:
+            text += " Areas for improvement: " + " ".join(aifs)
+        first = index.passages[chosen[0][1]] if chosen else None
+        spans = tuple(span for _, row, span in chosen if first and row == chosen[0][1])
+        return DirectAnswer(
+            kind="reasons",
+            text=text,
+            grade=grade,
+            items=sentences + aifs,
+            citation=question_citation(report, question),
+            cite=cite_question(report, question),
+            passage_id=first.id if first else self._first_passage(report, question),
+            spans=spans,
+        )
+
+    def _first_passage(self, report: Report, question: Question | None) -> str | None:
+        rows = self.rows_by_unit.get((report.id, question.number if question else None))
+        return self.index.passages[rows[0]].id if rows else None
+
+    # -- sentence answers --------------------------------------------------------------
+
+    def _sentence(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome:
+        if query.future:
+            return Outcome(None, NOT_COVERED.format(what="a time after the reports"))
+        index = self.index
+        shape = _SHAPES.get(query.answer_type or "")
+        best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results[:SHAPE_PASSAGES])
+        choice: tuple[float, Scored, int] | None = None
+        # A figure or a name may sit in one of the next passages; any other answer is the
+        # best sentence of the best passage (looking further down was measured: worse).
+        for rank, scored in enumerate(results[: SHAPE_PASSAGES if shape else 1]):
+            offsets = index.sentence_offsets
+            for j, sim in enumerate(scored.sentence_similarities):
+                if shape is not None:
+                    i = offsets[scored.row] + j
+                    a, b = index.sentence_spans[i]
+                    text = index.passages[scored.row].text[a:b]
+                    if not shape.search(text) or sim < best_sim - SHAPE_MARGIN:
+                        continue
+                sim_ranked = sim - RANK_PENALTY * rank
+                if choice is None or sim_ranked > choice[0]:
+                    choice = (sim_ranked, scored, j)
+        if choice is None:
+            if query.answer_type in NUMERIC_TYPES:
+                return Outcome(None, NO_FIGURE)
+            if query.answer_type == "person":
+                return Outcome(None, NO_PERSON)
+            return self._sentence(_untyped(query), scope, results)
+        _, scored, j = choice
+        similarity = scored.sentence_similarities[j]
+        passage = index.passages[scored.row]
+        i = index.sentence_offsets[scored.row] + j
+        span = (int(index.sentence_spans[i][0]), int(index.sentence_spans[i][1]))
+        sentence = passage.text[span[0] : span[1]]
+        missing = self._unsupported(query, passage, similarity)
+        if missing:
+            return Outcome(None, missing)
+        return Outcome(
+            DirectAnswer(
+                kind="sentence",
+                text=sentence,
+                citation=citation(passage),
+                cite=cite(passage),
+                passage_id=passage.id,
+                score=similarity,
+                answer_type=query.answer_type,
+                spans=(span,),
+            )
+        )
+
+    def _unsupported(self, query: Query, passage: Passage, similarity: float) -> str | None:
+        """Why this passage does not support an answer, or None when it does.
+
+        The question's subject words (stemmed; the glossary's report terms count for the
+        everyday words) are looked for in the paragraph: a word the reports never use, or
+        the question's most specific word missing from the paragraph, means the sentence
+        only resembles the question, unless it is very similar indeed."""
+        if query.places and not any(p.lower() in passage.text.lower() for p in query.places):
+            return NOT_COVERED.format(what=", ".join(query.places))
+        if similarity < ANSWER_THRESHOLD:
+            return NO_ANSWER
+        terms = set(tokenize([query.topic])[0]) if query.topic else set()
+        if not terms or similarity >= STRONG_SIMILARITY:
+            return None
+        glossed = set(tokenize([" ".join(report_terms(query.corrected))])[0])
+        everyday = {
+            stem
+            for word in re.findall(r"[\w'-]+", query.topic)
+            if report_terms(word)
+            for stem in tokenize([word])[0]
+        }
+        frequency = self.stem_frequency
+        have = set(tokenize([passage.text])[0])
+        unknown = {t for t in terms if t not in frequency and t not in everyday}
+        if len(unknown) >= len(terms) / 2:
+            return NO_ANSWER  # mostly words the reports never use: not what they cover
+        covered = {t for t in terms if t in have}
+        if glossed & have:
+            covered |= everyday
+        if len(covered) / len(terms) < MIN_SUPPORT:
+            return NO_ANSWER
+        return None
+
+    @property
+    def stem_frequency(self) -> dict[str, int]:
+        """In how many passages each stemmed word occurs."""
+        if self._stems is None:
+            counts: dict[str, int] = {}
+            for tokens in tokenize([p.text for p in self.index.passages]):
+                for token in set(tokens):
+                    counts[token] = counts.get(token, 0) + 1
+            self._stems = counts
+        return self._stems
+
+
+def _untyped(query: Query) -> Query:
+    from dataclasses import replace
+
+    return replace(query, answer_type=None)
+
+
+def _question_titled(report: Report, title: str | None) -> Question | None:
+    if not title:
+        return None
+    return next((q for q in report.questions if q.text == title), None)
+
+
+def _latest_of(reports: list[Report], results: list[Scored], index: LoadedIndex) -> Report | None:
+    """Of the latest reports in scope, the one the best passages come from."""
+    if not reports:
+        return None
+    if len(reports) == 1:
+        return reports[0]
+    ids = {r.id: r for r in reports}
+    for scored in results:
+        report = ids.get(index.passages[scored.row].report)
+        if report is not None:
+            return report
+    return reports[0]
+
+
+def _movement(rows: list[Row]) -> str:
+    moves = []
+    for before, after in zip(rows, rows[1:], strict=False):
+        if before.report.force != after.report.force:
+            continue
+        a, b = _GRADE_ORDER.get(before.grade or ""), _GRADE_ORDER.get(after.grade or "")
+        if a is None or b is None:
+            continue
+        word = "up" if b > a else "down" if b < a else "the same"
+        moves.append(f"{after.report.force} {before.report.year}→{after.report.year}: {word}")
+    return "; ".join(moves)
+
+
+def _short(title: str) -> str:
+    """'How effective is the force at investigating crime ...?' -> 'investigating crime ...'."""
+    short = re.sub(
+        r"^(?:how (?:effective|efficient|well|legitimate) (?:is|are) (?:the force(?:’s|'s)?|it)"
+        r"(?: at)?|to what extent does the force)\s+",
+        "",
+        title,
+        flags=re.IGNORECASE,
+    ).rstrip("?")
+    return short or title
+
+
+def _year(report: Report) -> int:
+    match = re.search(r"20\d\d", str(report.year))
+    return int(match.group(0)) if match else 0

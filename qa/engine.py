@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -14,17 +15,14 @@ from corpus.records import Passage, Question, Report
 from index.adapt import ModelChoice
 from index.encoder import Encoder
 from index.store import LoadedIndex, check_current, current_build_id, load_index
-from qa.answers import (
-    NO_ANSWER,
-    DirectAnswer,
-    StructureAnswerer,
-    highlight_spans,
-    sentence_answer,
-)
+from qa.answers import Answerer, DirectAnswer, highlight_spans
 from qa.cite import citation, cite
-from qa.followup import resolve as resolve_followup
+from qa.followup import prior as followup_prior
+from qa.query import Query, QueryReader
 from qa.request import AskRequest
 from qa.retrieve import Retriever
+from qa.scope import Scope
+from qa.scope import resolve as resolve_scope
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +50,13 @@ class Answer:
     hits: list[Hit]
     answer: DirectAnswer | None
     took_ms: float
-    followup: bool = False
+    query: Query | None = None
+    scope: Scope | None = None
+    message: str | None = None  # why there is no direct answer
+
+    @property
+    def followup(self) -> bool:
+        return bool(self.query and self.query.followup)
 
     def to_dict(self) -> dict:
         out = {
@@ -60,8 +64,15 @@ class Answer:
             "answer": self.answer.to_dict() if self.answer else None,
         }
         if self.answer is None:
-            out["message"] = NO_ANSWER if self.hits else "No passage matches these filters."
+            out["message"] = self.message or "No passage matches these filters."
+        elif self.scope is not None and self.scope.note:
+            out["message"] = self.scope.note
         out["followup"] = self.followup
+        out["closest"] = self.answer is None and bool(self.hits)
+        if self.query is not None:
+            out["understood"] = self.query.to_dict()
+        if self.scope is not None:
+            out["scope"] = self.scope.to_dict()
         out["passages"] = [h.to_dict() for h in self.hits]
         out["took_ms"] = round(self.took_ms, 2)
         return out
@@ -89,7 +100,8 @@ class Loaded:
     index: LoadedIndex
     encoder: Encoder
     retriever: Retriever
-    answerer: StructureAnswerer
+    reader: QueryReader
+    answerer: Answerer
 
 
 class Engine:
@@ -147,12 +159,17 @@ class Engine:
         _, manifest = check_current(self.index_dir)
         encoder = self.models.encoder_for_index(manifest["model"])
         index = load_index(self.index_dir, encoder.checksum)
-        return Loaded(
-            index,
+        reports = index.reports
+        vocabulary = {w for p in index.passages for w in re.findall(r"[a-z]+", p.text.lower())}
+        reader = QueryReader(
+            [r.force for r in reports],
+            [r.year for r in reports],
+            [r.pillar for r in reports],
+            vocabulary,
+            index.acronyms,
             encoder,
-            Retriever(index, encoder),
-            StructureAnswerer(index.reports, index.passages, encoder),
         )
+        return Loaded(index, encoder, Retriever(index), reader, Answerer(index, encoder))
 
     def _follow_current(self, serving: Loaded) -> None:
         """Swap in the current build if it is not the one serving; keep serving if it fails."""
@@ -191,34 +208,40 @@ class Engine:
         loaded = self.loaded  # one index for the whole request, even if a reload happens
         index, retriever = loaded.index, loaded.retriever
         allowed = retriever.filters.mask(request.filters)
-        context, prior = resolve_followup(
-            request.question,
-            request.history,
-            index.passages,
-            retriever.row_of,
-            retriever.rows_by_question,
+        query = loaded.reader.read(request.question, request.history)
+        in_filters = (
+            index.reports
+            if allowed is None
+            else [r for r in index.reports if r.id in retriever.reports_in(allowed)]
         )
-        query = retriever.prepare(request.question)
+        scope = resolve_scope(query, in_filters)
+        if scope.reports and len(scope.reports) < len(index.reports):
+            in_scope = retriever.report_mask(scope.report_ids)
+            allowed = in_scope if allowed is None else allowed & in_scope
+        boost = followup_prior(
+            query, request.history, index.passages, retriever.row_of, retriever.rows_by_question
+        )
+        results = retriever.search(query, request.k, allowed=allowed, prior=boost)
+        if scope.uncovered is None:
+            outcome = loaded.answerer.answer(query, scope, results)
+            answer, message = outcome.answer, outcome.message
+        else:
+            answer, message = None, scope.uncovered
+        if len(scope.forces) > 1 and not query.forces:
+            results = _grouped_by_force(results, index)
         hits = []
-        results = retriever.search(query, request.k, allowed=allowed, prior=prior)
         for scored in results:
             spans = index.sentence_spans[
                 index.sentence_offsets[scored.row] : index.sentence_offsets[scored.row + 1]
             ]
-            highlights = highlight_spans(spans, scored.sentence_similarities)
-            hits.append(Hit(index.passages[scored.row], scored.score, tuple(highlights)))
-        answer = None
-        if hits:
-            reports = {h.passage.report for h in hits} if allowed is not None else None
-            answer = loaded.answerer.answer(
-                retriever.forces.strip(f"{context or ''} {request.question}"), reports
-            )
-            if answer is None:
-                answer = sentence_answer(
-                    hits[0].passage, results[0].similarity, list(hits[0].highlights)
-                )
+            passage = index.passages[scored.row]
+            if answer is not None and answer.passage_id == passage.id and answer.spans:
+                highlights = list(answer.spans)  # the sentence that answered is the one marked
+            else:
+                highlights = highlight_spans(spans, scored.sentence_similarities)
+            hits.append(Hit(passage, scored.score, tuple(highlights)))
         took = (time.perf_counter() - start) * 1000
-        return Answer(request.question, hits, answer, took, followup=context is not None)
+        return Answer(request.question, hits, answer, took, query, scope, message)
 
     def passage(self, passage_id: str) -> Passage | None:
         row = self.retriever.row_of.get(passage_id)
@@ -249,3 +272,11 @@ class Engine:
             before=siblings[max(0, at - around) : at],
             after=siblings[at + 1 : at + 1 + around],
         )
+
+
+def _grouped_by_force(results: list, index: LoadedIndex) -> list:
+    """Results kept in rank order within each force, the forces in order of their best."""
+    order: dict[str, int] = {}
+    for scored in results:
+        order.setdefault(index.passages[scored.row].force, len(order))
+    return sorted(results, key=lambda s: order[index.passages[s.row].force])

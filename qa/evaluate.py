@@ -131,6 +131,160 @@ def evaluate_followups(items: list[dict], ask, k: int = 10) -> dict:
     }
 
 
+def evaluate_after_unrelated(items: list[dict], ask, k: int = 10) -> dict:
+    """Each question asked alone and after an unrelated conversation (the question before
+    it in the file, with its passages, as history): a question that stands on its own
+    should lose nothing to the history."""
+    alone, after = [], []
+    previous = items[-1]
+    for item in items:
+        status, first = ask({"question": previous["question"], "k": k})
+        if status != 200:
+            raise RuntimeError(f"question {previous.get('id')!r} got HTTP {status}: {first}")
+        history = [
+            {"question": previous["question"], "passage_ids": [p["id"] for p in first["passages"]]}
+        ]
+        for body, out in (
+            ({"question": item["question"], "k": k}, alone),
+            ({"question": item["question"], "k": k, "history": history}, after),
+        ):
+            status, data = ask(body)
+            if status != 200:
+                raise RuntimeError(f"question {item.get('id')!r} got HTTP {status}: {data}")
+            out.append(score_question(item, data["passages"]))
+        previous = item
+    return {"k": k, "alone": summarise(alone), "after_unrelated": summarise(after)}
+
+
+def _rows_key(rows: list[dict]) -> set[tuple]:
+    return {
+        (r.get("force"), str(r.get("year")), r.get("question_number"), r.get("grade")) for r in rows
+    }
+
+
+def judge_answer(item: dict, data: dict) -> tuple[bool, bool]:
+    """(right, from a wrong force) for the direct answer to one question with an
+    ``intent`` and ``expect``: the kind of answer, its grade, its rows or its words, and
+    whether it was taken from a force the question did not ask about."""
+    intent, expect = item["intent"], item.get("expect") or {}
+    answer = data.get("answer")
+    if intent in ("offtopic", "not_indexed"):
+        return answer is None, answer is not None and intent == "not_indexed"
+    if answer is None:
+        return False, False
+    wanted = {expect["force"]} if expect.get("force") else set()
+    wanted |= {r["force"] for r in expect.get("rows", [])}
+    cited = {answer["citation"]["force"]} if answer.get("citation") else set()
+    cited |= {r["force"] for r in answer.get("rows", [])}
+    wrong_force = bool(wanted) and not cited <= wanted
+    citation = answer.get("citation") or {}
+
+    def same_unit() -> bool:
+        return (
+            citation.get("force") == expect.get("force")
+            and str(citation.get("year")) == str(expect.get("year", citation.get("year")))
+            and citation.get("question_number") == expect.get("question_number")
+        )
+
+    def contains() -> bool:
+        text = _collapse(answer.get("text", ""))
+        return any(_collapse(c) in text for c in expect.get("contains", []))
+
+    if intent == "grade":
+        right = answer["kind"] == "grade" and answer.get("grade") == expect["grade"]
+        return right and same_unit(), wrong_force
+    if intent == "improvements":
+        right = answer["kind"] == "improvements" and contains()
+        return right and citation.get("force") == expect.get("force"), wrong_force
+    if intent == "reasons":
+        return answer["kind"] == "reasons" and same_unit(), wrong_force
+    if intent in ("compare", "list", "trend"):
+        if answer["kind"] not in ("compare", "list", "trend"):
+            return False, wrong_force
+        return _rows_key(answer.get("rows", [])) == _rows_key(expect["rows"]), wrong_force
+    # figure, fact: the sentence with the expected words, from the expected force
+    right = answer["kind"] == "sentence" and contains()
+    if expect.get("force"):
+        right = right and citation.get("force") == expect["force"]
+    return right, wrong_force
+
+
+def evaluate_answers(items: list[dict], ask, k: int = 10) -> dict:
+    """Direct-answer accuracy by intent, answers from a wrong force, and retrieval figures
+    for the questions with gold paragraphs; conversations are asked turn by turn."""
+    by_intent: dict[str, list[bool]] = defaultdict(list)
+    wrong_forces, wrong, outcomes = [], [], []
+    for item in items:
+        history: list[dict] = []
+        for turn in item.get("history", []):
+            status, data = ask({"question": turn["question"], "k": k, "history": history})
+            if status != 200:
+                raise RuntimeError(f"question {item.get('id')!r} got HTTP {status}: {data}")
+            history = history + [
+                {"question": turn["question"], "passage_ids": [p["id"] for p in data["passages"]]}
+            ]
+        body = {"question": item["question"], "k": k}
+        if history:
+            body["history"] = history
+        status, data = ask(body)
+        if status != 200:
+            raise RuntimeError(f"question {item.get('id')!r} got HTTP {status}: {data}")
+        right, from_wrong_force = judge_answer(item, data)
+        by_intent[item["intent"]].append(right)
+        if from_wrong_force:
+            wrong_forces.append(item.get("id"))
+        if not right:
+            answer = data.get("answer") or {}
+            wrong.append(
+                {
+                    "id": item.get("id"),
+                    "intent": item["intent"],
+                    "question": item["question"],
+                    "got": answer.get("kind"),
+                    "text": (answer.get("text") or data.get("message") or "")[:160],
+                }
+            )
+        if item.get("gold"):
+            outcomes.append(score_question(dict(item, kind=item["intent"]), data["passages"]))
+    total = sum(len(v) for v in by_intent.values())
+    return {
+        "k": k,
+        "answers": {
+            "questions": total,
+            "accuracy": round(sum(sum(v) for v in by_intent.values()) / (total or 1), 4),
+            "by_intent": {
+                intent: {"questions": len(v), "accuracy": round(sum(v) / len(v), 4)}
+                for intent, v in sorted(by_intent.items())
+            },
+            "wrong_force": len(wrong_forces),
+            "wrong_force_ids": wrong_forces,
+        },
+        "retrieval": summarise(outcomes),
+        "wrong": wrong,
+    }
+
+
+def format_answers(result: dict) -> str:
+    answers = result["answers"]
+    lines = ["| intent | questions | right |", "|---|---|---|"]
+    for intent, row in answers["by_intent"].items():
+        lines.append(f"| {intent} | {row['questions']} | {row['accuracy']:.2f} |")
+    lines.append(f"| **all** | {answers['questions']} | {answers['accuracy']:.2f} |")
+    lines.append("")
+    lines.append(f"Answers from a force the question did not ask about: {answers['wrong_force']}")
+    r = result["retrieval"]
+    lines.append(
+        f"Retrieval ({r['questions']} questions with gold): hit@1 {r['hit@1']:.2f}, "
+        f"hit@5 {r['hit@5']:.2f}, MRR@10 {r['mrr@10']:.2f}"
+    )
+    if result["wrong"]:
+        lines.append("")
+        lines.append("Wrong direct answers:")
+        for w in result["wrong"]:
+            lines.append(f"  {w['id']} [{w['intent']}] {w['question']} -> {w['got']}: {w['text']}")
+    return "\n".join(lines)
+
+
 def read_items(path: Path) -> list[dict]:
     items = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
@@ -141,9 +295,10 @@ def read_items(path: Path) -> list[dict]:
         except ValueError as exc:
             raise SystemExit(f"{path}, line {number}: not JSON ({exc})") from None
         conversation = isinstance(item, dict) and item.get("first") and item.get("followup")
+        judged = isinstance(item, dict) and item.get("intent") and "expect" in item
         if (
             not isinstance(item, dict)
-            or not item.get("gold")
+            or not (item.get("gold") or judged)
             or not (item.get("question") or conversation)
         ):
             raise SystemExit(
@@ -188,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", type=Path, help="questions, one JSON object a line")
     parser.add_argument("--k", type=int, default=10, help="passages asked for (1-20)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--after-unrelated",
+        action="store_true",
+        help="ask each question alone and after the previous one as history; compare",
+    )
     args = parser.parse_args(argv)
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
@@ -202,14 +362,21 @@ def main(argv: list[str] | None = None) -> int:
 
     items = read_items(args.file)
     try:
-        if all("followup" in item for item in items):
+        if args.after_unrelated:
+            result = evaluate_after_unrelated(items, ask, args.k)
+        elif all("followup" in item for item in items):
             result = evaluate_followups(items, ask, args.k)
+        elif all("intent" in item and "expect" in item for item in items):
+            result = evaluate_answers(items, ask, args.k)
         else:
             result = evaluate(items, ask, args.k)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(result, indent=1) if args.json else format_table(result))
+    if args.json or args.after_unrelated:
+        print(json.dumps(result, indent=1))
+    else:
+        print(format_answers(result) if "answers" in result else format_table(result))
     return 0
 
 

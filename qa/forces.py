@@ -20,13 +20,10 @@ def _pattern(force: str) -> re.Pattern:
 
 
 class ForceNames:
-    """Finds and removes mentions of the indexed forces in a question."""
+    """Spells out short forms of the indexed forces' names in a question."""
 
     def __init__(self, forces: list[str]) -> None:
         self._patterns = {force: _pattern(force) for force in sorted(set(forces))}
-
-    def mentioned(self, question: str) -> list[str]:
-        return [force for force, pattern in self._patterns.items() if pattern.search(question)]
 
     def normalise(self, question: str) -> str:
         """The question with short forms of force names spelled out ("Lancs" -> "Lancashire")."""
@@ -34,14 +31,6 @@ class ForceNames:
         for force, pattern in self._patterns.items():
             text = pattern.sub(lambda m, f=force: _keep_suffix(m.group(0), f), text)
         return text
-
-    def strip(self, question: str) -> str:
-        """The question without force names (they select reports, they are not the topic)."""
-        text = question
-        for pattern in self._patterns.values():
-            text = pattern.sub(" ", text)
-        text = re.sub(r"\s+", " ", text).strip()
-        return text or question
 
 
 def _keep_suffix(matched: str, force: str) -> str:

@@ -11,18 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.encoder import Encoder
 from index.keyword import tokenize
 from index.store import LoadedIndex
-from qa.expand import expand
 from qa.filters import Filters
-from qa.forces import ForceNames
-from qa.intent import (
-    asks_for_grade,
-    asks_for_improvement,
-    states_improvement,
-    states_judgement,
-)
+from qa.intent import states_improvement, states_judgement
+from qa.query import Query
 
 INTENT_BOOST = 0.1  # added to the fused score (top = 1) of passages that match the intent
 # The best sentence is the finest evidence. Weighting its ranking 1.25 against 1 for the
@@ -36,16 +29,6 @@ EXACT_FILTER_LIMIT = 50_000  # below this, a filtered dense search scans every p
 
 
 @dataclass(frozen=True)
-class PreparedQuery:
-    """A question made ready for search: its expanded texts and its vector."""
-
-    question: str
-    dense: str
-    keywords: str
-    vector: np.ndarray
-
-
-@dataclass(frozen=True)
 class Scored:
     row: int  # passage row in the index
     score: float  # fused score in (0, 1]: 1 when every signal ranks it first
@@ -56,28 +39,28 @@ class Scored:
 class Retriever:
     """Ranks the passages of one loaded index for a question."""
 
-    def __init__(self, index: LoadedIndex, encoder: Encoder) -> None:
+    def __init__(self, index: LoadedIndex) -> None:
         self.index = index
-        self.encoder = encoder
-        self.acronyms = index.acronyms
-        self.forces = ForceNames([r.force for r in index.reports])
         self.row_of = {p.id: row for row, p in enumerate(index.passages)}
         self.rows_by_question: dict[tuple[str, int | None], list[int]] = {}
         for row, p in enumerate(index.passages):
             self.rows_by_question.setdefault((p.report, p.question_number), []).append(row)
         self.filters = Filters(index.passages)
+        self.report_of = np.array([p.report for p in index.passages], dtype=object)
         self.judgement = np.array([states_judgement(p) for p in index.passages], dtype=bool)
         self.improvement = np.array([states_improvement(p) for p in index.passages], dtype=bool)
 
-    def prepare(self, question: str) -> PreparedQuery:
-        """Expand the question (acronyms, force short forms) and embed it."""
-        expanded = expand(self.forces.normalise(question), self.acronyms)
-        vector = self.encoder.encode([expanded.dense])[0]
-        return PreparedQuery(question, expanded.dense, expanded.keywords, vector)
+    def report_mask(self, report_ids: set[str]) -> np.ndarray:
+        """Boolean mask of the passages of these reports."""
+        return np.isin(self.report_of, list(report_ids))
+
+    def reports_in(self, allowed: np.ndarray) -> set[str]:
+        """The ids of the reports with a passage in this mask."""
+        return set(self.report_of[allowed].tolist())
 
     def search(
         self,
-        query: PreparedQuery,
+        query: Query,
         k: int,
         allowed: np.ndarray | None = None,
         prior: dict[int, float] | None = None,
@@ -90,7 +73,7 @@ class Retriever:
         total = len(index.passages)
         if total == 0 or (allowed is not None and not allowed.any()):
             return []
-        question, vector = query.question, query.vector
+        vector = query.vector
 
         dense_rows = self._dense_candidates(vector, allowed)
         keyword_scores = index.keyword.scores(tokenize([query.keywords])[0])
@@ -113,9 +96,9 @@ class Retriever:
         ) * ((RRF_K + 1) / (2 + SENTENCE_WEIGHT))
         if prior:
             fused = fused + np.array([prior.get(int(r), 0.0) for r in pool])
-        if asks_for_grade(question):
+        if query.intent in ("grade", "compare", "list", "trend", "reasons"):
             fused = fused + INTENT_BOOST * self.judgement[pool]
-        if asks_for_improvement(question):
+        if query.intent in ("improvements", "reasons"):
             fused = fused + INTENT_BOOST * self.improvement[pool]
         order = np.argsort(-fused, kind="stable")[:k]
         return [

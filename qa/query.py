@@ -1,0 +1,585 @@
+"""Understand a question once, into one typed `Query` that every later step reads.
+
+A question names (or not) forces, years and pillars; asks for a kind of answer (a grade,
+what must improve, the reasons for a grade, a figure, a comparison, a list across forces,
+a change over time, or a plain fact); and is about a topic. Rules catch the usual
+wordings; misspelt words are corrected against the reports' own vocabulary first; and a
+question no rule recognises is compared by meaning with worded examples of each intent
+(qa/data/intents.json), so that "how do they measure up on ..." is a grade question.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index.encoder import Encoder
+from qa.expand import expand
+from qa.forces import ForceNames
+from qa.glossary import report_terms
+from qa.request import Turn
+
+DATA = Path(__file__).resolve().parent / "data"
+
+INTENTS = ("grade", "improvements", "reasons", "figure", "compare", "list", "trend", "other")
+NUMERIC_TYPES = ("number", "amount", "duration", "percentage")
+# An intent example must be this much closer (cosine, mean of the best three) than the
+# plain-fact examples before it overrides "other"; set on worded examples, not on any
+# evaluation question.
+PROTOTYPE_MARGIN = 0.04
+
+_YEAR = re.compile(r"\b(20[0-4]\d)(?:\s*[/–-]\s*(?:20)?(\d\d))?\b")
+_PILLAR = re.compile(r"\b(effectiveness|efficiency|legitimacy|leadership)\b", re.IGNORECASE)
+_PILLAR_NAMES = {
+    "effectiveness": "Effectiveness",
+    "efficiency": "Efficiency",
+    "legitimacy": "Legitimacy",
+    "leadership": "Leadership",
+}
+_FUTURE = re.compile(
+    r"\b(?:next (?:year|month|week|time|inspection|decade)|tomorrow|in the future|"
+    r"in (?:\d+|two|three|four|five|ten|twenty) years(?:'|’)? time|"
+    r"going to (?:be|get|happen|change|resign|close|cut|rise|fall|win|lose)|"
+    r"will (?:there|they|it|he|she) (?:be|get|have)|forecast|predict(?:ion)?s? for)\b",
+    re.IGNORECASE,
+)
+
+_REASONS = re.compile(
+    r"^\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?(?:why\b|how come\b|what(?:'s|’s| is| was| were)? "
+    r"(?:the )?reasons?\b|for what reason|on what (?:basis|grounds)|what (?:led|made) |"
+    r"explain\b|what evidence|reasons?\b|what(?:'s|’s| is| was) behind\b|based on what|"
+    r"what makes (?:them|it|the force|the constabulary) (?:so )?\w+|"
+    r"how did (?:they|the inspectors|inspectors|hmicfrs) (?:come to|reach|arrive at|decide)|"
+    r"what (?:did|do) (?:they|the inspectors|inspectors) base|justif\w+|why so\b|"
+    r"what(?:'s| is| was) (?:that|it|this|the grade|the rating|the judgement) based on|"
+    r"what made (?:them|the inspectors|inspectors|hmicfrs) (?:say|decide|give|conclude|think))",
+    re.IGNORECASE,
+)
+_TREND = re.compile(
+    r"\b(?:over time|over the years|trend|since (?:20\d\d|last|the last|the previous|then|before)|"
+    r"compared (?:to|with) (?:20\d\d|last|the last|previous|the previous|before|earlier)|"
+    r"from 20\d\d to 20\d\d|between 20\d\d and 20\d\d|(?:previous|last|earlier|prior) "
+    r"(?:inspection|report|grade|rating)s?|year on year|went (?:up|down)|gone (?:up|down)|"
+    r"got (?:better|worse)|slipped|declined|progress(?:ed)? since|changed|moved (?:up|down))\b",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"\b(?:chang(?:e|ed|es|ing)|improv(?:ed|ing)|move[ds]?|shift(?:ed)?|differ(?:ent|ence)?|"
+    r"better|worse|up|down)\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"\b(?:(?:which|what|list|name|any|how many|all(?: the)?|every) (?:of the |other )?"
+    r"(?:forces|constabularies|police forces|reports|inspections)|which (?:force|constabulary)|"
+    r"(?:has|have|did|does|is|are|was|were) any (?:force|constabulary|police force)s?|"
+    r"forces? (?:that|which|were|was|got|rated|graded|judged)|who (?:was|were|got|is|are) "
+    r"(?:graded|rated|judged)|"
+    r"(?:which|what) (?:forces?|constabular(?:y|ies)) (?:do|did|does) you)\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(?:compare[ds]?|comparison|comparing|versus|vs\.?|v\.|better than|worse than|"
+    r"difference between|differ from|stack up against|measure up against|against each other|"
+    r"side by side|which (?:is|was|one is|did) (?:better|worse)|(?:better|worse) at|v)\b",
+    re.IGNORECASE,
+)
+_IMPROVE = re.compile(
+    r"\b(?:improve(?:ment|ments)?|areas? for improvement|afis?|must|should|needs? to|need(?:s|ed)? "
+    r"(?:work|fixing|improving|sorting)|sort out|fix(?:ing)?|weak(?:ness|nesses| spots?| points?)?|"
+    r"concerns?|causes? of concern|shortcomings?|failings?|failing|fall(?:ing|s)? short|problems? (?:with|in)|(?:main|biggest|key) problems?|"
+    r"issues? with|get(?:ting)? better|do better|recommend(?:ation|ations|ed)?|has to change|"
+    r"have to change|what.{0,20}(?:change|wrong)|go(?:ing|ne)? wrong|criticis\w*|criticiz\w*|"
+    r"gaps?|lacking|not good enough|told to|(?:to|should|must) work on|let down|"
+    r"letting .{0,12}down|"
+    r"could be better|room for improvement|poor(?:ly)?|struggl\w*)\b",
+    re.IGNORECASE,
+)
+_GRADE = re.compile(
+    r"\b(?:grades?|graded|grading|rat(?:e|ed|ing|ings)|judge(?:d|ment|ments)?|judgements?|"
+    r"scored?|scoring|verdict|marks?|marked|measure up|up to scratch|up to standard|up to par|"
+    r"how good|any good|how well|how (?:did|do|does|are|is|were) .{0,40}(?:do|doing|fare|faring|"
+    r"perform|performing|get on|getting on)|pass(?:ed)?|fail(?:ed)?|assess(?:ed|ment)?|"
+    r"outstanding|inadequate|requires? improvement|adequate|report card|ofsted|how effective|"
+    r"what (?:did|does|do) .{0,30}\bget (?:for|on|in|at)|"
+    r"^(?:did|do|does|is|are|was|were) .{0,60}\b(?:properly|well enough|good enough)\b|"
+    r"(?:good|decent|bad|poor) job|"
+    r"how efficient|how legitimate|how (?:is|are|was|were) \w+(?: \w+)? (?:on|at|with|for)|"
+    r"(?:is|are|was|were) (?:it|they|the force|the constabulary)?"
+    r" ?(?:good|ok|okay|decent) at|stars?)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(
+    r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction|portion)\b|"
+    r"\bhow many (?:percent|in (?:ten|a hundred))\b|\bwhat %|\bpercentage of\b|\bproportion of\b|"
+    r"\bshare of\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    r"\bhow (?:long|quickly|fast|soon|late)\b|"
+    r"\bhow many (?:days|weeks|months|hours|minutes|years)\b|"
+    r"\bwaiting times?\b|\bwait(?:ing)? (?:for|times?)\b|\bdelays?\b.*\bhow\b|\bhow .{0,20}delay",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(
+    r"\bhow much (?:money|cash|funding|budget)\b|"
+    r"\bhow much\b.{0,40}\b(?:cost|spend|spent|budget|raise|raised|save|saved|fund|funding|"
+    r"pay|paid)|"
+    r"\b(?:what|which) (?:is|was) the (?:cost|budget)\b|£",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bhow often\b|\bhow much\b",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(
+    r"\b(?:who(?:'s| is| was| are| were)|(?:what(?:'s| is| was)|give me|tell me) the names? of)"
+    r" (?:the |their |its |lancashire's )?(?:current |new |next |former )?(?:police and crime "
+    r"commissioner|pcc|chief constable|chief|commissioner|head|boss|leader|mayor|minister|"
+    r"home secretary|inspector|superintendent|officer in charge|person in charge)\b|"
+    r"\bwhat(?:'s| is) (?:his|her|their) name\b",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(
+    r"^\s*(?:(?:and|so)\s+)?(?:who\b|which (?:team|unit|department|officers?|staff|agency|agencies|"
+    r"partners?|body|bodies|group|people|organisations?)\b|what (?:team|unit|department|agency|"
+    r"body|group)\b)",
+    re.IGNORECASE,
+)
+_YESNO = re.compile(
+    r"^\s*(?:(?:and|so|but)\s+)?(?:is|are|does|do|did|was|were|has|have|can|could|should)\b",
+    re.IGNORECASE,
+)
+_OVERALL = re.compile(
+    r"\b(?:overall|headline|as a whole|in general|all round|across the board|pillar|"
+    r"in total|on the whole|main grade|top line|top-line|summary grade)\b",
+    re.IGNORECASE,
+)
+_EXTREME = re.compile(r"\b(worst|weakest|lowest|poorest|best|strongest|highest)\b", re.IGNORECASE)
+_WORST = {"worst", "weakest", "lowest", "poorest"}
+_GRADE_WORD = re.compile(
+    r"\b(outstanding|good|adequate|requires? improvement|inadequate)\b", re.IGNORECASE
+)
+_GRADE_NAMES = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "adequate": "Adequate",
+    "require improvement": "Requires improvement",
+    "requires improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+_CONNECTIVE = re.compile(
+    r"^\s*(?:and|but|so|also|plus|then|ok(?:ay)?|what about|how about|what else|"
+    r"anything else|any more|more on|same for|why|how come|is that|was that|what of)\b",
+    re.IGNORECASE,
+)
+MAX_FOLLOWUP_WORDS = 8
+_POINTS_AT_THING = re.compile(
+    r"\b(?:it|that|this|those|these|them|such|same)\b", re.IGNORECASE
+)
+_POINTS_BACK = re.compile(
+    r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
+    r"the force|the constabulary)\b",
+    re.IGNORECASE,
+)
+# Words that say what kind of answer is wanted, or who is asked, rather than the topic.
+_NOT_TOPIC = re.compile(
+    r"\b(?:how|what|what's|whats|which|who|whom|whose|why|when|where|did|does|do|is|are|was|were|"
+    r"be|been|being|the|a|an|inspectors?|inspectorate|inspections?|hmicfrs|hmic|peel|rate|rated|"
+    r"rates|rating|ratings|grade|grades|graded|grading|judge|judged|judgement|judgment|score|"
+    r"scored|verdict|mark|marks|marked|assess|assessed|assessment|make|made|think|thought|say|"
+    r"said|says|give|gave|given|get|got|gets|on|for|at|in|about|of|to|with|by|from|they|it|its|"
+    r"their|them|there|force|forces|constabulary|constabularies|police|polices|good|well|any|"
+    r"overall|general|generally|headline|need|needs|must|should|improve|improvement|improvements|"
+    r"sort|out|fix|better|worse|change|changes|changed|area|areas|anything|doing|perform|"
+    r"performance|performing|fare|faring|weakness|weaknesses|concerns?|recommendations?|that|"
+    r"this|those|these|and|or|so|also|up|scratch|measure|compare|compared|comparison|versus|vs|"
+    r"between|than|list|all|every|report|reports|year|years|back|then|now|still|these days|"
+    r"lancs|you|me|i|we|us|our|my|please|tell|show|explain|reason|reasons|come|since|over|time|"
+    r"trend|effective|effectiveness|efficiency|efficient|legitimacy|legitimate|outstanding|"
+    r"inadequate|adequate|requires|require|required|falling|short|wrong|went|gone|go|going|"
+    r"can|could|would|will|much|many|long|often|quickly|number|percentage|percent|proportion|"
+    r"share|ok|okay|decent|job|pass|passed|fail|failed|question|questions|answer|work|"
+    r"previous|last|latest|recent|most|other|others|each|both|either|one|ones|best|worst|have|"
+    r"has|had|everything|anything|something|told|kind|sort|type|bad|badly|poor|poorly|great|"
+    r"fine|properly|makes|so|very|really|such|s|folk|folks|lot|bit|things?|part|parts|aspects?|"
+    r"sides?|elements?|weakest|strongest|lowest|highest|worst|best|getting|ask|asked|"
+    r"i|can|may|might|actually|ones?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question, understood: what it names, what it asks for and what it is about."""
+
+    text: str  # as asked
+    corrected: str  # misspelt words corrected against the reports' vocabulary
+    forces: tuple[str, ...] = ()  # indexed forces the question names
+    unindexed_forces: tuple[str, ...] = ()  # forces named that no indexed report covers
+    years: tuple[int, ...] = ()
+    pillars: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # places outside England and Wales' police
+    future: bool = False  # asks about a time after the reports
+    intent: str = "other"
+    answer_type: str | None = None  # number, amount, duration, percentage, unit, yesno
+    grade_named: str | None = None  # "which forces were graded inadequate": Inadequate
+    extreme: str | None = None  # "which part did they do worst on": "worst" (or "best")
+    overall: bool = False  # asks about the pillar as a whole ("overall", "headline")
+    topic: str = ""  # the subject words, without the frame ("investigating crime")
+    followup: bool = False  # leans on the conversation for its topic or force
+    previous: Query | None = None  # the question before it, understood, for a follow-up
+    dense: str = ""  # text embedded for search
+    keywords: str = ""  # text for the keyword index
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    topic_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def has_topic(self) -> bool:
+        return bool(self.topic)
+
+    def to_dict(self) -> dict:
+        return {
+            "intent": self.intent,
+            "answer_type": self.answer_type,
+            "forces": list(self.forces),
+            "unindexed_forces": list(self.unindexed_forces),
+            "years": list(self.years),
+            "pillars": list(self.pillars),
+            "topic": self.topic,
+            "followup": self.followup,
+        }
+
+
+@dataclass(frozen=True)
+class KnownForce:
+    name: str
+    pattern: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _force_data() -> dict:
+    return json.loads((DATA / "forces.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _intent_examples() -> dict[str, list[str]]:
+    data = json.loads((DATA / "intents.json").read_text("utf-8"))
+    return {k: v for k, v in data.items() if k != "about"}
+
+
+def _alias_pattern(names: Iterable[str]) -> re.Pattern:
+    parts = []
+    for name in sorted(set(names), key=len, reverse=True):
+        words = [re.escape(w) for w in re.split(r"[\s-]+", name) if w]
+        parts.append(r"[\s-]+".join(words))
+    return re.compile(
+        rf"(?<![\w-])(?:the\s+)?(?:{'|'.join(parts)})(?:'s|’s|s')?"
+        r"(?:\s+(?:police(?:\s+force)?|constabulary|force|cops|coppers|officers))?(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+class QueryReader:
+    """Reads questions against one loaded index: its forces, years, pillars and words."""
+
+    def __init__(
+        self,
+        forces: list[str],
+        years: list[str],
+        pillars: list[str],
+        vocabulary: Iterable[str],
+        acronyms: dict[str, str],
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.indexed_forces = sorted(set(forces))
+        self.indexed_years = sorted({_first_year(y) for y in years if _first_year(y)})
+        self.indexed_pillars = sorted(set(pillars))
+        self.acronyms = acronyms
+        self.encoder = encoder
+        self.force_names = ForceNames(self.indexed_forces)
+        indexed_lower = {f.lower(): f for f in self.indexed_forces}
+        known: list[KnownForce] = []
+        for entry in _force_data()["forces"]:
+            names = [entry["name"], *entry["aliases"]]
+            canonical = next(
+                (indexed_lower[n.lower()] for n in names if n.lower() in indexed_lower),
+                entry["name"],
+            )
+            known.append(KnownForce(canonical, _alias_pattern(names)))
+        listed = {k.name for k in known}
+        for force in self.indexed_forces:  # an indexed force missing from the data file
+            if force not in listed:
+                known.append(KnownForce(force, _alias_pattern([force])))
+        self.known = known
+        self._places = _alias_pattern(_force_data()["places_not_covered"])
+        self.vocabulary = {w for w in vocabulary if len(w) > 1}
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            if len(word) >= 4:
+                self._by_initial.setdefault(word[0], []).append(word)
+        self._single_word_forces = {
+            f.lower(): f for f in {k.name for k in known} if " " not in f and len(f) >= 5
+        }
+        self._examples: tuple[list[str], np.ndarray] | None = None
+
+    # -- the parts of a question --------------------------------------------------------
+
+    def forces_in(self, text: str) -> tuple[list[str], list[str], str]:
+        """(indexed forces, other forces, the text without them), spelling slips allowed."""
+        indexed, other = [], []
+        rest = text
+        for force in self.known:
+            if force.pattern.search(rest):
+                (indexed if force.name in self.indexed_forces else other).append(force.name)
+                rest = force.pattern.sub(" ", rest)
+        for word in re.findall(r"[A-Za-z]{5,}", rest):  # "Lancashre", "Cumbira"
+            lowered = word.lower()
+            if lowered in self.vocabulary or _is_english(lowered):
+                continue
+            match = difflib.get_close_matches(lowered, self._single_word_forces, n=1, cutoff=0.84)
+            if match:
+                name = self._single_word_forces[match[0]]
+                target = indexed if name in self.indexed_forces else other
+                if name not in target:
+                    target.append(name)
+                rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
+        return _unique(indexed), _unique(other), rest
+
+    def correct(self, text: str) -> str:
+        """Misspelt words (known neither to the reports nor to an English dictionary),
+        replaced by a close word the reports use."""
+
+        def fix(match: re.Match) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < 5 or lowered in self.vocabulary or _is_english(lowered):
+                return word
+            pool = [
+                w for w in self._by_initial.get(lowered[0], ()) if abs(len(w) - len(lowered)) <= 2
+            ]
+            close = difflib.get_close_matches(lowered, pool, n=1, cutoff=0.84)
+            return close[0] if close else word
+
+        return re.sub(r"[A-Za-z]+", fix, text)
+
+    def read(self, question: str, history: tuple[Turn, ...] = ()) -> Query:
+        """The question understood, its search text built and embedded once."""
+        query = self._read_rules(question)
+        previous = self._read_rules(history[-1].question) if history else None
+        if previous is not None and _leans_on(query):
+            query = _inherit(query, previous)
+        elif (
+            previous is not None
+            and not query.forces
+            and not query.unindexed_forces
+            and previous.forces
+            and _POINTS_BACK.search(query.text)
+        ):  # stands alone, but "they" is still the force talked about
+            query = _replace(query, forces=previous.forces)
+        dense, keywords = self._search_texts(query)
+        vector = topic_vector = None
+        if self.encoder is not None:  # one model call: the search text and the topic
+            topic = " ".join([query.topic, *report_terms(query.topic)])
+            vectors = self.encoder.encode([dense, topic] if query.topic else [dense])
+            vector = vectors[0]
+            topic_vector = vectors[1] if query.topic else None
+        if query.intent == "other" and query.answer_type is None and vector is not None:
+            intent = self._intent_by_meaning(vector)
+            if intent != query.intent:
+                query = _replace(query, intent=intent)
+        return _replace(
+            query, dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector
+        )
+
+    def _read_rules(self, question: str) -> Query:
+        indexed, other, rest = self.forces_in(question)
+        corrected = self.correct(rest)
+        places = tuple(m.group(0).strip() for m in self._places.finditer(corrected))
+        years = tuple(sorted({int(m.group(1)) for m in _YEAR.finditer(question)}))
+        pillars = tuple(
+            _unique(_PILLAR_NAMES[m.group(1).lower()] for m in _PILLAR.finditer(corrected))
+        )
+        answer_type = _answer_type(corrected)
+        intent = _intent(corrected, answer_type, len(indexed) + len(other), len(years))
+        grade = _GRADE_WORD.search(corrected) if intent == "list" else None
+        extreme = _EXTREME.search(corrected)
+        overall = bool(_OVERALL.search(corrected))
+        topic = "" if overall else _topic(corrected)
+        return Query(
+            text=question,
+            corrected=corrected,
+            forces=tuple(indexed),
+            unindexed_forces=tuple(other),
+            years=years,
+            pillars=pillars,
+            places=places,
+            future=bool(_FUTURE.search(corrected)),
+            intent=intent,
+            answer_type=answer_type,
+            grade_named=_GRADE_NAMES[grade.group(1).lower()] if grade else None,
+            extreme=("worst" if extreme.group(1).lower() in _WORST else "best" if extreme else None)
+            if extreme
+            else None,
+            topic=topic,
+            overall=overall,
+        )
+
+    def _search_texts(self, query: Query) -> tuple[str, str]:
+        base = self.force_names.normalise(query.text)
+        if query.corrected != query.text:  # keep the question's own words, add corrections
+            fixes = [
+                w
+                for w in re.findall(r"[A-Za-z]+", query.corrected)
+                if w.lower() not in query.text.lower()
+            ]
+            if fixes:
+                base = f"{base} ({' '.join(fixes)})"
+        if query.followup and not query.has_topic and query.previous is not None:
+            base = f"{base} ({query.previous.topic})" if query.previous.topic else base
+        expanded = expand(base, self.acronyms)
+        extra = report_terms(query.corrected)
+        if not extra:
+            return expanded.dense, expanded.keywords
+        addition = " ".join(extra)
+        return f"{expanded.dense} ({addition})", f"{expanded.keywords} {addition}"
+
+    def _intent_by_meaning(self, vector: np.ndarray) -> str:
+        names, matrix = self._example_vectors()
+        sims = matrix @ vector
+        scores: dict[str, float] = {}
+        for intent in set(names):
+            own = np.sort(sims[[i for i, n in enumerate(names) if n == intent]])[::-1]
+            scores[intent] = float(own[:3].mean())
+        best = max(scores, key=lambda k: scores[k])
+        if best != "other" and scores[best] - scores["other"] >= PROTOTYPE_MARGIN:
+            return best
+        return "other"
+
+    def _example_vectors(self) -> tuple[list[str], np.ndarray]:
+        if self._examples is None:
+            names, texts = [], []
+            for intent, examples in _intent_examples().items():
+                names.extend([intent] * len(examples))
+                texts.extend(examples)
+            self._examples = (names, self.encoder.encode(texts))
+        return self._examples
+
+
+def _intent(text: str, answer_type: str | None, forces_named: int, years_named: int) -> str:
+    if _REASONS.search(text):
+        return "reasons"
+    if _LIST.search(text):
+        return "list"
+    if _TREND.search(text) or (years_named >= 2 and _CHANGE.search(text)):
+        return "trend"
+    if _COMPARE.search(text) and (forces_named >= 2 or _GRADE.search(text) or "compar" in text):
+        return "compare"
+    if forces_named >= 2 and (_GRADE.search(text) or re.search(r"\bor\b", text)):
+        return "compare"
+    if answer_type in NUMERIC_TYPES:
+        return "figure"
+    if _IMPROVE.search(text):
+        return "improvements"
+    if _GRADE.search(text):
+        return "grade"
+    return "other"
+
+
+def _answer_type(text: str) -> str | None:
+    if _YESNO.search(text) and not re.match(r"^\s*(?:is|are|was|were) (?:the|there) ", text):
+        return "yesno"  # "does it keep track of how often ...": yes or no, not a figure
+    for name, pattern in (
+        ("person", _PERSON),
+        ("percentage", _PERCENT),
+        ("duration", _DURATION),
+        ("amount", _AMOUNT),
+        ("number", _NUMBER),
+        ("unit", _UNIT),
+        ("yesno", _YESNO),
+    ):
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _topic(text: str) -> str:
+    words = _NOT_TOPIC.sub(" ", text)
+    words = _GRADE_WORD.sub(" ", words)
+    words = _YEAR.sub(" ", words)
+    words = re.sub(r"[^\w’'-]+", " ", words)
+    kept = [w.strip("-'’") for w in words.split()]
+    return " ".join(w for w in kept if len(w) > 1 and w.lower() not in ("s", "re", "ve", "ll"))
+
+
+def _leans_on(query: Query) -> bool:
+    """A question that needs the conversation: it opens with a connective, asks why, or
+    points back with "they"/"it" without naming a topic or force of its own."""
+    if query.intent == "reasons" and not query.has_topic:
+        return True
+    if _CONNECTIVE.match(query.text):
+        return not (query.forces and query.has_topic)
+    if not query.has_topic and not query.forces:
+        return True
+    # short, and points back at a thing: "did they look at it in detail this time?"
+    short = len(query.text.split()) <= MAX_FOLLOWUP_WORDS
+    return short and not query.forces and bool(_POINTS_AT_THING.search(query.text))
+
+
+def _inherit(query: Query, previous: Query) -> Query:
+    """A follow-up takes the force, year and pillar it does not name from the turn before;
+    without a topic of its own it takes that turn's topic too."""
+    changes: dict = {"followup": True, "previous": previous}
+    if not query.forces and not query.unindexed_forces:
+        changes["forces"] = previous.forces
+        changes["unindexed_forces"] = previous.unindexed_forces
+    if not query.years:
+        changes["years"] = previous.years
+    if not query.pillars:
+        changes["pillars"] = previous.pillars
+    if not query.has_topic:
+        changes["topic"] = previous.topic
+    if query.intent == "other" and previous.intent in ("grade", "improvements", "compare"):
+        # "and for Cumbria?", "what about how it treats its staff?" after a grade question
+        # asks for the same kind of answer
+        if re.match(r"^\s*(?:and|what about|how about|same for)\b", query.text, re.I):
+            changes["intent"] = previous.intent
+    return _replace(query, **changes)
+
+
+def _replace(query: Query, **changes) -> Query:
+    from dataclasses import replace
+
+    return replace(query, **changes)
+
+
+def _first_year(value: str) -> int | None:
+    match = re.search(r"20\d\d", str(value))
+    return int(match.group(0)) if match else None
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """English words (pyspellchecker's frequency list), so that a word the reports never
+    use is not taken for a misspelling of one they do ("recipe" is not "receipt")."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker().word_frequency.dictionary)
+
+
+def _is_english(word: str) -> bool:
+    return word in _english()

@@ -1,0 +1,115 @@
+"""Which reports a question is about: the forces, years and pillars it names.
+
+A named force (year, pillar) scopes both the passages and the direct answer. A name that
+no indexed report covers gets no answer and a message saying what is indexed, so the
+service never answers about Kent from Lancashire's report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.records import Report
+from qa.query import Query
+
+
+@dataclass(frozen=True)
+class Scope:
+    reports: tuple[Report, ...]  # the reports the question may be answered from
+    named: bool  # the question (or the conversation) named a force, year or pillar
+    uncovered: str | None = None  # why nothing indexed can answer, when that is so
+    note: str | None = None  # something named was not indexed, but the rest was
+
+    @property
+    def report_ids(self) -> set[str]:
+        return {r.id for r in self.reports}
+
+    @property
+    def forces(self) -> list[str]:
+        return _unique(r.force for r in self.reports)
+
+    def latest(self) -> list[Report]:
+        """The most recent report of each force and pillar in scope."""
+        best: dict[tuple[str, str], Report] = {}
+        for report in self.reports:
+            key = (report.force, report.pillar)
+            if key not in best or _year(report) > _year(best[key]):
+                best[key] = report
+        return list(best.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "reports": [r.id for r in self.reports],
+            "forces": self.forces,
+            "named": self.named,
+            "note": self.note,
+        }
+
+
+def coverage(reports: list[Report]) -> str:
+    """'Lancashire (2017 Effectiveness, 2018 Effectiveness) and Durham (2018 Legitimacy)'."""
+    by_force: dict[str, list[str]] = {}
+    for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar)):
+        by_force.setdefault(report.force, []).append(f"{report.year} {report.pillar}")
+    parts = [f"{force} ({', '.join(items)})" for force, items in by_force.items()]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def resolve(query: Query, reports: list[Report]) -> Scope:
+    """The reports in scope for a question, or why none is."""
+    indexed = f"The indexed reports cover {coverage(reports)}."
+    if not reports:
+        return Scope((), False, "No report is indexed yet.")
+    named = bool(query.forces or query.unindexed_forces or query.years or query.pillars)
+    note = None
+    if query.unindexed_forces:
+        missing = " or ".join(query.unindexed_forces)
+        if not query.forces:
+            return Scope((), True, f"No indexed report covers {missing}. {indexed}")
+        note = f"No indexed report covers {missing}."
+    chosen = [r for r in reports if not query.forces or r.force in query.forces]
+    if query.years and query.intent != "trend":  # "since 2017" is where a change starts
+        dated = [r for r in chosen if _covers_year(r, query.years)]
+        if not dated:
+            who = " or ".join(query.forces) if query.forces else "any force"
+            years = " or ".join(str(y) for y in query.years)
+            return Scope((), True, f"No indexed report of {who} is from {years}. {indexed}")
+        chosen = dated
+    if query.pillars:
+        pillared = [r for r in chosen if r.pillar in query.pillars]
+        if not pillared:
+            who = " or ".join(query.forces) if query.forces else "any force"
+            pillars = " or ".join(query.pillars)
+            return Scope((), True, f"No indexed report covers {who} for {pillars}. {indexed}")
+        chosen = pillared
+    return Scope(tuple(chosen), named, None, note)
+
+
+def _covers_year(report: Report, years: tuple[int, ...]) -> bool:
+    """A report dated '2018' covers 2018; one dated '2021/22' or '2023-25' covers the span."""
+    found = [int(y) for y in re.findall(r"20\d\d", str(report.year))]
+    if not found:
+        return False
+    first = found[0]
+    last = first
+    tail = re.search(r"20\d\d\s*[/–-]\s*(\d{2,4})", str(report.year))
+    if tail:
+        end = int(tail.group(1))
+        last = end if end > 100 else (first // 100) * 100 + end
+    return any(first <= y <= last for y in years)
+
+
+def _year(report: Report) -> int:
+    match = re.search(r"20\d\d", str(report.year))
+    return int(match.group(0)) if match else 0
+
+
+def _unique(items) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
