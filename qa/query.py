@@ -93,7 +93,8 @@ _COMPARE = re.compile(
 _IMPROVE = re.compile(
     r"\b(?:improve(?:ment|ments)?|areas? for improvement|afis?|must|should|needs? to|need(?:s|ed)? "
     r"(?:work|fixing|improving|sorting)|sort out|fix(?:ing)?|weak(?:ness|nesses| spots?| points?)?|"
-    r"concerns?|causes? of concern|shortcomings?|failings?|failing|fall(?:ing|s)? short|problems? (?:with|in)|(?:main|biggest|key) problems?|"
+    r"concerns?|causes? of concern|shortcomings?|failings?|failing|fall(?:ing|s)? short|"
+    r"problems? (?:with|in)|(?:main|biggest|key) problems?|"
     r"issues? with|get(?:ting)? better|do better|recommend(?:ation|ations|ed)?|has to change|"
     r"have to change|what.{0,20}(?:change|wrong)|go(?:ing|ne)? wrong|criticis\w*|criticiz\w*|"
     r"gaps?|lacking|not good enough|told to|(?:to|should|must) work on|let down|"
@@ -180,9 +181,7 @@ _CONNECTIVE = re.compile(
     re.IGNORECASE,
 )
 MAX_FOLLOWUP_WORDS = 8
-_POINTS_AT_THING = re.compile(
-    r"\b(?:it|that|this|those|these|them|such|same)\b", re.IGNORECASE
-)
+_POINTS_AT_THING = re.compile(r"\b(?:it|that|this|those|these|them|such|same)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
     r"the force|the constabulary)\b",
