@@ -270,14 +270,61 @@
     return el("p", { class: "bubble" }, el("span", { class: "visually-hidden" }, "You asked: "), question);
   }
 
-  // The service's direct answer: a grade, the areas for improvement, or the best sentence.
+  // The service's direct answer: a grade, the areas for improvement, the reasons, a table of
+  // grades (compare, list, change over time), or the sentence that answers.
+  const LABELS = {
+    grade: "Grade",
+    improvements: "Areas for improvement",
+    reasons: "Why",
+    sentence: "Answer",
+    compare: "Comparison",
+    list: "Across the indexed reports",
+    trend: "Over time",
+  };
+
+  function gradeTable(rows) {
+    const head = el(
+      "tr",
+      {},
+      ...["Force", "Year", "Pillar", "Question", "Grade"].map((h) => el("th", { scope: "col" }, h)),
+    );
+    const body = rows.map((row) => {
+      const question = row.question_number != null ? `Q${row.question_number} ${row.question || ""}` : "Overall";
+      const grade = el("td", { class: "grade-cell" }, String(row.grade || "no grade"));
+      if (typeof row.passage_id === "string") {
+        grade.replaceChildren(el("a", { href: passageHref(row.passage_id) }, String(row.grade || "no grade")));
+      }
+      return el(
+        "tr",
+        {},
+        el("td", {}, String(row.force)),
+        el("td", {}, String(row.year)),
+        el("td", {}, String(row.pillar)),
+        el("td", {}, question),
+        grade,
+      );
+    });
+    return el(
+      "div",
+      { class: "table-wrap" },
+      el("table", { class: "direct-table" }, el("thead", {}, head), el("tbody", {}, ...body)),
+    );
+  }
+
   function directAnswer(answer) {
     if (!answer || typeof answer.text !== "string") return null;
-    const labels = { grade: "Grade", improvements: "Areas for improvement", sentence: "Best answer" };
+    const label = LABELS[answer.kind] || "Answer";
     const body = [];
-    if (answer.kind === "grade" && typeof answer.grade === "string") {
+    if (Array.isArray(answer.rows) && answer.rows.length) {
+      body.push(el("p", { class: "direct-text" }, answer.text));
+      body.push(gradeTable(answer.rows));
+    } else if (answer.kind === "grade" && typeof answer.grade === "string") {
       body.push(el("p", { class: "direct-grade" }, answer.grade));
-    } else if (answer.kind === "improvements" && Array.isArray(answer.items) && answer.items.length) {
+      body.push(el("p", { class: "direct-text" }, answer.text));
+    } else if (["improvements", "reasons"].includes(answer.kind) && Array.isArray(answer.items) && answer.items.length) {
+      if (answer.kind === "reasons" && typeof answer.grade === "string") {
+        body.push(el("p", { class: "direct-grade" }, answer.grade));
+      }
       body.push(el("ul", { class: "direct-items" }, ...answer.items.map((item) => el("li", {}, String(item)))));
     } else {
       body.push(el("blockquote", { class: "direct-text" }, answer.text));
@@ -288,27 +335,63 @@
     }
     return el(
       "section",
-      { class: "direct", "aria-label": labels[answer.kind] || "Answer" },
-      el("p", { class: "direct-label" }, labels[answer.kind] || "Answer"),
+      { class: `direct direct-${answer.kind}`, "aria-label": label },
+      el("p", { class: "direct-label" }, label),
       ...body,
       cite,
     );
   }
 
+  // No direct answer: say so plainly, with the service's reason.
+  function noAnswer(message) {
+    return el(
+      "section",
+      { class: "no-answer", role: "note", "aria-label": "No answer" },
+      el("p", { class: "direct-label" }, "No answer in the reports"),
+      el("p", {}, String(message || "The indexed reports don't answer this.")),
+    );
+  }
+
+  function scopeLine(scope) {
+    if (!scope || !Array.isArray(scope.forces) || !scope.forces.length || !scope.named) return null;
+    return el("p", { class: "scope-line" }, `Answered from: ${scope.forces.join(", ")} (${scope.reports.length} report${scope.reports.length === 1 ? "" : "s"})`);
+  }
+
+  // Passages, with a heading each time the force changes (answers spanning several forces).
+  function passageList(turn) {
+    const items = [];
+    const forces = new Set(turn.passages.map((p) => p.citation && p.citation.force));
+    let current = null;
+    for (const p of turn.passages) {
+      const force = p.citation && p.citation.force;
+      if (forces.size > 1 && force !== current) {
+        items.push(el("li", { class: "force-group", role: "presentation" }, String(force)));
+        current = force;
+      }
+      items.push(passageItem(p, turn.question));
+    }
+    return el("ol", { class: "passages" }, ...items);
+  }
+
   function turnNode(turn) {
     const count = turn.passages.length;
+    const closest = !turn.answer && count > 0;
     const answer = el(
       "div",
       { class: "answer" },
-      directAnswer(turn.answer),
+      turn.answer ? directAnswer(turn.answer) : noAnswer(turn.message),
+      scopeLine(turn.scope),
+      turn.answer && turn.message ? el("p", { class: "scope-note" }, String(turn.message)) : null,
       el(
         "p",
         { class: "answer-meta" },
         count
-          ? `${count} passage${count === 1 ? "" : "s"} from the reports, best match first`
+          ? closest
+            ? `Not an answer: the ${count} closest passage${count === 1 ? "" : "s"} in the reports`
+            : `${count} passage${count === 1 ? "" : "s"} from the reports, best match first`
           : "No passages found.",
       ),
-      el("ol", { class: "passages" }, ...turn.passages.map((p) => passageItem(p, turn.question))),
+      passageList(turn),
     );
     return el("article", { class: "turn" }, questionBubble(turn.question), answer);
   }
@@ -403,7 +486,13 @@
       }
       const data = await response.json();
       if (!data || !Array.isArray(data.passages)) throw new Error("The service sent an answer this page cannot read.");
-      const turn = { question, passages: data.passages, answer: data.answer || null };
+      const turn = {
+        question,
+        passages: data.passages,
+        answer: data.answer || null,
+        message: typeof data.message === "string" ? data.message : null,
+        scope: data.scope || null,
+      };
       turns.push(turn);
       saveTurns();
       done = turnNode(turn);
