@@ -48,7 +48,7 @@ OUT_OF_SCOPE_MARGIN = 0.1
 # Candidate sentences for a figure or a named unit: from the best passages, this close
 # (cosine) to the best sentence.
 SHAPE_PASSAGES = 3
-SHAPE_MARGIN = 0.12
+SHAPE_MARGIN = 0.15
 RANK_PENALTY = 0.02  # cosine taken off a sentence for each place its passage ranks lower
 REASON_SENTENCES = 3
 HIGHLIGHT_MARGIN = 0.05  # other sentences this close to the best one are marked too
@@ -76,8 +76,12 @@ _SHAPES = {
     ),
     "amount": re.compile(r"£\s*\d|\b\d[\d,.]*\s*(?:million|billion|m|bn|pounds)\b", re.I),
     "number": re.compile(rf"\b\d[\d,.]*\b|\b(?:{_NUMBER_WORDS})\b", re.I),
-    # a person's name: two capitalised words, neither opening the sentence
-    "person": re.compile(r"(?<=\w )(?:[A-Z][a-z]+ ){1,2}[A-Z][a-z]+\b(?! Constabulary| Police)"),
+    # a named person: a title and a name, or a name given with a role
+    "person": re.compile(
+        r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.? [A-Z][a-z]+|"
+        r"\b[A-Z][a-z]+ [A-Z][a-z]+,? (?:the |its )?(?:chief constable|police and crime "
+        r"commissioner|commissioner|PCC|mayor)\b"
+    ),
     "unit": re.compile(
         r"\b(?:team|teams|unit|units|hub|department|panel|board|desk|centre|service|services|"
         r"officers?|staff|sergeants?|inspectors?|investigators?|analysts?|partners?|MASH|"
@@ -274,6 +278,16 @@ class Answerer:
         reports = list(scope.reports)
         latest = scope.latest()
         several_forces = len({r.force for r in reports}) > 1
+        if intent == "grade" and query.every_grade and title is None and not query.overall:
+            rows = [r for r in self._rows(latest, None, every_unit=True)]
+            return Outcome(self._table("list", rows, None, query))
+        if intent == "list" and query.extreme and title:  # "which force is best at ..."
+            rows = [r for r in self._rows(latest, title) if r.grade in _GRADE_ORDER]
+            if rows:
+                pick = min if query.extreme == "worst" else max
+                level = pick(_GRADE_ORDER[r.grade] for r in rows)
+                chosen = [r for r in rows if _GRADE_ORDER[r.grade] == level]
+                return Outcome(self._table("list", chosen, title, query))
         if intent == "grade" and query.extreme and title is None and not several_forces:
             report = _latest_of(latest, results, self.index)
             rows = [r for r in self._rows([report], None, every_unit=True) if r.question]
@@ -304,6 +318,8 @@ class Answerer:
             return Outcome(self._table("trend", rows, title, query))
         if several_forces and not query.forces and intent in ("improvements", "reasons"):
             return None  # which force? the best sentence, and passages grouped by force
+        if len(query.forces) > 1:  # "how come Cumbria ... when Lancashire ...": the first named
+            latest = [r for r in latest if r.force == query.forces[0]] or latest
         report = _latest_of(latest, results, self.index)
         if report is None:
             return None
@@ -369,8 +385,9 @@ class Answerer:
         elif kind == "list":
             head = f"Graded {query.grade_named}" if query.grade_named else "Grades"
             if query.extreme:
-                head = f"The {query.extreme}-graded questions"
-            if len({r.question.text if r.question else None for r in rows}) > 1:
+                head = f"Graded {query.extreme}"
+            several_units = len({r.question.text if r.question else None for r in rows}) > 1
+            if several_units or (title is None and any(r.question for r in rows)):
                 cells = [
                     f"{r.report.force} {r.report.year} "
                     f"{_short(r.question.text) if r.question else r.report.pillar}: "
@@ -528,6 +545,11 @@ class Answerer:
             return Outcome(None, NOT_COVERED.format(what="a time after the reports"))
         index = self.index
         shape = _SHAPES.get(query.answer_type or "")
+        if query.counted:  # "how many officers": a number with officers near it
+            stem = re.escape(re.sub(r"(?:ies|es|s)$", "", query.counted))
+            shape = re.compile(
+                rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\W+(?:[\w’'-]+\W+){{0,3}}?{stem}", re.I
+            )
         best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results[:SHAPE_PASSAGES])
         choice: tuple[float, Scored, int] | None = None
         # A figure or a name may sit in one of the next passages; any other answer is the
@@ -553,22 +575,28 @@ class Answerer:
         _, scored, j = choice
         similarity = scored.sentence_similarities[j]
         passage = index.passages[scored.row]
-        i = index.sentence_offsets[scored.row] + j
-        span = (int(index.sentence_spans[i][0]), int(index.sentence_spans[i][1]))
-        sentence = passage.text[span[0] : span[1]]
+        start, end = index.sentence_offsets[scored.row], index.sentence_offsets[scored.row + 1]
+        if shape is None:  # the best sentence, and the next best when it is as close
+            spans = tuple(
+                highlight_spans(index.sentence_spans[start:end], scored.sentence_similarities)
+            )
+        else:  # the sentence with the figure or name, alone
+            spans = (
+                (int(index.sentence_spans[start + j][0]), int(index.sentence_spans[start + j][1])),
+            )
         missing = self._unsupported(query, passage, similarity)
         if missing:
             return Outcome(None, missing)
         return Outcome(
             DirectAnswer(
                 kind="sentence",
-                text=sentence,
+                text=" ".join(passage.text[a:b] for a, b in spans),
                 citation=citation(passage),
                 cite=cite(passage),
                 passage_id=passage.id,
                 score=similarity,
                 answer_type=query.answer_type,
-                spans=(span,),
+                spans=spans,
             )
         )
 

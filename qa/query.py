@@ -33,7 +33,7 @@ NUMERIC_TYPES = ("number", "amount", "duration", "percentage")
 # An intent example must be this much closer (cosine, mean of the best three) than the
 # plain-fact examples before it overrides "other"; set on worded examples, not on any
 # evaluation question.
-PROTOTYPE_MARGIN = 0.04
+PROTOTYPE_MARGIN = 0.12
 
 _YEAR = re.compile(r"\b(20[0-4]\d)(?:\s*[/–-]\s*(?:20)?(\d\d))?\b")
 _PILLAR = re.compile(r"\b(effectiveness|efficiency|legitimacy|leadership)\b", re.IGNORECASE)
@@ -67,7 +67,8 @@ _TREND = re.compile(
     r"compared (?:to|with) (?:20\d\d|last|the last|previous|the previous|before|earlier)|"
     r"from 20\d\d to 20\d\d|between 20\d\d and 20\d\d|(?:previous|last|earlier|prior) "
     r"(?:inspection|report|grade|rating)s?|year on year|went (?:up|down)|gone (?:up|down)|"
-    r"got (?:better|worse)|slipped|declined|progress(?:ed)? since|changed|moved (?:up|down))\b",
+    r"got (?:better|worse)|slipped|declined|progress(?:ed)? since|changed|moved (?:up|down)|"
+    r"(?:is|are|has|have)\b.{0,30}\b(?:getting|got|gotten|become) (?:better|worse))\b",
     re.IGNORECASE,
 )
 _CHANGE = re.compile(
@@ -163,7 +164,16 @@ _OVERALL = re.compile(
     re.IGNORECASE,
 )
 _EXTREME = re.compile(r"\b(worst|weakest|lowest|poorest|best|strongest|highest)\b", re.IGNORECASE)
-_WORST = {"worst", "weakest", "lowest", "poorest"}
+_WORST = {"worst", "weakest", "lowest", "poorest", "bad", "weak", "poor"}
+# "what is Cumbria bad at?", "what are they good at?": the extremes of every question
+_GOOD_AT = re.compile(
+    r"\bwhat (?:is|are|was|were|do|does|did) .{0,40}?\b(bad|weak|poor|good|strong|great) "
+    r"(?:at|on|in)\b\W*$",
+    re.IGNORECASE,
+)
+_ALL_GRADES = re.compile(
+    r"\b(?:grades|ratings|marks|judgements|judgments|scores|results|report card)\b", re.IGNORECASE
+)
 _GRADE_WORD = re.compile(
     r"\b(outstanding|good|adequate|requires? improvement|inadequate)\b", re.IGNORECASE
 )
@@ -181,6 +191,7 @@ _CONNECTIVE = re.compile(
     re.IGNORECASE,
 )
 MAX_FOLLOWUP_WORDS = 8
+MAX_HISTORY_READ = 4  # turns read back to find what "it" and "they" were
 _POINTS_AT_THING = re.compile(r"\b(?:it|that|this|those|these|them|such|same)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
@@ -209,7 +220,9 @@ _NOT_TOPIC = re.compile(
     r"has|had|everything|anything|something|told|kind|sort|type|bad|badly|poor|poorly|great|"
     r"fine|properly|makes|so|very|really|such|s|folk|folks|lot|bit|things?|part|parts|aspects?|"
     r"sides?|elements?|weakest|strongest|lowest|highest|worst|best|getting|ask|asked|"
-    r"i|can|may|might|actually|ones?)\b",
+    r"i|can|may|might|actually|ones?|reasoning|behind|led|lead|leads|cause|caused|causes|basis|"
+    r"grounds|evidence|thinking|because|explanation|justify|justification|based|base|"
+    r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached)\b",
     re.IGNORECASE,
 )
 
@@ -231,6 +244,8 @@ class Query:
     grade_named: str | None = None  # "which forces were graded inadequate": Inadequate
     extreme: str | None = None  # "which part did they do worst on": "worst" (or "best")
     overall: bool = False  # asks about the pillar as a whole ("overall", "headline")
+    counted: str | None = None  # "how many extra officers ...": "officers"
+    every_grade: bool = False  # "what were Lancashire's grades?": every question's grade
     topic: str = ""  # the subject words, without the frame ("investigating crime")
     followup: bool = False  # leans on the conversation for its topic or force
     previous: Query | None = None  # the question before it, understood, for a follow-up
@@ -332,12 +347,18 @@ class QueryReader:
 
     def forces_in(self, text: str) -> tuple[list[str], list[str], str]:
         """(indexed forces, other forces, the text without them), spelling slips allowed."""
-        indexed, other = [], []
+        found: list[tuple[int, str]] = []  # (where it is named, force), in reading order
         rest = text
         for force in self.known:
-            if force.pattern.search(rest):
-                (indexed if force.name in self.indexed_forces else other).append(force.name)
-                rest = force.pattern.sub(" ", rest)
+            match = force.pattern.search(rest)
+            if match:
+                found.append((match.start(), force.name))
+                # blank it out, keeping offsets, so that later names are placed right
+                rest = force.pattern.sub(lambda m: " " * len(m.group(0)), rest)
+        found.sort()
+        indexed = [name for _, name in found if name in self.indexed_forces]
+        other = [name for _, name in found if name not in self.indexed_forces]
+        rest = re.sub(r"\s{2,}", " ", rest)
         for word in re.findall(r"[A-Za-z]{5,}", rest):  # "Lancashre", "Cumbira"
             lowered = word.lower()
             if lowered in self.vocabulary or _is_english(lowered):
@@ -371,7 +392,12 @@ class QueryReader:
     def read(self, question: str, history: tuple[Turn, ...] = ()) -> Query:
         """The question understood, its search text built and embedded once."""
         query = self._read_rules(question)
-        previous = self._read_rules(history[-1].question) if history else None
+        previous = None  # the last turn, read in the light of the turns before it
+        for turn in history[-MAX_HISTORY_READ:]:
+            earlier = self._read_rules(turn.question)
+            if previous is not None and _leans_on(earlier):
+                earlier = _inherit(earlier, previous)
+            previous = earlier
         if previous is not None and _leans_on(query):
             query = _inherit(query, previous)
         elif (
@@ -408,7 +434,9 @@ class QueryReader:
         answer_type = _answer_type(corrected)
         intent = _intent(corrected, answer_type, len(indexed) + len(other), len(years))
         grade = _GRADE_WORD.search(corrected) if intent == "list" else None
-        extreme = _EXTREME.search(corrected)
+        extreme = _EXTREME.search(corrected) or _GOOD_AT.search(corrected)
+        if _GOOD_AT.search(corrected) and intent in ("other", "improvements"):
+            intent = "grade"
         overall = bool(_OVERALL.search(corrected))
         topic = "" if overall else _topic(corrected)
         return Query(
@@ -428,6 +456,8 @@ class QueryReader:
             else None,
             topic=topic,
             overall=overall,
+            counted=_counted(corrected) if answer_type == "number" else None,
+            every_grade=bool(_ALL_GRADES.search(corrected)),
         )
 
     def _search_texts(self, query: Query) -> tuple[str, str]:
@@ -506,6 +536,24 @@ def _answer_type(text: str) -> str | None:
         if pattern.search(text):
             return name
     return None
+
+
+def _counted(text: str) -> str | None:
+    """What a "how many" question counts, in the reports' words where the glossary has
+    them ("how many extra bobbies" -> "officers")."""
+    match = re.search(
+        r"\bhow many (?:(?:more|extra|new|additional|of the|of|fewer|different|other)\s+)*"
+        r"([a-z][\w-]+)",
+        text,
+        re.IGNORECASE,
+    )
+    if not match:
+        return None
+    word = match.group(1).lower()
+    if word in ("people", "persons", "times", "ones", "them", "cases", "things", "of"):
+        return None  # too general to look for next to the figure
+    terms = report_terms(word)
+    return terms[0].split()[-1] if terms else word
 
 
 def _topic(text: str) -> str:

@@ -96,9 +96,9 @@ class Retriever:
         ) * ((RRF_K + 1) / (2 + SENTENCE_WEIGHT))
         if prior:
             fused = fused + np.array([prior.get(int(r), 0.0) for r in pool])
-        if query.intent in ("grade", "compare", "list", "trend", "reasons"):
+        if query.intent in ("grade", "compare", "list", "trend"):
             fused = fused + INTENT_BOOST * self.judgement[pool]
-        if query.intent in ("improvements", "reasons"):
+        if query.intent == "improvements":
             fused = fused + INTENT_BOOST * self.improvement[pool]
         order = np.argsort(-fused, kind="stable")[:k]
         return [
