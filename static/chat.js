@@ -276,7 +276,7 @@
     grade: "Grade",
     improvements: "Areas for improvement",
     reasons: "Why",
-    sentence: "Answer",
+    sentence: "Best answer",
     compare: "Comparison",
     list: "Across the indexed reports",
     trend: "Over time",

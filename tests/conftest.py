@@ -4,6 +4,7 @@ structure tests, and the real model (loaded once per session) for retrieval test
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -89,7 +90,14 @@ def runner(app):
 
 @pytest.fixture(scope="session")
 def real_models_dir(tmp_path_factory) -> Path:
-    """Where the session's adapted model is kept (a subprocess can reuse it)."""
+    """Where the session's adapted model is kept (a subprocess can reuse it).
+
+    QA_TEST_MODELS_DIR names a folder to keep it in between runs, which saves adapting the
+    model again (minutes on two busy cores) when running the suite repeatedly."""
+    kept = os.environ.get("QA_TEST_MODELS_DIR")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        return Path(kept)
     return tmp_path_factory.mktemp("models")
 
 
@@ -117,6 +125,30 @@ def real_app(real_index_dir, real_encoder):
             "TESTING": True,
             "INDEX_DIR": str(real_index_dir),
             "REPORTS_DIR": str(REAL_REPORT.parent),
+            "ENCODER": real_encoder,
+        }
+    )
+
+
+MULTI = Path(__file__).resolve().parent / "data" / "multi"
+
+
+@pytest.fixture(scope="session")
+def multi_app(tmp_path_factory, real_encoder):
+    """The shipped report beside three clearly synthetic ones (tests/data/multi), indexed
+    with the real model: a question answered from the wrong force is detectable."""
+    folder = tmp_path_factory.mktemp("multi")
+    reports = folder / "reports"
+    reports.mkdir()
+    shutil.copy(REAL_REPORT, reports / REAL_REPORT.name)
+    for path in sorted(MULTI.glob("synthetic-*.txt")):
+        shutil.copy(path, reports / path.name)
+    build_index(load_reports(reports), real_encoder, folder / "index")
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(folder / "index"),
+            "REPORTS_DIR": str(reports),
             "ENCODER": real_encoder,
         }
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,7 @@ expect.set_options(timeout=WAIT_MS)
 QUESTION = "who checks crime reports are filled in properly?"
 Q2 = "How effective is the force at investigating crime and reducing re-offending?"
 XSS = "<img src=x onerror=alert(1)>"
+re_passage = re.compile(r"^/passages/")
 
 
 @contextlib.contextmanager
@@ -397,6 +399,8 @@ def test_the_best_sentence_is_shown_as_the_answer_and_off_topic_gets_none(page):
     turn = ask(page, "premier league football results")
     expect(turn.locator(".passage").first).to_be_visible()
     expect(turn.locator(".direct")).to_have_count(0)
+    expect(turn.locator(".no-answer")).to_contain_text("No answer in the reports")
+    expect(turn.locator(".answer-meta")).to_contain_text("Not an answer")
 
 
 def test_a_follow_up_is_sent_with_the_conversation_so_far(page):
@@ -416,3 +420,48 @@ def test_a_follow_up_is_sent_with_the_conversation_so_far(page):
     expect(page.locator("article.turn").nth(1).locator(".passage").first).to_be_visible(
         timeout=WAIT_MS
     )
+
+
+@pytest.fixture(scope="module")
+def multi_url(multi_app) -> Iterator[str]:
+    with serve(multi_app) as url:
+        yield url
+
+
+@pytest.fixture
+def multi_page(context, multi_url):
+    page = context.new_page()
+    page.watch = Watch(page)
+    page.goto(multi_url + "/")
+    expect(page.locator("#coverage")).to_contain_text("from 3 forces", timeout=WAIT_MS)
+    yield page
+    assert page.watch.errors == []
+    assert page.watch.dialogs == []
+
+
+def test_no_answer_is_said_plainly_and_the_passages_are_labelled_closest(multi_page):
+    turn = ask(multi_page, "how good are Kent police at investigating crime?")
+    note = turn.locator(".no-answer")
+    expect(note).to_contain_text("No answer in the reports")
+    expect(note).to_contain_text("No indexed report covers Kent")
+    expect(turn.locator(".direct")).to_have_count(0)
+    expect(turn.locator(".answer-meta")).to_contain_text("Not an answer: the 5 closest passages")
+
+
+def test_a_comparison_is_a_table_and_the_scope_is_shown(multi_page):
+    turn = ask(multi_page, "compare Lancashire and Cumbria on protecting vulnerable people")
+    table = turn.locator(".direct table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table).to_contain_text("Cumbria")
+    expect(table).to_contain_text("Requires improvement")
+    expect(table.locator("tbody tr").first.locator("a")).to_have_attribute("href", re_passage)
+    expect(turn.locator(".scope-line")).to_contain_text("Answered from: ")
+    expect(turn.locator(".scope-line")).to_contain_text("Lancashire")
+
+
+def test_passages_from_several_forces_come_under_a_heading_each(multi_page):
+    turn = ask(multi_page, "what is done about cuckooing?")
+    headings = turn.locator(".force-group")
+    expect(headings.first).to_be_visible()
+    names = headings.all_text_contents()
+    assert len(names) == len(set(names)) >= 2  # one heading per force, each once
