@@ -192,7 +192,11 @@ _CONNECTIVE = re.compile(
 )
 MAX_FOLLOWUP_WORDS = 8
 MAX_HISTORY_READ = 4  # turns read back to find what "it" and "they" were
-_POINTS_AT_THING = re.compile(r"\b(?:it|that|this|those|these|them|such|same)\b", re.IGNORECASE)
+_POINTS_AT_THING = re.compile(
+    r"\b(?:it|that|this|those|these|them|such|same|instead|else|too|as well|also|again|"
+    r"this time)\b",
+    re.IGNORECASE,
+)
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
     r"the force|the constabulary)\b",
