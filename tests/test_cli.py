@@ -98,7 +98,7 @@ def test_reports_add_refuses_what_does_not_parse(runner, index_dir, reports_dir,
     bad = write_report(tmp_path, "minutes.txt", "Minutes of the parish council\n")
     result = runner.invoke(args=["reports", "add", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}, line 1: expected a header line" in result.output
+    assert f"{bad}, line 1: no paragraphs of text" in result.output
     assert not (reports_dir / "minutes.txt").exists()
     assert current_build_id(index_dir) == build
 

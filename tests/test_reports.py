@@ -83,7 +83,7 @@ def test_a_file_that_does_not_parse_is_refused_with_the_parsers_message(reports_
     before = folder_state(reports_dir)
     good = new("otherton.txt", report_text("Otherton"))
     bad = new("minutes.txt", "Minutes of the parish council\n", source="/home/me/minutes.txt")
-    message = r"^/home/me/minutes\.txt, line 1: expected a header"
+    message = r"^/home/me/minutes\.txt, line 1: no paragraphs of text"
     with pytest.raises(ReportParseError, match=message):
         add_reports(reports_dir, [good, bad])
     assert folder_state(reports_dir) == before  # not even the good one
