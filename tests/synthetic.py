@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 # A copy of shared/eval/public.jsonl, so the suite runs from a clone alone.
@@ -106,3 +107,45 @@ def embedded_texts(text: str) -> set[str]:
 
     _, passages = parse_report(text.encode(), "report.txt")
     return {p.text for p in passages} | set(sentence_texts(passages))
+
+
+def copied_as_variant_c(text: str) -> str:
+    """A 2018/19 page as the "c" copies hold it: no pillar label, grade or number lines
+    (blank lines are left where they stood)."""
+    from corpus.grades import grade_line
+
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        bare = line.strip()
+        if i < 8 and bare in ("Effectiveness", "Efficiency", "Legitimacy"):
+            continue
+        out.append("" if grade_line(bare) or re.fullmatch(r"\d{1,2}", bare) else line)
+    return "\n".join(out)
+
+
+def copied_as_variant_b(text: str) -> str:
+    """A 2018/19 page as the "b" copies hold it: no "Skip to content", date, grade or number
+    lines, no pillar overview, "- " bullets, one line per paragraph, and each "Summary for
+    question N" link glued to the line after it."""
+    from corpus.grades import grade_line
+
+    out: list[str] = []
+    in_overview = False
+    for bare in (line.strip() for line in text.split("\n")):
+        if not bare or bare == "Skip to content" or bare.startswith("Last updated"):
+            continue
+        if grade_line(bare) or re.fullmatch(r"\d{1,2}", bare):
+            continue
+        if bare.startswith(("We set out our detailed findings below", "Questions for")):
+            in_overview = False
+            continue
+        if in_overview:
+            continue
+        if bare.endswith("?") and not out[-1].endswith("?") and len(out) <= 2:
+            in_overview = True  # the headline question: the overview follows it
+        bare = re.sub(r"^•\s+", "- ", bare)
+        if out and re.fullmatch(r"Summary for question \d+", out[-1]):
+            out[-1] += bare
+            continue
+        out.append(bare)
+    return "\n".join(out) + "\n"
