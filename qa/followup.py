@@ -40,20 +40,20 @@ def resolve(
     history: tuple[Turn, ...],
     passages: list[Passage],
     row_of: dict[str, int],
-    rows_by_question: dict[tuple[str, int | None], list[int]],
+    rows_by_unit: dict[tuple[str, str], list[int]],
 ) -> tuple[str | None, dict[int, float]]:
     """(the previous question, boost by passage row) for a follow-up; (None, {}) for a
-    question that stands on its own. ``rows_by_question`` maps (report id, question
-    number) to the rows of its passages."""
+    question that stands on its own. ``rows_by_unit`` maps (report id, unit key) to the
+    rows of its passages."""
     if not history or not is_followup(question):
         return None, {}
     previous = history[-1]
     rows = [row_of[i] for i in previous.passage_ids[:PREVIOUS_PASSAGES] if i in row_of]
     # The section of the previous best passage counts most: its boost is full, the next
     # passages' sections get a half and a third of it.
-    weight: dict[tuple[str, int | None], float] = {}
+    weight: dict[tuple[str, str], float] = {}
     for rank, row in enumerate(rows, start=1):
-        key = (passages[row].report, passages[row].question_number)
+        key = (passages[row].report, passages[row].unit)
         weight[key] = max(weight.get(key, 0.0), SECTION_BOOST / rank)
-    prior = {row: boost for key, boost in weight.items() for row in rows_by_question[key]}
+    prior = {row: boost for key, boost in weight.items() for row in rows_by_unit[key]}
     return previous.question, prior

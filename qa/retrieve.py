@@ -62,9 +62,9 @@ class Retriever:
         self.acronyms = index.acronyms
         self.forces = ForceNames([r.force for r in index.reports])
         self.row_of = {p.id: row for row, p in enumerate(index.passages)}
-        self.rows_by_question: dict[tuple[str, int | None], list[int]] = {}
+        self.rows_by_unit: dict[tuple[str, str], list[int]] = {}
         for row, p in enumerate(index.passages):
-            self.rows_by_question.setdefault((p.report, p.question_number), []).append(row)
+            self.rows_by_unit.setdefault((p.report, p.unit), []).append(row)
         self.filters = Filters(index.passages)
         self.judgement = np.array([states_judgement(p) for p in index.passages], dtype=bool)
         self.improvement = np.array([states_improvement(p) for p in index.passages], dtype=bool)
