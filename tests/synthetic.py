@@ -149,3 +149,33 @@ def copied_as_variant_b(text: str) -> str:
             continue
         out.append(bare)
     return "\n".join(out) + "\n"
+
+
+AREAS_REPORT = "testshire-2021-22.txt"
+
+
+def areas_report_text(force: str = "Testshire") -> str:
+    """A made-up 2021/22-style report: an overall summary and two graded areas."""
+    lines = [
+        "Overall summary",
+        "Our judgments",
+        f"Our inspection assessed how good {force} Constabulary is in 3 areas of policing. We "
+        "make graded judgments in 2 of these 3 as follows:",
+        f"SYNTHETIC. {force} Constabulary was awarded no inadequate grades.",
+        "HM Inspector’s observations",
+        f"SYNTHETIC. I am pleased with how {force} Constabulary keeps its harbour safe.",
+        "Investigating crime",
+        "Adequate",
+        "SYNTHETIC. The force investigates burglaries with a team of lantern-bearers.",
+        "SYNTHETIC. Investigators keep their case files in a sea chest:",
+        "  • the chest is locked every night; and",
+        "  • only supervisors hold the key.",
+        "Areas for improvement",
+        "  • The force should improve its SYNTHETIC lantern supply.",
+        "Protecting vulnerable people",
+        "Good",
+        "SYNTHETIC. Officers visit the harbour cottages every week.",
+        "Cause of concern",
+        "SYNTHETIC. The force does not answer calls from the lighthouse promptly.",
+    ]
+    return "\n\n".join(lines) + "\n"

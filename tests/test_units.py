@@ -1,0 +1,95 @@
+"""Reports made of units other than numbered questions (here 2021+ graded areas): what a
+user sees of them in the API, the citations, the filters and the passage page."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus import load_reports, parse_report
+from index.store import build_index
+from tests.synthetic import AREAS_REPORT, areas_report_text, write_report
+
+AREA_IDS = [
+    "testshire-2021-22-overview-p1",
+    "testshire-2021-22-overview-p2",
+    "testshire-2021-22-overview-p3",
+    "testshire-2021-22-investigating-crime-p1",
+]
+
+
+def test_areas_are_units_with_grades_improvements_and_concerns():
+    report, passages = parse_report(areas_report_text().encode(), AREAS_REPORT)
+    assert (report.layout, report.force, report.year, report.pillar) == (
+        "peel-2021-onwards",
+        "Testshire",
+        "2021/22",
+        None,
+    )
+    assert [(u.key, u.kind, u.grade) for u in report.units] == [
+        ("overview", "overview", None),
+        ("investigating-crime", "area", "Adequate"),
+        ("protecting-vulnerable-people", "area", "Good"),
+    ]
+    crime, vulnerable = report.units[1:]
+    assert crime.areas_for_improvement == (
+        "The force should improve its SYNTHETIC lantern supply.",
+    )
+    assert vulnerable.causes_of_concern == (
+        "SYNTHETIC. The force does not answer calls from the lighthouse promptly.",
+    )
+    assert report.grade_scale == "five-tier" and report.questions == ()
+    assert [p.id for p in passages][:4] == AREA_IDS
+    chest = next(p for p in passages if "sea chest" in p.text)
+    assert chest.text.count("•") == 2 and chest.paragraph == 2
+    assert (chest.unit, chest.unit_label, chest.grade, chest.question_number) == (
+        "investigating-crime",
+        "Investigating crime",
+        "Adequate",
+        None,
+    )
+
+
+@pytest.fixture
+def areas_client(tmp_path, reports_dir, encoder):
+    from app import create_app
+
+    write_report(reports_dir, AREAS_REPORT, areas_report_text())
+    index_dir = tmp_path / "areas-index"
+    build_index(load_reports(reports_dir), encoder, index_dir)
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+    )
+    return app.test_client()
+
+
+def test_an_area_passage_is_cited_filtered_and_shown_by_its_area(areas_client):
+    res = areas_client.post(
+        "/api/ask",
+        json={
+            "question": "lantern-bearers investigate burglaries",
+            "k": 3,
+            "filters": {"unit": "investigating-crime"},
+        },
+    )
+    assert res.status_code == 200, res.get_json()
+    top = res.get_json()["passages"][0]
+    assert "lantern-bearers" in top["text"]
+    assert top["cite"] == "Testshire PEEL 2021/22 › Investigating crime (Adequate) › ¶1"
+    assert {p["citation"]["unit"] for p in res.get_json()["passages"]} == {"investigating-crime"}
+    page = areas_client.get(f"/passages/{top['id']}").get_data(as_text=True)
+    assert "<h1>Investigating crime</h1>" in page
+    assert "sea chest" in page and "harbour cottages" not in page  # only its own area
+    reports = areas_client.get("/api/reports").get_json()
+    ours = next(r for r in reports["reports"] if r["file"] == AREAS_REPORT)
+    assert [(u["key"], u["grade"]) for u in ours["units"]][1:] == [
+        ("investigating-crime", "Adequate"),
+        ("protecting-vulnerable-people", "Good"),
+    ]
+    assert ours["questions"] == [] and ours["layout"] == "peel-2021-onwards"
+    assert "investigating-crime" in reports["filters"]["unit"]
