@@ -93,7 +93,10 @@ class StructureAnswerer:
         for report in reports:
             self.targets.append((report, None))  # the pillar as a whole
             self.targets.extend((report, q) for q in report.questions)
-        self._texts = [q.text if q else (r.headline or r.pillar) for r, q in self.targets]
+        self._texts = [
+            q.text if q else (r.headline or r.pillar or f"{r.force} PEEL {r.year}")
+            for r, q in self.targets
+        ]
         self._cached_vectors: np.ndarray | None = None
         self._first_passage: dict[tuple[str, int | None], Passage] = {}
         self._aif_passage: dict[tuple[str, int | None], Passage] = {}
@@ -145,7 +148,8 @@ class StructureAnswerer:
         if not grade:
             return None
         subject = f"Q{question.number} {question.text}" if question else report.headline
-        text = f"{grade}: {report.force} PEEL {report.year}, {report.pillar}, {subject}"
+        where = ", ".join(x for x in (report.pillar, subject) if x)
+        text = f"{grade}: {report.force} PEEL {report.year}, {where}"
         if question and question.carried_over:
             text += " (carried over from an earlier inspection)"
         first = self._first_passage.get((report.id, question.number if question else None))
@@ -161,7 +165,13 @@ class StructureAnswerer:
     def _improvements(self, report: Report, question: Question | None) -> DirectAnswer:
         questions = [question] if question else list(report.questions)
         items = tuple(item for q in questions for item in q.areas_for_improvement)
-        where = f"question {question.number}" if question else f"the {report.pillar} pillar"
+        where = (
+            f"question {question.number}"
+            if question
+            else f"the {report.pillar} pillar"
+            if report.pillar
+            else "the report"
+        )
         if items:
             text = f"Areas for improvement for {where}: " + " ".join(items)
         else:

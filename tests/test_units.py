@@ -93,3 +93,10 @@ def test_an_area_passage_is_cited_filtered_and_shown_by_its_area(areas_client):
     ]
     assert ours["questions"] == [] and ours["layout"] == "peel-2021-onwards"
     assert "investigating-crime" in reports["filters"]["unit"]
+
+
+def test_grade_questions_work_with_a_report_that_has_no_pillar(areas_client):
+    for question in ("What grade did the force get overall?", "What should the force improve?"):
+        res = areas_client.post("/api/ask", json={"question": question})
+        assert res.status_code == 200, res.get_json()
+        assert res.get_json()["passages"]
