@@ -149,6 +149,12 @@ class Report:
         data["warnings"] = tuple(data.get("warnings", ()))
         return cls(**data)
 
+    @property
+    def title(self) -> str:
+        """How the report is named in messages: 'Lancashire PEEL 2018 Effectiveness'."""
+        what = self.pillar or ("overview" if self.layout.endswith("overview") else None)
+        return f"{self.force} PEEL {self.year}" + (f" {what}" if what else "")
+
     def question(self, number: int) -> Question | None:
         return next((q for q in self.questions if q.number == number), None)
 

@@ -112,8 +112,7 @@ def _check_unique(parsed: Sequence[tuple[str, Report, list[Passage]]]) -> Parsed
             raise ReportParseError(
                 source,
                 1,
-                f"the same report ({report.force} PEEL {report.year} {report.pillar}) "
-                f"is already in {seen[report.id]}",
+                f"the same report ({report.title}) is already in {seen[report.id]}",
             )
         seen[report.id] = Path(source).name
     return [(report, passages) for _, report, passages in parsed]
@@ -295,9 +294,8 @@ def check_report_file(path: str | Path) -> CheckedReport:
         report, passages = parse_file(path)
     except ReportParseError as exc:
         return CheckedReport(str(path), None, 0, exc.message)
-    what = report.pillar or ("force overview" if "overview" in report.layout else None)
-    summary = f"{report.force} PEEL {report.year}" + (f" {what}" if what else "")
-    return CheckedReport(str(path), report, len(passages), f"read as {report.layout}: {summary}")
+    message = f"read as {report.layout}: {report.title}"
+    return CheckedReport(str(path), report, len(passages), message)
 
 
 def list_report_files(reports_dir: str | Path) -> list[ReportFile]:

@@ -109,10 +109,7 @@ def add(files: tuple[Path, ...], replace: bool, wait: float | None) -> None:
     except QAError as exc:
         raise click.ClickException(exc.message) from None
     for report, passages in added:
-        click.echo(
-            f"Added {report.file}: {report.force} PEEL {report.year} {report.pillar}, "
-            f"{len(passages)} passages."
-        )
+        click.echo(f"Added {report.file}: {report.title}, {len(passages)} passages.")
     _rebuild(wait=wait)
 
 
@@ -197,7 +194,7 @@ def list_reports() -> None:
             if f.name in indexed
             else "not indexed yet"
         )
-        what = f"{f.report.force} PEEL {f.report.year} {f.report.pillar}"
+        what = f.report.title
         click.echo(f"{f.name:<{width}}  {what}, {f.passages} passages, {state}")
     for name in sorted(set(indexed) - {f.name for f in files}):
         click.echo(f"{name:<{width}}  removed from the folder but still indexed")
