@@ -11,16 +11,38 @@ from pathlib import Path
 
 from corpus.assemble import assemble
 from corpus.document import Document, decode_text
-from corpus.errors import ReportParseError
+from corpus.errors import ReportNotText, ReportParseError
+from corpus.html import html_document, looks_like_html
 from corpus.layouts import read_outline
+from corpus.pdf import looks_like_pdf, pdf_document
 from corpus.records import Passage, Report
 
 decode_report = decode_text  # the name older code and tests use
 
 
 def read_document(data: bytes, path: str) -> Document:
-    """The document a file's bytes hold, as text ready for the layouts."""
+    """The document a file's bytes hold, as text ready for the layouts: what the bytes are
+    decides how they are read, not the file's name."""
+    if looks_like_pdf(data):
+        return pdf_document(data, path)
+    for magic, what in _ARCHIVES:
+        if data.startswith(magic):
+            raise ReportNotText(
+                path, 1, f"{what}, not a report: unpack it and add the report file inside"
+            )
+    if looks_like_html(data):
+        return html_document(data, path)
     return Document(path, decode_text(data, path))
+
+
+_ARCHIVES = (
+    (b"PK\x03\x04", "a zip archive (or a Word or OpenDocument file)"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
 
 
 def parse_report(data: bytes, path: str | Path = "<report>") -> tuple[Report, list[Passage]]:

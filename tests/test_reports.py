@@ -74,9 +74,9 @@ def test_names_that_would_escape_or_hide_are_refused(reports_dir, name):
     assert not (reports_dir.parent / "escaped.txt").exists()
 
 
-def test_only_txt_files_are_reports(reports_dir):
-    with pytest.raises(UnsupportedMediaType, match=r"not a \.txt file"):
-        add_reports(reports_dir, [new("report.pdf", report_text("Otherton"))])
+def test_only_text_web_page_and_pdf_files_are_reports(reports_dir):
+    with pytest.raises(UnsupportedMediaType, match=r"not a report file: .*\(\.pdf\)"):
+        add_reports(reports_dir, [new("report.docx", report_text("Otherton"))])
 
 
 def test_a_file_that_does_not_parse_is_refused_with_the_parsers_message(reports_dir):
