@@ -83,6 +83,9 @@ def test_upload_adds_the_report_and_rebuilds(admin, reports_dir, encoder):
             "force": "Northmoor",
             "year": "2019",
             "pillar": "Efficiency",
+            "layout": "peel-2014-2019-pillar",
+            "format": "text",
+            "units": 3,
             "passages": 4,
         }
     ]
@@ -242,7 +245,8 @@ def test_a_body_of_too_many_parts_is_413_and_says_so(admin, reports_dir):
     ("file", "words"),
     [
         (("scan.txt", b"SYNTHETIC", "image/png"), "image/png"),
-        (("report.pdf", b"%PDF-1.7", "application/pdf"), "not a .txt file"),
+        (("report.docx", b"PK\x03\x04", "application/octet-stream"), "not a report file"),
+        (("report.txt", b"PK\x03\x04\x14\x00", "text/plain"), "a zip archive"),
         (("report.txt", b"Northmoor PEEL 2019\n\x00\x01\x02"), "binary data"),
         (("report.txt", "Northmoor PEEL 2019\nCafé\n".encode("latin-1")), "not UTF-8"),
     ],
