@@ -7,7 +7,7 @@ import pytest
 
 from corpus import load_reports, parse_report
 from index.store import build_index
-from tests.synthetic import AREAS_REPORT, areas_report_text, write_report
+from tests.synthetic import AREAS_REPORT, areas_report_text, as_html, write_report
 
 AREA_IDS = [
     "testshire-2021-22-overview-p1",
@@ -103,3 +103,22 @@ def test_grade_questions_work_with_a_report_that_has_no_pillar(areas_client):
         res = areas_client.post("/api/ask", json={"question": question})
         assert res.status_code == 200, res.get_json()
         assert res.get_json()["passages"]
+
+
+def test_the_judgments_table_of_a_saved_page_grades_the_areas():
+    table = (
+        "<table><tr><th>Area of policing</th><th>Grade</th></tr>"
+        "<tr><td>Investigating crime</td><td>Adequate</td></tr>"
+        "<tr><td>Responding to the public</td><td>Requires improvement</td></tr></table>"
+    )
+    page = as_html(areas_report_text()).replace(
+        b"as follows:</p>", b"as follows:</p>" + table.encode()
+    )
+    report, passages = parse_report(page, "testshire-2021-22.html")
+    assert [(u.key, u.grade) for u in report.units] == [
+        ("overview", None),
+        ("investigating-crime", "Adequate"),
+        ("protecting-vulnerable-people", "Good"),
+        ("responding-to-the-public", "Requires improvement"),  # graded, not in this copy
+    ]
+    assert not [p for p in passages if "|" in p.text]

@@ -67,6 +67,8 @@ AREAS = (
 )
 _AREA_BY_LOWER = {a.lower(): a for a in AREAS}
 _AREA_QUESTION = re.compile(r"^How good is the force(?:’s|'s)? .{3,150}\?$")
+# A row of the judgments table, as a saved page's table (" | ") or a copied one (a tab) gives it.
+_TABLE_ROW = re.compile(r"^(?P<area>[^|\t]{3,150}?)\s*(?:\||\t)\s*(?P<grade>[A-Za-z ]{4,30})$")
 
 
 def recognise(doc: Document, lines: list[Line]) -> bool:
@@ -145,11 +147,17 @@ def read(doc: Document, lines: list[Line]) -> Outline:
     outline.headline = title
     reader = BodyReader(outline)
     reader.start_unit(OutlineUnit(OVERVIEW, "Overall summary", title, None, "overview"))
+    table: dict[str, tuple[str, str]] = {}  # area in lower case -> (area, grade)
     i = 0
     while i < len(lines):
         line = lines[i]
         following = lines[i + 1] if i + 1 < len(lines) else None
         if line.text == title:
+            i += 1
+            continue
+        row = _TABLE_ROW.match(line.text) if len(line.text) <= 200 else None
+        if row and (row_grade := grade_line(row["grade"])):
+            table.setdefault(row["area"].strip().lower(), (row["area"].strip(), row_grade))
             i += 1
             continue
         area = _area(line, following) if line.text.lower() not in _OPENINGS else None
@@ -163,6 +171,12 @@ def read(doc: Document, lines: list[Line]) -> Outline:
             key = f"{key}-{len(outline.units)}"
         reader.start_unit(OutlineUnit(key, name, name, grade, "area", page=line.page))
         i += 2 if grade else 1
+    for lowered, (name, grade) in table.items():  # the judgments table grades every area
+        unit = next((u for u in outline.units if (u.title or "").lower() == lowered), None)
+        if unit is None:
+            outline.units.append(OutlineUnit(slugify(name)[:48], name, name, grade, "area"))
+        elif unit.grade is None:
+            unit.grade = grade
     if not any(u.kind == "area" for u in outline.units):
         outline.warnings.append(
             "no graded area of policing found (stored copies end before the areas)"
