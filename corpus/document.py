@@ -37,7 +37,13 @@ class Document:
         return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
     def error(self, line: int, reason: str) -> ReportParseError:
-        return ReportParseError(self.path, line, reason)
+        """A refusal naming the file and line; in a web page or PDF, where the text taken
+        from it says so (its lines are not the file's)."""
+        if self.format == "text":
+            return ReportParseError(self.path, line, reason)
+        page = self.pages.get(line)
+        where = f"page {page}" if page else f"line {line} of the text taken from it"
+        return ReportParseError(self.path, 1, f"{reason} ({where})")
 
 
 def split_lines(

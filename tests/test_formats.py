@@ -187,3 +187,16 @@ def test_reports_add_takes_html_and_pdf_and_rebuilds(runner, tmp_path, reports_d
     result = runner.invoke(args=["reports", "list"])
     assert re.search(r"northmoor-2017-overview\.pdf +Northmoor PEEL 2017 overview", result.output)
     assert (reports_dir / "northmoor-2017-overview.pdf").read_bytes() == pdf.read_bytes()
+
+
+def test_a_refusal_in_a_pdf_names_the_page():
+    text = (
+        "Testshire PEEL 2018\n\nTransport\n\nSYNTHETIC. A page about buses that names no pillar.\n"
+    )
+    with pytest.raises(ReportParseError) as caught:
+        parse_report(as_pdf(text), "buses.pdf")
+    assert caught.value.line == 1 and caught.value.message.endswith("(page 1)")
+    assert "which pillar" in caught.value.message
+    with pytest.raises(ReportParseError) as caught:
+        parse_report(as_html(text), "buses.html")
+    assert caught.value.message.endswith("(line 3 of the text taken from it)")
