@@ -8,7 +8,7 @@ import re
 
 from corpus.acronyms import find_acronyms
 from corpus.document import Document
-from corpus.grades import GRADES, scale_for
+from corpus.grades import NOT_GRADED, scale_for
 from corpus.layouts.base import AFI_SECTIONS, CONCERN_SECTIONS, Outline, is_bullet, slugify
 from corpus.records import Passage, Report, Unit
 
@@ -61,7 +61,14 @@ def assemble(doc: Document, outline: Outline, data: bytes) -> tuple[Report, list
     for passage in passages:
         for acronym, long_form in find_acronyms(passage.text).items():
             acronyms.setdefault(acronym, long_form)
-    graded = any(u.grade and u.grade not in GRADES[-3:] for u in outline.units)
+    graded = any(u.grade and u.grade not in NOT_GRADED for u in outline.units)
+    scale = scale_for(outline.year)
+    for unit in outline.units:
+        if unit.grade and unit.grade not in scale.grades + NOT_GRADED:
+            outline.warnings.append(
+                f"{unit.label} is graded {unit.grade}, which is not on the {scale.name} scale "
+                f"that {scale.used} reports use"
+            )
     report = Report(
         id=report_id,
         file=doc.name,
@@ -90,7 +97,7 @@ def assemble(doc: Document, outline: Outline, data: bytes) -> tuple[Report, list
         ),
         acronyms=acronyms,
         layout=outline.layout,
-        grade_scale=scale_for(outline.year).name if graded else None,
+        grade_scale=scale.name if graded else None,
         source_format=doc.format,
         warnings=tuple(outline.warnings),
     )

@@ -101,7 +101,10 @@ def is_bullet(text: str) -> bool:
 
 
 def marker(text: str) -> str | None:
-    return _MARKER_BY_LOWER.get(text.lower().rstrip(":"))
+    """The section marker a line is ("Areas for improvement", "Area for improvement 2")."""
+    if len(text) > 60:
+        return None
+    return _MARKER_BY_LOWER.get(re.sub(r"\s+\d{1,2}$", "", text.lower().rstrip(":")))
 
 
 def is_heading(line: Line, following: Line | None) -> bool:
