@@ -82,6 +82,10 @@ def html_document(data: bytes, path: str) -> Document:
     if root is None:
         raise ReportParseError(path, 1, "a web page with no body: no report text in it")
     blocks: list[tuple[str, int | None]] = []
+    title = page.css_first("h1")
+    if root.tag != "body" and title is not None and root.css_first("h1") is None:
+        # The page's title ("Lancashire PEEL 2018") can sit in a banner above <main>.
+        _add(blocks, _inline(title), 1)
     try:
         _walk(root, blocks)
     except RecursionError:

@@ -200,3 +200,17 @@ def test_a_refusal_in_a_pdf_names_the_page():
     with pytest.raises(ReportParseError) as caught:
         parse_report(as_html(text), "buses.html")
     assert caught.value.message.endswith("(line 3 of the text taken from it)")
+
+
+def test_a_page_title_above_the_main_content_is_kept():
+    page = as_html(report_text()).replace(b"<h1>Testshire PEEL 2018</h1>\n", b"")
+    page = page.replace(
+        b'<main id="main">', b'<div class="banner"><h1>Testshire PEEL 2018</h1></div><main>'
+    )
+    report, passages = parse_report(page, "page.html")
+    assert (report.force, report.year, report.layout) == (
+        "Testshire",
+        "2018",
+        "peel-2014-2019-pillar",
+    )
+    assert _passages(passages) == _passages(parse_report(report_text().encode(), "t.txt")[1])
