@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import load_reports, parse_report
+from corpus import ReportParseError, load_reports, parse_report
 from index.store import build_index
 from tests.synthetic import AREAS_REPORT, areas_report_text, as_html, write_report
 
@@ -122,3 +122,16 @@ def test_the_judgments_table_of_a_saved_page_grades_the_areas():
         ("responding-to-the-public", "Requires improvement"),  # graded, not in this copy
     ]
     assert not [p for p in passages if "|" in p.text]
+
+
+def test_a_2021_report_that_names_no_force_takes_it_and_the_cycle_from_its_file_name():
+    text = areas_report_text().replace(
+        "how good Testshire Constabulary is in 3", "how good it is in 3"
+    )
+    text = text.replace("in 3 areas of policing. We make graded judgments in 2 of these 3", "")
+    report, passages = parse_report(text.encode(), "cumbria-2023-25.txt")
+    assert (report.force, report.year, report.layout) == ("Cumbria", "2023-25", "peel-2021-onwards")
+    assert "the force (Cumbria) is taken from the file name" in report.warnings
+    assert passages[0].id.startswith("cumbria-2023-25-overview-p")
+    with pytest.raises(ReportParseError, match="name it like cumbria-2023-25.txt"):
+        parse_report(text.encode(), "report.txt")

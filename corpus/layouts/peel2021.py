@@ -75,8 +75,24 @@ def recognise(doc: Document, lines: list[Line]) -> bool:
     head = lines[:12]
     if any(len(ln.text) <= 200 and _TITLE.match(ln.text) for ln in head[:3]):
         return True
-    has_opening = any(ln.text.lower() in _OPENINGS for ln in head[:4])
-    return has_opening and any(_COUNT.search(ln.text[:400]) for ln in head)
+    if not any(ln.text.lower() == "overall summary" for ln in head[:4]):
+        return False
+    texts = [ln.text for ln in lines[:40]]
+    return (
+        any(_COUNT.search(t[:400]) for t in texts[:12])
+        or any(t.lower() == "our judgments" for t in texts[:6])
+        or any(t in _LATER_HEADINGS or t.startswith("PEEL 202") for t in texts)
+    )
+
+
+_LATER_HEADINGS = {
+    "Important changes to PEEL",
+    "HM Inspector’s observations",
+    "HM Inspector's observations",
+    "HM Inspector’s summary",
+    "HM Inspector's summary",
+    "Terminology in this report",
+}
 
 
 def _cycle(lines: list[Line], doc: Document) -> tuple[str | None, str | None]:
