@@ -410,3 +410,24 @@ def test_an_upload_to_a_read_only_folder_is_507_and_stores_nothing(admin, report
     assert str(reports_dir) in error["message"]
     assert folder_state(reports_dir) == before
     assert admin.get("/api/reports/rebuild", headers=AUTH).get_json()["state"] == "idle"
+
+
+def test_a_pdf_and_a_saved_page_are_uploaded_and_answer_questions(admin, reports_dir):
+    from tests.synthetic import as_html, as_pdf
+
+    pdf_name, html_name = "northmoor-2019-efficiency.pdf", "otherton-2018-legitimacy.htm"
+    pdf = as_pdf(canal_report_text())
+    res = upload(
+        admin,
+        (pdf_name, pdf, "application/pdf"),
+        (html_name, as_html(report_text(force="Otherton")), "text/html"),
+    )
+    assert res.status_code == 202, res.get_json()
+    added = {a["file"]: (a["format"], a["passages"]) for a in res.get_json()["added"]}
+    assert added == {pdf_name: ("pdf", 4), html_name: ("html", 3)}
+    assert wait_for_rebuild(admin)["state"] == "done"
+    top = admin.post("/api/ask", json={"question": CANAL_QUESTION, "k": 1}).get_json()
+    passage = top["passages"][0]
+    assert "eleven canal boats" in passage["text"] and passage["citation"]["page"] == 1
+    assert passage["cite"].endswith("› ¶1 › p. 1")
+    assert (reports_dir / pdf_name).read_bytes() == pdf
