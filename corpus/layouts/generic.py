@@ -98,14 +98,23 @@ def read(doc: Document, lines: list[Line]) -> Outline:
     outline = Outline(NAME, force, year, pillar, (force, year, pillar or "report"))
     if from_name:
         outline.warnings.append(f"the force ({force}) is taken from the file name")
-    reader = BodyReader(outline)
-    reader.start_unit(OutlineUnit(OVERVIEW, "Opening", None, None, "overview", page=lines[0].page))
     levels = [ln.heading for ln in lines if ln.heading is not None]
     unit_level = min(levels) if levels else None
-    if unit_level is not None and levels.count(unit_level) == 1 and len(set(levels)) > 1:
-        unit_level = sorted(set(levels))[1]  # one top heading is the title
-    for i, line in enumerate(lines):
-        following = lines[i + 1] if i + 1 < len(lines) else None
+    body = lines
+    if levels:
+        first_is_title = lines[0].heading is not None and levels.count(lines[0].heading) == 1
+    else:
+        first_is_title = is_heading(lines[0], lines[1] if len(lines) > 1 else None)
+    if first_is_title and len(lines) > 1:  # the report's title, not a section of it
+        outline.headline, body = lines[0].text, lines[1:]
+        rest = [ln.heading for ln in body if ln.heading is not None]
+        unit_level = min(rest) if rest else None
+    reader = BodyReader(outline)
+    reader.start_unit(
+        OutlineUnit(OVERVIEW, "Opening", outline.headline, None, "overview", page=body[0].page)
+    )
+    for i, line in enumerate(body):
+        following = body[i + 1] if i + 1 < len(body) else None
         starts_unit = (
             not marker(line.text)
             and is_heading(line, following)
