@@ -30,7 +30,9 @@ from corpus.locks import FileLock
 from corpus.parser import parse_file, parse_report
 from corpus.records import Passage, Report
 
-REPORT_SUFFIX = ".txt"
+REPORT_SUFFIX = ".txt"  # what a name given without a suffix is taken to mean
+# Text, a saved web page or a PDF; what a file holds is told from its bytes, not its name.
+REPORT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 # Adding or removing a report takes milliseconds; waiting this long means something is stuck.
 LOCK_WAIT_SECONDS = 10.0
 MAX_NAME_CHARS = 120
@@ -66,7 +68,9 @@ def report_files(reports_dir: str | Path) -> list[Path]:
     if not folder.is_dir():
         raise ReportParseError(str(folder), 0, "the reports folder does not exist")
     return sorted(
-        p for p in folder.iterdir() if p.suffix == REPORT_SUFFIX and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(".") and p.is_file()
     )
 
 
@@ -80,10 +84,10 @@ def check_report_name(name: str) -> str:
             f"{shown} is a path, not a file name: reports are stored by plain name "
             "(such as 'testshire-2019-legitimacy.txt') inside the reports folder"
         )
-    if not name.endswith(REPORT_SUFFIX):
+    if not name.lower().endswith(REPORT_SUFFIXES):
         raise UnsupportedMediaType(
-            f"{shown} is not a .txt file: reports are added as the plain text of the "
-            "report's web page, in a .txt file"
+            f"{shown} is not a report file: reports are added as text (.txt), a saved web "
+            "page (.html or .htm) or a PDF (.pdf)"
         )
     if not _NAME.match(name) or len(name) > MAX_NAME_CHARS:
         raise BadFileName(
@@ -112,8 +116,7 @@ def _check_unique(parsed: Sequence[tuple[str, Report, list[Passage]]]) -> Parsed
             raise ReportParseError(
                 source,
                 1,
-                f"the same report ({report.force} PEEL {report.year} {report.pillar}) "
-                f"is already in {seen[report.id]}",
+                f"the same report ({report.title}) is already in {seen[report.id]}",
             )
         seen[report.id] = Path(source).name
     return [(report, passages) for _, report, passages in parsed]
@@ -130,7 +133,9 @@ def load_reports(reports_dir: str | Path) -> Parsed:
     with reports_lock(reports_dir):
         parsed = _check_unique(_parse_folder(reports_dir))
     if not parsed:
-        raise ReportParseError(str(reports_dir), 0, f"no report files (*{REPORT_SUFFIX}) found")
+        raise ReportParseError(
+            str(reports_dir), 0, f"no report files ({', '.join(REPORT_SUFFIXES)}) found"
+        )
     return parsed
 
 
@@ -225,11 +230,11 @@ def _rename_all(folder: Path, staged: Sequence[tuple[Path, Path]]) -> None:
 def remove_report(reports_dir: str | Path, name: str) -> str:
     """Delete one report file from the folder; the last report cannot be removed."""
     folder = Path(reports_dir)
-    if not name.endswith(REPORT_SUFFIX) and "/" not in name and "\\" not in name:
-        name += REPORT_SUFFIX
-    check_report_name(name)
     with reports_lock(folder):
         existing = [p.name for p in report_files(folder)]
+        if not name.lower().endswith(REPORT_SUFFIXES) and "/" not in name and "\\" not in name:
+            name = next((name + s for s in REPORT_SUFFIXES if name + s in existing), name + ".txt")
+        check_report_name(name)
         if name not in existing:
             raise NotFound(
                 f"there is no report {name} in {folder}; "
@@ -247,6 +252,56 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
                 f"cannot remove {name} from the reports folder {folder}: {exc.strerror or exc}"
             ) from exc
     return name
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """What parsing one file gave, for `reports check`: nothing is written anywhere."""
+
+    file: str
+    report: Report | None
+    passages: int
+    message: str  # the refusal, or a one-line summary of what was read
+
+    def to_dict(self) -> dict:
+        report = self.report
+        return {
+            "file": self.file,
+            "ok": report is not None,
+            "layout": report.layout if report else None,
+            "format": report.source_format if report else None,
+            "force": report.force if report else None,
+            "year": report.year if report else None,
+            "pillar": report.pillar if report else None,
+            "grade": report.grade if report else None,
+            "units": [
+                {
+                    "key": u.key,
+                    "label": u.label,
+                    "title": u.title,
+                    "grade": u.grade,
+                    "kind": u.kind,
+                    "question_number": u.number,
+                    "carried_over": u.carried_over,
+                    "areas_for_improvement": len(u.areas_for_improvement),
+                    "causes_of_concern": len(u.causes_of_concern),
+                }
+                for u in (report.units if report else ())
+            ],
+            "passages": self.passages,
+            "warnings": list(report.warnings) if report else [],
+            "message": self.message,
+        }
+
+
+def check_report_file(path: str | Path) -> CheckedReport:
+    """Parse one file and say what it is, or why it is refused; writes nothing."""
+    try:
+        report, passages = parse_file(path)
+    except ReportParseError as exc:
+        return CheckedReport(str(path), None, 0, exc.message)
+    message = f"read as {report.layout}: {report.title}"
+    return CheckedReport(str(path), report, len(passages), message)
 
 
 def list_report_files(reports_dir: str | Path) -> list[ReportFile]:

@@ -3,6 +3,7 @@ the index built from it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -10,7 +11,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from corpus.errors import QAError, RebuildBusy
-from corpus.reports import NewReport, add_reports, list_report_files, remove_report
+from corpus.reports import (
+    NewReport,
+    add_reports,
+    check_report_file,
+    list_report_files,
+    remove_report,
+)
 from index.rebuild import Rebuilder
 from index.store import read_manifest
 
@@ -102,10 +109,7 @@ def add(files: tuple[Path, ...], replace: bool, wait: float | None) -> None:
     except QAError as exc:
         raise click.ClickException(exc.message) from None
     for report, passages in added:
-        click.echo(
-            f"Added {report.file}: {report.force} PEEL {report.year} {report.pillar}, "
-            f"{len(passages)} passages."
-        )
+        click.echo(f"Added {report.file}: {report.title}, {len(passages)} passages.")
     _rebuild(wait=wait)
 
 
@@ -114,6 +118,45 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+
+
+@reports_cli.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, in a list.")
+def check(files: tuple[Path, ...], as_json: bool) -> None:
+    """Parse report files and say what each is; writes nothing, builds nothing.
+
+    Exits non-zero when any file is refused.
+    """
+    results = [check_report_file(path) for path in files]
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
+    else:
+        for result in results:
+            _print_check(result.to_dict())
+        refused = sum(1 for r in results if r.report is None)
+        click.echo(f"{len(results) - refused} read, {refused} refused.")
+    if any(r.report is None for r in results):
+        raise SystemExit(1)
+
+
+def _print_check(item: dict) -> None:
+    if not item["ok"]:
+        click.echo(f"{item['file']}: REFUSED: {item['message']}")
+        return
+    pillar = item["pillar"] or "-"
+    click.echo(
+        f"{item['file']}: {item['layout']} ({item['format']}), {item['force']}, "
+        f"{item['year']}, pillar {pillar}, {item['passages']} passages"
+    )
+    for unit in item["units"]:
+        grade = unit["grade"] or "no grade"
+        if unit["carried_over"]:
+            grade += ", carried over"
+        title = f" {unit['title']}" if unit["title"] and unit["title"] != unit["label"] else ""
+        click.echo(f"  {unit['label']}:{title} ({grade})")
+    for warning in item["warnings"]:
+        click.echo(f"  warning: {warning}")
 
 
 @reports_cli.command("remove")
@@ -151,7 +194,7 @@ def list_reports() -> None:
             if f.name in indexed
             else "not indexed yet"
         )
-        what = f"{f.report.force} PEEL {f.report.year} {f.report.pillar}"
+        what = f.report.title
         click.echo(f"{f.name:<{width}}  {what}, {f.passages} passages, {state}")
     for name in sorted(set(indexed) - {f.name for f in files}):
         click.echo(f"{name:<{width}}  removed from the folder but still indexed")

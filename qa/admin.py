@@ -11,8 +11,16 @@ from corpus.errors import BadFileName, BadRequest, Forbidden, Unauthorized, Unsu
 from corpus.records import Passage, Report
 from corpus.reports import NewReport, check_report_name
 
-# What browsers and curl send for a .txt file, and what clients send when they do not say.
-TEXT_TYPES = ("text/plain", "application/octet-stream", "")
+# What browsers and curl send for a .txt, .html or .pdf file, and what clients send when
+# they do not say. The parser tells the three apart by their bytes.
+REPORT_TYPES = (
+    "text/plain",
+    "text/html",
+    "application/xhtml+xml",
+    "application/pdf",
+    "application/octet-stream",
+    "",
+)
 UPLOAD_FIELD = "file"
 
 
@@ -34,7 +42,7 @@ def require_admin(token: str | None, authorization: str | None) -> None:
 
 
 def read_uploads(mimetype: str, files: Sequence[FileStorage]) -> list[NewReport]:
-    """The report files of a multipart upload, each with a plain name and a text type."""
+    """The report files of a multipart upload, each with a plain name and a report type."""
     if mimetype != "multipart/form-data":
         raise UnsupportedMediaType(
             f"send the report files as multipart/form-data in the field '{UPLOAD_FIELD}' "
@@ -50,10 +58,10 @@ def read_uploads(mimetype: str, files: Sequence[FileStorage]) -> list[NewReport]
         if not upload.filename:
             raise BadFileName(f"a file in the field '{UPLOAD_FIELD}' has no file name")
         name = check_report_name(upload.filename)
-        if upload.mimetype not in TEXT_TYPES:
+        if upload.mimetype not in REPORT_TYPES:
             raise UnsupportedMediaType(
-                f"{name} was sent as {upload.mimetype}: reports are the plain text of the "
-                "report's web page (text/plain)"
+                f"{name} was sent as {upload.mimetype}: reports are text (text/plain), a saved "
+                "web page (text/html) or a PDF (application/pdf)"
             )
         uploads.append(NewReport(name=name, data=upload.read(), source=name))
     return uploads
@@ -68,6 +76,9 @@ def added_reports(parsed: Sequence[tuple[Report, list[Passage]]]) -> list[dict]:
             "force": report.force,
             "year": report.year,
             "pillar": report.pillar,
+            "layout": report.layout,
+            "format": report.source_format,
+            "units": len(report.units),
             "passages": len(passages),
         }
         for report, passages in parsed

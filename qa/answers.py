@@ -343,7 +343,7 @@ class Answerer:
         """One row per report for the question titled ``title`` (the pillar for None), or
         with ``every_unit`` one per question and pillar of each report."""
         rows = []
-        for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar)):
+        for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar or "")):
             if every_unit:
                 units: list[Question | None] = [None, *report.questions]
             else:
@@ -416,7 +416,8 @@ class Answerer:
         if not grade:
             return None
         subject = f"Q{question.number} {question.text}" if question else report.headline
-        text = f"{grade}: {report.force} PEEL {report.year}, {report.pillar}, {subject}"
+        where = ", ".join(x for x in (report.pillar, subject) if x)
+        text = f"{grade}: {report.force} PEEL {report.year}, {where}"
         if question and question.carried_over:
             text += " (carried over from an earlier inspection)"
         before = []
@@ -439,7 +440,13 @@ class Answerer:
     def _improvements(self, report: Report, question: Question | None) -> DirectAnswer:
         questions = [question] if question else list(report.questions)
         items = tuple(item for q in questions for item in q.areas_for_improvement)
-        where = f"question {question.number}" if question else f"the {report.pillar} pillar"
+        where = (
+            f"question {question.number}"
+            if question
+            else f"the {report.pillar} pillar"
+            if report.pillar
+            else "the report"
+        )
         where_long = f"{report.force} PEEL {report.year}, {where}"
         if items:
             text = f"Areas for improvement ({where_long}): " + " ".join(items)
@@ -482,7 +489,7 @@ class Answerer:
         rows = list(self.rows_by_unit.get((report.id, question.number if question else None), []))
         if question is not None:
             rows += self.rows_by_unit.get((report.id, None), [])  # the pillar summary
-        title = question.text if question else (report.headline or report.pillar)
+        title = question.text if question else (report.headline or report.pillar or "")
         target = self.title_vectors[self._titles.index(title)] if title in self._titles else None
         candidates: list[tuple[float, int, tuple[int, int]]] = []
         index = self.index
@@ -516,7 +523,7 @@ class Answerer:
             for q in ([question] if question else report.questions)
             for item in q.areas_for_improvement
         )
-        where = f"Q{question.number} {question.text}" if question else report.pillar
+        where = f"Q{question.number} {question.text}" if question else (report.pillar or "overall")
         head = f"Why {grade or 'this judgement'} ({report.force} PEEL {report.year}, {where}): "
         text = head + (" ".join(sentences) if sentences else "the report gives no summary.")
         if aifs:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.records import Passage, Question, Report
+from corpus.records import OVERVIEW, Passage, Question, Report
 
 
 def citation(passage: Passage) -> dict:
@@ -16,22 +16,35 @@ def citation(passage: Passage) -> dict:
         "grade": passage.grade,
         "section": passage.section,
         "paragraph": passage.paragraph,
+        "unit": passage.unit,
+        "unit_label": passage.unit_label,
+        "unit_title": passage.unit_title,
+        "page": passage.page,
     }
 
 
 def cite(passage: Passage) -> str:
-    """One quotable line: 'Lancashire PEEL 2018 › Effectiveness › Q2 … (Good) › Section › ¶5'."""
+    """One quotable line: 'Lancashire PEEL 2018 › Effectiveness › Q2 … (Good) › Section › ¶5'
+    ('Cumbria PEEL 2023-25 › Investigating crime (Good) › ¶3 › p. 23' for an area in a PDF)."""
     parts = [f"{passage.force} PEEL {passage.year}"]
-    if passage.question_number is None:
-        parts.append(f"{passage.pillar} ({passage.grade})" if passage.grade else passage.pillar)
+
+    def graded(label: str) -> str:
+        return f"{label} ({passage.grade})" if passage.grade else label
+
+    if passage.question_number is not None:
+        if passage.pillar:
+            parts.append(passage.pillar)
+        parts.append(graded(f"Q{passage.question_number} {passage.question}"))
+    elif passage.unit == OVERVIEW and passage.pillar:
+        parts.append(graded(passage.pillar))
         parts.append("Overview")
     else:
-        parts.append(passage.pillar)
-        question = f"Q{passage.question_number} {passage.question}"
-        parts.append(f"{question} ({passage.grade})" if passage.grade else question)
+        parts.append(graded(passage.unit_label or "Overview"))
     if passage.section:
         parts.append(passage.section)
     parts.append(f"¶{passage.paragraph}")
+    if passage.page is not None:
+        parts.append(f"p. {passage.page}")
     return " › ".join(parts)
 
 
@@ -46,12 +59,18 @@ def question_citation(report: Report, question: Question | None) -> dict:
         "grade": question.grade if question else report.grade,
         "section": None,
         "paragraph": None,
+        "unit": f"q{question.number}" if question else OVERVIEW,
+        "unit_label": f"Q{question.number}" if question else None,
+        "unit_title": question.text if question else report.headline,
+        "page": None,
     }
 
 
 def cite_question(report: Report, question: Question | None) -> str:
     """One line citing a question, e.g. 'Lancashire PEEL 2018 › Effectiveness › Q1 … (Good)'."""
-    head = f"{report.force} PEEL {report.year} › {report.pillar}"
+    head = f"{report.force} PEEL {report.year}"
+    if report.pillar:
+        head += f" › {report.pillar}"
     if question is None:
         return f"{head} ({report.grade})" if report.grade else head
     label = f"Q{question.number} {question.text}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import faiss
 
 from corpus.errors import IndexNotReady, NotFound
-from corpus.records import Passage, Question, Report
+from corpus.records import Passage, Question, Report, Unit
 from index.adapt import ModelChoice
 from index.encoder import Encoder
 from index.store import LoadedIndex, check_current, current_build_id, load_index
@@ -84,7 +84,8 @@ class PassageInContext:
 
     passage: Passage
     report: Report | None
-    question: Question | None  # None for a paragraph of the pillar overview
+    question: Question | None  # None outside numbered questions (the pillar overview, ...)
+    unit: Unit | None  # the unit the passage is in (a question, area, pillar or section)
     before: list[Passage]
     after: list[Passage]
 
@@ -219,7 +220,7 @@ class Engine:
             in_scope = retriever.report_mask(scope.report_ids)
             allowed = in_scope if allowed is None else allowed & in_scope
         boost = followup_prior(
-            query, request.history, index.passages, retriever.row_of, retriever.rows_by_question
+            query, request.history, index.passages, retriever.row_of, retriever.rows_by_unit
         )
         results = retriever.search(query, request.k, allowed=allowed, prior=boost)
         if scope.uncovered is None:
@@ -257,8 +258,7 @@ class Engine:
             raise NotFound(f"no passage has the id {passage_id!r}")
         passage = index.passages[row]
         siblings = [
-            index.passages[r]
-            for r in retriever.rows_by_question[(passage.report, passage.question_number)]
+            index.passages[r] for r in retriever.rows_by_unit[(passage.report, passage.unit)]
         ]  # in reading order, which is paragraph order
         at = siblings.index(passage)
         report = next((r for r in index.reports if r.id == passage.report), None)
@@ -269,6 +269,7 @@ class Engine:
             passage=passage,
             report=report,
             question=question,
+            unit=report.unit(passage.unit) if report is not None else None,
             before=siblings[max(0, at - around) : at],
             after=siblings[at + 1 : at + 1 + around],
         )

@@ -1,4 +1,4 @@
-"""Filters on force, year, pillar and question: which passages a question may return."""
+"""Filters on force, year, pillar, question and unit: which passages a question may return."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 from corpus.errors import BadRequest
 from corpus.records import Passage
 
-KEYS = ("force", "year", "pillar", "question_number")
+KEYS = ("force", "year", "pillar", "question_number", "unit")
 
 
 class Filters:

@@ -22,19 +22,19 @@ def prior(
     history: tuple[Turn, ...],
     passages: list[Passage],
     row_of: dict[str, int],
-    rows_by_question: dict[tuple[str, int | None], list[int]],
+    rows_by_unit: dict[tuple[str, str], list[int]],
 ) -> dict[int, float]:
     """Boost by passage row for a question that leans on the conversation; {} for one that
-    stands alone. ``rows_by_question`` maps (report id, question number) to the rows of
-    its passages."""
+    stands alone. ``rows_by_unit`` maps (report id, unit key) to the rows of its
+    passages."""
     if not history or not query.followup:
         return {}
     previous = history[-1]
     rows = [row_of[i] for i in previous.passage_ids[:PREVIOUS_PASSAGES] if i in row_of]
     # The section of the previous best passage counts most: its boost is full, the next
     # passages' sections get a half and a third of it.
-    weight: dict[tuple[str, int | None], float] = {}
+    weight: dict[tuple[str, str], float] = {}
     for rank, row in enumerate(rows, start=1):
-        key = (passages[row].report, passages[row].question_number)
+        key = (passages[row].report, passages[row].unit)
         weight[key] = max(weight.get(key, 0.0), SECTION_BOOST / rank)
-    return {row: boost for key, boost in weight.items() for row in rows_by_question[key]}
+    return {row: boost for key, boost in weight.items() for row in rows_by_unit[key]}

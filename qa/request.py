@@ -11,7 +11,7 @@ MAX_QUESTION_CHARS = 1000
 MIN_K, MAX_K, DEFAULT_K = 1, 20, 5
 MAX_HISTORY = 10
 MAX_HISTORY_IDS = 20
-FILTER_KEYS = ("force", "year", "pillar", "question_number")
+FILTER_KEYS = ("force", "year", "pillar", "question_number", "unit")
 
 
 @dataclass(frozen=True)

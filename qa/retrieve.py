@@ -42,9 +42,9 @@ class Retriever:
     def __init__(self, index: LoadedIndex) -> None:
         self.index = index
         self.row_of = {p.id: row for row, p in enumerate(index.passages)}
-        self.rows_by_question: dict[tuple[str, int | None], list[int]] = {}
+        self.rows_by_unit: dict[tuple[str, str], list[int]] = {}
         for row, p in enumerate(index.passages):
-            self.rows_by_question.setdefault((p.report, p.question_number), []).append(row)
+            self.rows_by_unit.setdefault((p.report, p.unit), []).append(row)
         self.filters = Filters(index.passages)
         self.report_of = np.array([p.report for p in index.passages], dtype=object)
         self.judgement = np.array([states_judgement(p) for p in index.passages], dtype=bool)

@@ -50,8 +50,10 @@ class Scope:
 def coverage(reports: list[Report]) -> str:
     """'Lancashire (2017 Effectiveness, 2018 Effectiveness) and Durham (2018 Legitimacy)'."""
     by_force: dict[str, list[str]] = {}
-    for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar)):
-        by_force.setdefault(report.force, []).append(f"{report.year} {report.pillar}")
+    for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar or "")):
+        by_force.setdefault(report.force, []).append(
+            f"{report.year} {report.pillar}" if report.pillar else str(report.year)
+        )
     parts = [f"{force} ({', '.join(items)})" for force, items in by_force.items()]
     if len(parts) <= 1:
         return "".join(parts)

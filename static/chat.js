@@ -208,9 +208,11 @@
 
   function citationChip(citation) {
     const c = citation || {};
-    const parts = [el("span", { class: "chip-report" }, `${c.force} ${c.year}`), c.pillar];
+    const parts = [el("span", { class: "chip-report" }, `${c.force} ${c.year}`)];
+    if (c.pillar) parts.push(c.pillar);
     if (c.question_number == null) {
-      parts.push("Overview");
+      // An area, pillar or section is named by its unit; a pillar's opening is its overview.
+      parts.push(c.unit && c.unit !== "overview" ? c.unit_label || c.unit : "Overview");
     } else {
       parts.push(
         el(
@@ -225,6 +227,7 @@
     if (c.grade) parts.push(el("span", { class: "grade", "data-grade": c.grade }, c.grade));
     if (c.section) parts.push(c.section);
     parts.push(`¶${c.paragraph}`);
+    if (c.page != null) parts.push(`p. ${c.page}`);
     const chip = el("p", { class: "chip" });
     parts.forEach((part, i) => {
       if (i) chip.append(el("span", { class: "sep", "aria-hidden": "true" }, " · "));

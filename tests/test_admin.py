@@ -83,6 +83,9 @@ def test_upload_adds_the_report_and_rebuilds(admin, reports_dir, encoder):
             "force": "Northmoor",
             "year": "2019",
             "pillar": "Efficiency",
+            "layout": "peel-2014-2019-pillar",
+            "format": "text",
+            "units": 3,
             "passages": 4,
         }
     ]
@@ -242,7 +245,8 @@ def test_a_body_of_too_many_parts_is_413_and_says_so(admin, reports_dir):
     ("file", "words"),
     [
         (("scan.txt", b"SYNTHETIC", "image/png"), "image/png"),
-        (("report.pdf", b"%PDF-1.7", "application/pdf"), "not a .txt file"),
+        (("report.docx", b"PK\x03\x04", "application/octet-stream"), "not a report file"),
+        (("report.txt", b"PK\x03\x04\x14\x00", "text/plain"), "a zip archive"),
         (("report.txt", b"Northmoor PEEL 2019\n\x00\x01\x02"), "binary data"),
         (("report.txt", "Northmoor PEEL 2019\nCafé\n".encode("latin-1")), "not UTF-8"),
     ],
@@ -274,7 +278,8 @@ def test_a_text_that_is_not_a_report_is_422_and_nothing_changes(admin, reports_d
     build = admin.get("/api/health").get_json()["build_id"]
     res = upload(admin, ("minutes.txt", b"Minutes of the parish council\nItem 1\n"))
     assert res.status_code == 422
-    assert res.get_json()["error"]["message"].startswith("minutes.txt, line 1: expected a header")
+    message = res.get_json()["error"]["message"]
+    assert message.startswith("minutes.txt, line 1: no paragraphs of text")
     assert folder_state(reports_dir) == before
     assert admin.get("/api/reports/rebuild", headers=AUTH).get_json()["state"] == "idle"
     assert admin.get("/api/health").get_json()["build_id"] == build
@@ -405,3 +410,24 @@ def test_an_upload_to_a_read_only_folder_is_507_and_stores_nothing(admin, report
     assert str(reports_dir) in error["message"]
     assert folder_state(reports_dir) == before
     assert admin.get("/api/reports/rebuild", headers=AUTH).get_json()["state"] == "idle"
+
+
+def test_a_pdf_and_a_saved_page_are_uploaded_and_answer_questions(admin, reports_dir):
+    from tests.synthetic import as_html, as_pdf
+
+    pdf_name, html_name = "northmoor-2019-efficiency.pdf", "otherton-2018-legitimacy.htm"
+    pdf = as_pdf(canal_report_text())
+    res = upload(
+        admin,
+        (pdf_name, pdf, "application/pdf"),
+        (html_name, as_html(report_text(force="Otherton")), "text/html"),
+    )
+    assert res.status_code == 202, res.get_json()
+    added = {a["file"]: (a["format"], a["passages"]) for a in res.get_json()["added"]}
+    assert added == {pdf_name: ("pdf", 4), html_name: ("html", 3)}
+    assert wait_for_rebuild(admin)["state"] == "done"
+    top = admin.post("/api/ask", json={"question": CANAL_QUESTION, "k": 1}).get_json()
+    passage = top["passages"][0]
+    assert "eleven canal boats" in passage["text"] and passage["citation"]["page"] == 1
+    assert passage["cite"].endswith("› ¶1 › p. 1")
+    assert (reports_dir / pdf_name).read_bytes() == pdf

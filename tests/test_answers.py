@@ -96,6 +96,7 @@ def test_filter_values_are_listed(client):
         "year": ["2018"],
         "pillar": ["Effectiveness"],
         "question_number": [1, 2, 3, 4, 5],
+        "unit": ["overview", "q1", "q2", "q3", "q4", "q5"],
     }
 
 

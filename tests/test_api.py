@@ -30,6 +30,11 @@ def test_ask_returns_cited_passages(client):
         "grade": "Good",
         "section": "Fair treatment",
         "paragraph": 1,
+        "unit": "q1",
+        "unit_label": "Q1",
+        "unit_title": "To what extent does the force treat all of the people it serves with "
+        "fairness and respect?",
+        "page": None,
     }
     assert top["cite"] == (
         "Testshire PEEL 2018 › Legitimacy › Q1 To what extent does the force treat all of the "

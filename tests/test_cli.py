@@ -98,7 +98,7 @@ def test_reports_add_refuses_what_does_not_parse(runner, index_dir, reports_dir,
     bad = write_report(tmp_path, "minutes.txt", "Minutes of the parish council\n")
     result = runner.invoke(args=["reports", "add", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}, line 1: expected a header line" in result.output
+    assert f"{bad}, line 1: no paragraphs of text" in result.output
     assert not (reports_dir / "minutes.txt").exists()
     assert current_build_id(index_dir) == build
 
@@ -111,3 +111,29 @@ def test_reports_list_says_what_is_not_indexed_yet(runner, index_dir, reports_di
         rf"{CANAL_REPORT} +Northmoor PEEL 2019 Efficiency, 4 passages, not indexed", (output)
     )
     assert "broken.txt" in output and "does not parse" in output and "line 1" in output
+
+
+def test_reports_check_says_what_each_file_is_and_writes_nothing(runner, reports_dir, tmp_path):
+    before = sorted(p.name for p in reports_dir.iterdir())
+    landing = write_report(
+        tmp_path,
+        "landing.txt",
+        "PEEL 2021/22 – An inspection of Testshire Constabulary\nGet the report\n"
+        "Read the report online\nTestshire PEEL assessment 2021/22 (PDF document)\n",
+    )
+    report = reports_dir / "lancashire-2018-effectiveness.txt"
+    result = runner.invoke(args=["reports", "check", str(report), str(landing)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"{report}: peel-2014-2019-pillar (text), Lancashire, 2018, pillar Effectiveness, "
+        "94 passages"
+    )
+    q2 = "How effective is the force at investigating crime and reducing re-offending?"
+    assert f"  Q2: {q2} (Requires improvement)" in lines
+    q4 = "How effective is the force at tackling serious and organised crime?"
+    assert f"  Q4: {q4} (Good, carried over)" in lines
+    assert f"{landing}: REFUSED: {landing}, line 2: a publication landing page" in result.output
+    assert lines[-1] == "1 read, 1 refused."
+    assert sorted(p.name for p in reports_dir.iterdir()) == before
+    assert runner.invoke(args=["reports", "check", str(report)]).exit_code == 0

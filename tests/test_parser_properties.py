@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from corpus.errors import ReportNotText, ReportParseError
 from corpus.parser import decode_report, parse_report
 from corpus.sentences import sentence_spans
-from tests.synthetic import REAL_REPORT
+from tests.synthetic import REAL_REPORT, as_html, as_pdf, report_text
 
 NAME = "upload.txt"
 REAL = REAL_REPORT.read_bytes()
@@ -158,3 +158,70 @@ def test_crlf_and_bom_versions_of_the_real_report_parse_the_same():
 def test_mixed_line_endings_parse_the_same(endings):
     data = _with_endings(REAL_LINES, endings[: len(REAL_LINES)])
     assert parse_report(data, REAL_REPORT.name)[1] == _original_passages()
+
+
+# Saved web pages and PDFs: whatever their bytes, a report or a refusal with a reason.
+HTML_PAGE = as_html(report_text())
+PDF_FILE = as_pdf(report_text())
+_html_piece = st.one_of(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<div>",
+            "</div>",
+            "<ul><li>",
+            "</li>",
+            "<table><tr><td>",
+            "<h2>",
+            "<nav>",
+            "<script>",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "&amp;",
+            "&#0;",
+            "&#xD800;",
+            "\x00",
+            "<main>",
+            "</main>",
+            "<br/>",
+            "<meta charset='koi8-r'>",
+            "<",
+        ]
+    ),  # fmt: skip
+    st.text(max_size=40),
+)
+
+
+def _check_other_format(data: bytes, name: str) -> None:
+    try:
+        report, passages = parse_report(data, name)
+    except ReportParseError as exc:
+        assert exc.path == name and exc.message.startswith(f"{name}, line {exc.line}: ")
+        return
+    assert passages and report.source_format in ("text", "html", "pdf")
+    for passage in passages:
+        assert passage.text and passage.text == passage.text.strip()
+
+
+@PROPERTY
+@given(st.lists(_html_piece, max_size=60), st.integers(min_value=0, max_value=len(HTML_PAGE)))
+def test_mangled_web_pages(pieces, at):
+    """Tags and text spliced into a saved report page anywhere, even inside a tag."""
+    spliced = HTML_PAGE[:at] + "".join(pieces).encode("utf-8", "surrogatepass") + HTML_PAGE[at:]
+    _check_other_format(spliced, "page.html")
+    _check_other_format(b"<html><body>" + "".join(pieces).encode("utf-8", "surrogatepass"), "x.htm")
+
+
+@settings(PROPERTY, max_examples=25)
+@given(
+    st.integers(min_value=0, max_value=len(PDF_FILE) - 1),
+    st.binary(min_size=1, max_size=16),
+    st.booleans(),
+)
+def test_damaged_pdfs(at, junk, cut):
+    """A PDF cut short, or with bytes overwritten anywhere (in its streams, its cross-reference
+    table, its trailer)."""
+    data = PDF_FILE[:at] if cut else PDF_FILE[:at] + junk + PDF_FILE[at + len(junk) :]
+    _check_other_format(data, "report.pdf")

@@ -81,6 +81,10 @@ def test_adding_a_report_embeds_only_its_paragraphs(
         "grade": "Adequate",
         "section": "Waterways",
         "paragraph": 1,
+        "unit": "q1",
+        "unit_label": "Q1",
+        "unit_title": "How well does the force understand demand?",
+        "page": None,
     }
 
 

@@ -74,16 +74,16 @@ def test_names_that_would_escape_or_hide_are_refused(reports_dir, name):
     assert not (reports_dir.parent / "escaped.txt").exists()
 
 
-def test_only_txt_files_are_reports(reports_dir):
-    with pytest.raises(UnsupportedMediaType, match=r"not a \.txt file"):
-        add_reports(reports_dir, [new("report.pdf", report_text("Otherton"))])
+def test_only_text_web_page_and_pdf_files_are_reports(reports_dir):
+    with pytest.raises(UnsupportedMediaType, match=r"not a report file: .*\(\.pdf\)"):
+        add_reports(reports_dir, [new("report.docx", report_text("Otherton"))])
 
 
 def test_a_file_that_does_not_parse_is_refused_with_the_parsers_message(reports_dir):
     before = folder_state(reports_dir)
     good = new("otherton.txt", report_text("Otherton"))
     bad = new("minutes.txt", "Minutes of the parish council\n", source="/home/me/minutes.txt")
-    message = r"^/home/me/minutes\.txt, line 1: expected a header"
+    message = r"^/home/me/minutes\.txt, line 1: no paragraphs of text"
     with pytest.raises(ReportParseError, match=message):
         add_reports(reports_dir, [good, bad])
     assert folder_state(reports_dir) == before  # not even the good one
