@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corpus.records import Passage, Question, Report
+from corpus.records import OVERVIEW, Passage, Report, Unit
 from index.encoder import Encoder
 from index.keyword import tokenize
 from index.store import LoadedIndex
-from qa.cite import citation, cite, cite_question, question_citation
+from qa.cite import citation, cite, cite_unit, unit_citation, unit_name
 from qa.glossary import report_terms
 from qa.intent import AIF_SECTIONS, states_improvement, states_judgement
 from qa.query import NUMERIC_TYPES, Query
@@ -112,7 +112,7 @@ class Row:
     """One report's line of a comparison, list or change over time."""
 
     report: Report
-    question: Question | None
+    question: Unit | None  # None: the report as a whole
     grade: str | None
     passage_id: str | None
 
@@ -122,10 +122,14 @@ class Row:
             "year": self.report.year,
             "pillar": self.report.pillar,
             "question_number": self.question.number if self.question else None,
-            "question": self.question.text if self.question else None,
+            "question": (
+                self.question.title if self.question and self.question.number is not None else None
+            ),
+            "unit": self.question.key if self.question else OVERVIEW,
+            "unit_title": self.question.title if self.question else self.report.headline,
             "grade": self.grade,
             "passage_id": self.passage_id,
-            "cite": cite_question(self.report, self.question),
+            "cite": cite_unit(self.report, self.question),
         }
 
 
@@ -181,16 +185,12 @@ class Answerer:
         self.index = index
         self._encoder = encoder
         self.reports = {r.id: r for r in index.reports}
-        self._units: list[tuple[Report, Question | None]] = []
-        for report in index.reports:
-            self._units.append((report, None))
-            self._units.extend((report, q) for q in report.questions)
-        self._titles = sorted({q.text for _, q in self._units if q is not None})
+        self._titles = sorted({u.title for r in index.reports for u in _graded_units(r)})
         self._title_vectors: np.ndarray | None = None
-        self.rows_by_unit: dict[tuple[str, int | None], list[int]] = {}
-        self._aif_row: dict[tuple[str, int | None], int] = {}
+        self.rows_by_unit: dict[tuple[str, str], list[int]] = {}
+        self._aif_row: dict[tuple[str, str], int] = {}
         for row, p in enumerate(index.passages):
-            key = (p.report, p.question_number)
+            key = (p.report, p.unit)
             self.rows_by_unit.setdefault(key, []).append(row)
             if p.section in AIF_SECTIONS:
                 self._aif_row.setdefault(key, row)
@@ -214,13 +214,13 @@ class Answerer:
         a whole (no topic), "" when no question in scope matches well enough."""
         if not query.has_topic:
             return None
-        in_scope = {q.text for r in scope.reports for q in r.questions}
+        in_scope = {u.title for r in scope.reports for u in _graded_units(r)}
         if not in_scope or query.topic_vector is None:
             return ""
         scores = self.title_vectors @ query.topic_vector
         total = sum(1 / rank for rank in range(1, min(len(results), VOTE_HITS) + 1))
         for rank, scored in enumerate(results[:VOTE_HITS], start=1):
-            title = self.index.passages[scored.row].question
+            title = self.index.passages[scored.row].unit_title
             if title in self._titles:
                 scores[self._titles.index(title)] += VOTE_WEIGHT * (1 / rank) / total
         ranked = np.argsort(-scores)
@@ -235,7 +235,7 @@ class Answerer:
         Durham's Legitimacy report is indexed)."""
         if not (scope.named and query.has_topic and query.topic_vector is not None):
             return None
-        in_scope = {q.text for r in scope.reports for q in r.questions}
+        in_scope = {u.title for r in scope.reports for u in _graded_units(r)}
         scores = self.title_vectors @ query.topic_vector
         inside = [s for t, s in zip(self._titles, scores, strict=True) if t in in_scope]
         best = int(np.argmax(scores))
@@ -320,6 +320,8 @@ class Answerer:
             return None  # which force? the best sentence, and passages grouped by force
         if len(query.forces) > 1:  # "how come Cumbria ... when Lancashire ...": the first named
             latest = [r for r in latest if r.force == query.forces[0]] or latest
+        if title:  # of the latest reports, those that have the question asked about
+            latest = [r for r in latest if _question_titled(r, title)] or latest
         report = _latest_of(latest, results, self.index)
         if report is None:
             return None
@@ -345,7 +347,7 @@ class Answerer:
         rows = []
         for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar or "")):
             if every_unit:
-                units: list[Question | None] = [None, *report.questions]
+                units: list[Unit | None] = [None, *_graded_units(report)]
             else:
                 units = [_question_titled(report, title) if title else None]
                 if title and units[0] is None:
@@ -361,8 +363,8 @@ class Answerer:
         ids = scope.report_ids
         for scored in results[:VOTE_HITS]:
             passage = self.index.passages[scored.row]
-            if passage.report in ids and passage.section in AIF_SECTIONS and passage.question:
-                return passage.question
+            if passage.report in ids and passage.section in AIF_SECTIONS and passage.unit_title:
+                return passage.unit_title
         return ""
 
     def _table(self, kind: str, rows: list[Row], title: str | None, query: Query) -> DirectAnswer:
@@ -386,11 +388,11 @@ class Answerer:
             head = f"Graded {query.grade_named}" if query.grade_named else "Grades"
             if query.extreme:
                 head = f"Graded {query.extreme}"
-            several_units = len({r.question.text if r.question else None for r in rows}) > 1
+            several_units = len({r.question.title if r.question else None for r in rows}) > 1
             if several_units or (title is None and any(r.question for r in rows)):
                 cells = [
                     f"{r.report.force} {r.report.year} "
-                    f"{_short(r.question.text) if r.question else r.report.pillar}: "
+                    f"{_short(r.question.title) if r.question else r.report.pillar or 'overall'}: "
                     f"{r.grade or 'no grade'}"
                     for r in rows
                 ]
@@ -403,19 +405,19 @@ class Answerer:
         return DirectAnswer(
             kind=kind,
             text=text,
-            citation=question_citation(first.report, first.question),
-            cite=cite_question(first.report, first.question),
+            citation=unit_citation(first.report, first.question),
+            cite=cite_unit(first.report, first.question),
             passage_id=first.passage_id,
             rows=tuple(rows),
         )
 
     def _grade(
-        self, report: Report, question: Question | None, earlier: list[Report], title: str | None
+        self, report: Report, question: Unit | None, earlier: list[Report], title: str | None
     ) -> DirectAnswer | None:
         grade = question.grade if question else report.grade
         if not grade:
             return None
-        subject = f"Q{question.number} {question.text}" if question else report.headline
+        subject = unit_name(question) if question else report.headline
         where = ", ".join(x for x in (report.pillar, subject) if x)
         text = f"{grade}: {report.force} PEEL {report.year}, {where}"
         if question and question.carried_over:
@@ -432,16 +434,17 @@ class Answerer:
             kind="grade",
             text=text,
             grade=grade,
-            citation=question_citation(report, question),
-            cite=cite_question(report, question),
+            citation=unit_citation(report, question),
+            cite=cite_unit(report, question),
             passage_id=self._first_passage(report, question),
         )
 
-    def _improvements(self, report: Report, question: Question | None) -> DirectAnswer:
-        questions = [question] if question else list(report.questions)
-        items = tuple(item for q in questions for item in q.areas_for_improvement)
+    def _improvements(self, report: Report, question: Unit | None) -> DirectAnswer:
+        questions = [question] if question else list(_graded_units(report))
+        concerns = tuple(item for q in questions for item in q.causes_of_concern)
+        items = concerns + tuple(item for q in questions for item in q.areas_for_improvement)
         where = (
-            f"question {question.number}"
+            (f"question {question.number}" if question.number is not None else question.label)
             if question
             else f"the {report.pillar} pillar"
             if report.pillar
@@ -449,17 +452,25 @@ class Answerer:
         )
         where_long = f"{report.force} PEEL {report.year}, {where}"
         if items:
-            text = f"Areas for improvement ({where_long}): " + " ".join(items)
+            text = f"Areas for improvement ({where_long}): " + " ".join(items[len(concerns) :])
+            if concerns:
+                text = (
+                    f"Causes of concern ({where_long}): "
+                    + " ".join(concerns)
+                    + (" " + text if len(items) > len(concerns) else "")
+                )
         else:
-            text = f"The report lists no areas for improvement for {where_long}."
-        key = (report.id, question.number if question else None)
+            text = (
+                f"The report lists no causes of concern or areas for improvement for {where_long}."
+            )
+        key = (report.id, question.key if question else OVERVIEW)
         aif = self._aif_row.get(key)
         if aif is None and question is None:
             aif = next(
                 (
-                    self._aif_row[(report.id, q.number)]
+                    self._aif_row[(report.id, q.key)]
                     for q in questions
-                    if (report.id, q.number) in self._aif_row
+                    if (report.id, q.key) in self._aif_row
                 ),
                 None,
             )
@@ -477,19 +488,19 @@ class Answerer:
             kind="improvements",
             text=text,
             items=items,
-            citation=question_citation(report, question),
-            cite=cite_question(report, question),
+            citation=unit_citation(report, question),
+            cite=cite_unit(report, question),
             passage_id=self.index.passages[aif].id if aif is not None else None,
         )
 
-    def _reasons(self, report: Report, question: Question | None) -> DirectAnswer:
+    def _reasons(self, report: Report, question: Unit | None) -> DirectAnswer:
         """The report's own sentences that state the judgement of this unit, best first, and
         its areas for improvement."""
         grade = question.grade if question else report.grade
-        rows = list(self.rows_by_unit.get((report.id, question.number if question else None), []))
+        rows = list(self.rows_by_unit.get((report.id, question.key if question else OVERVIEW), []))
         if question is not None:
-            rows += self.rows_by_unit.get((report.id, None), [])  # the pillar summary
-        title = question.text if question else (report.headline or report.pillar or "")
+            rows += self.rows_by_unit.get((report.id, OVERVIEW), [])  # the report's summary
+        title = question.title if question else (report.headline or report.pillar or "")
         target = self.title_vectors[self._titles.index(title)] if title in self._titles else None
         candidates: list[tuple[float, int, tuple[int, int]]] = []
         index = self.index
@@ -520,10 +531,10 @@ class Answerer:
         sentences = tuple(index.passages[row].text[a:b] for _, row, (a, b) in chosen)
         aifs = tuple(
             item
-            for q in ([question] if question else report.questions)
+            for q in ([question] if question else _graded_units(report))
             for item in q.areas_for_improvement
         )
-        where = f"Q{question.number} {question.text}" if question else (report.pillar or "overall")
+        where = unit_name(question) if question else (report.pillar or "overall")
         head = f"Why {grade or 'this judgement'} ({report.force} PEEL {report.year}, {where}): "
         text = head + (" ".join(sentences) if sentences else "the report gives no summary.")
         if aifs:
@@ -535,14 +546,14 @@ class Answerer:
             text=text,
             grade=grade,
             items=sentences + aifs,
-            citation=question_citation(report, question),
-            cite=cite_question(report, question),
+            citation=unit_citation(report, question),
+            cite=cite_unit(report, question),
             passage_id=first.id if first else self._first_passage(report, question),
             spans=spans,
         )
 
-    def _first_passage(self, report: Report, question: Question | None) -> str | None:
-        rows = self.rows_by_unit.get((report.id, question.number if question else None))
+    def _first_passage(self, report: Report, question: Unit | None) -> str | None:
+        rows = self.rows_by_unit.get((report.id, question.key if question else OVERVIEW))
         return self.index.passages[rows[0]].id if rows else None
 
     # -- sentence answers --------------------------------------------------------------
@@ -658,10 +669,19 @@ def _untyped(query: Query) -> Query:
     return replace(query, answer_type=None)
 
 
-def _question_titled(report: Report, title: str | None) -> Question | None:
+def _graded_units(report: Report) -> tuple[Unit, ...]:
+    """The units a grade can be asked of: numbered questions, pillars, graded areas."""
+    return tuple(
+        u
+        for u in report.units
+        if u.key != OVERVIEW and u.title and u.kind in ("question", "pillar", "area")
+    )
+
+
+def _question_titled(report: Report, title: str | None) -> Unit | None:
     if not title:
         return None
-    return next((q for q in report.questions if q.text == title), None)
+    return next((u for u in _graded_units(report) if u.title == title), None)
 
 
 def _latest_of(reports: list[Report], results: list[Scored], index: LoadedIndex) -> Report | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpus.records import OVERVIEW, Passage, Question, Report
+from corpus.records import OVERVIEW, Passage, Report, Unit
 
 
 def citation(passage: Passage) -> dict:
@@ -48,30 +48,37 @@ def cite(passage: Passage) -> str:
     return " › ".join(parts)
 
 
-def question_citation(report: Report, question: Question | None) -> dict:
-    """Citation fields for a whole question (or, with None, the whole pillar)."""
+def unit_citation(report: Report, unit: Unit | None) -> dict:
+    """Citation fields for a whole unit (a question, an area; None: the overview)."""
     return {
         "force": report.force,
         "year": report.year,
-        "pillar": report.pillar,
-        "question_number": question.number if question else None,
-        "question": question.text if question else None,
-        "grade": question.grade if question else report.grade,
+        "pillar": (unit.pillar or report.pillar) if unit else report.pillar,
+        "question_number": unit.number if unit else None,
+        "question": unit.title if unit and unit.number is not None else None,
+        "grade": unit.grade if unit else report.grade,
         "section": None,
         "paragraph": None,
-        "unit": f"q{question.number}" if question else OVERVIEW,
-        "unit_label": f"Q{question.number}" if question else None,
-        "unit_title": question.text if question else report.headline,
-        "page": None,
+        "unit": unit.key if unit else OVERVIEW,
+        "unit_label": unit.label if unit else None,
+        "unit_title": unit.title if unit else report.headline,
+        "page": unit.page if unit else None,
     }
 
 
-def cite_question(report: Report, question: Question | None) -> str:
-    """One line citing a question, e.g. 'Lancashire PEEL 2018 › Effectiveness › Q1 … (Good)'."""
+def unit_name(unit: Unit) -> str:
+    """'Q2 How effective is ...?' for a numbered question, else the unit's title or label."""
+    if unit.number is not None:
+        return f"{unit.label} {unit.title}" if unit.title else unit.label
+    return unit.title or unit.label
+
+
+def cite_unit(report: Report, unit: Unit | None) -> str:
+    """One line citing a unit, e.g. 'Lancashire PEEL 2018 › Effectiveness › Q1 … (Good)'."""
     head = f"{report.force} PEEL {report.year}"
     if report.pillar:
         head += f" › {report.pillar}"
-    if question is None:
+    if unit is None:
         return f"{head} ({report.grade})" if report.grade else head
-    label = f"Q{question.number} {question.text}"
-    return f"{head} › {label} ({question.grade})" if question.grade else f"{head} › {label}"
+    label = unit_name(unit)
+    return f"{head} › {label} ({unit.grade})" if unit.grade else f"{head} › {label}"

@@ -318,7 +318,7 @@ class QueryReader:
     ) -> None:
         self.indexed_forces = sorted(set(forces))
         self.indexed_years = sorted({_first_year(y) for y in years if _first_year(y)})
-        self.indexed_pillars = sorted(set(pillars))
+        self.indexed_pillars = sorted({p for p in pillars if p})
         self.acronyms = acronyms
         self.encoder = encoder
         self.force_names = ForceNames(self.indexed_forces)

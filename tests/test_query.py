@@ -39,7 +39,9 @@ def report(force: str, year: str, pillar: str = "Effectiveness") -> Report:
         headline=None,
         grade="Good",
         updated=None,
-        questions=(Question(1, "How effective is the force at investigating crime?", "Good"),),
+        units=(
+            Question(1, "How effective is the force at investigating crime?", "Good").as_unit(),
+        ),
     )
 
 

@@ -95,6 +95,22 @@ def test_an_area_passage_is_cited_filtered_and_shown_by_its_area(areas_client):
     assert "investigating-crime" in reports["filters"]["unit"]
 
 
+def test_an_area_is_answered_from_its_grade_improvements_and_concerns(areas_client):
+    def answer(question):
+        res = areas_client.post("/api/ask", json={"question": question})
+        assert res.status_code == 200, res.get_json()
+        return res.get_json()["answer"]
+
+    grade = answer("What grade did Testshire get for investigating crime?")
+    assert (grade["kind"], grade["grade"]) == ("grade", "Adequate")
+    assert grade["citation"]["unit"] == "investigating-crime"
+    assert grade["cite"] == "Testshire PEEL 2021/22 › Investigating crime (Adequate)"
+    fixes = answer("What must Testshire improve about protecting vulnerable people?")
+    assert fixes["kind"] == "improvements"
+    assert fixes["items"][0].startswith("SYNTHETIC. The force does not answer calls")
+    assert fixes["text"].startswith("Causes of concern (Testshire PEEL 2021/22")
+
+
 def test_grade_questions_work_with_a_report_that_has_no_pillar(areas_client):
     for question in (
         "What grade did the force get for investigating crime?",
