@@ -192,7 +192,8 @@ def _register_errors(app: Flask) -> None:
             if request.content_length is not None and request.content_length <= limit:
                 parts = request.max_form_parts or 0
                 message = f"the multipart body has more than {parts:,} parts"
-        return _error(exc.code or 500, code, message)
+        allow = {k: v for k, v in exc.get_headers() if k == "Allow"}  # 405 says what is
+        return _error(exc.code or 500, code, message, allow)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
