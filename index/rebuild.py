@@ -22,6 +22,7 @@ from index.store import (
     current_build,
     damage,
     embed,
+    manifest_problem,
     model_entry,
     publish_build,
     read_manifest,
@@ -38,6 +39,10 @@ class ModelSource(Protocol):
 
     def model_identity(self) -> tuple[str, str]:
         """(name, checksum) of the configured base model, without loading it."""
+        ...
+
+    def model_problem(self, entry: dict) -> str | None:
+        """Why the model a manifest names cannot be used (e.g. its folder is gone), or None."""
         ...
 
     def encoder_for_build(
@@ -57,6 +62,9 @@ class LoadedModel:
 
     def model_identity(self) -> tuple[str, str]:
         return self.encoder.name, self.encoder.checksum
+
+    def model_problem(self, entry: dict) -> str | None:
+        return None
 
     def encoder_for_build(self, passages, previous, retrain=False, progress_factory=None):
         return self.encoder
@@ -154,16 +162,17 @@ class Rebuilder:
             parsed = load_reports(self.reports_dir)  # every report parses before any write
             _, base_checksum = self.model.model_identity()
             previous = read_manifest(index_dir)
-            summary = _compare(previous, parsed, base_checksum, index_dir)
+            summary = _compare(previous, parsed, base_checksum, index_dir, self.model.model_problem)
             summary.reports = len(parsed)
             summary.passages = sum(len(ps) for _, ps in parsed)
             if summary.up_to_date and not (full or readapt):
                 summary.seconds = time.perf_counter() - start
                 return summary
             passages = [p for _, ps in parsed for p in ps]
+            usable = previous and manifest_problem(previous) is None
             encoder = self.model.encoder_for_build(
                 passages,
-                previous.get("model") if previous else None,
+                previous["model"] if usable else None,
                 retrain=readapt,
                 progress_factory=_adapting_progress(progress),
             )
@@ -265,6 +274,7 @@ def _compare(
     parsed: list[tuple[Report, list[Passage]]],
     checksum: str,
     index_dir: Path,
+    model_problem: Callable[[dict], str | None],
 ) -> RebuildSummary:
     """How the reports differ from the current build, and whether that build will do."""
     files = {r.file: r.sha256 for r, _ in parsed}
@@ -282,12 +292,14 @@ def _compare(
     folder = current_build(index_dir)
     if manifest is None or folder is None:
         summary.reason = "there is no index yet"
+    elif problem := damage(folder, manifest):  # first: the fields below must be readable
+        summary.reason = f"the current index is damaged ({problem})"
     elif _built_with(manifest) != checksum:
         summary.reason = "the model has changed"
+    elif problem := model_problem(manifest["model"]):
+        summary.reason = problem
     elif summary.added or summary.changed or summary.removed:
         summary.reason = "the reports have changed"
-    elif problem := damage(folder, manifest):
-        summary.reason = f"the current index is damaged ({problem})"
     else:
         summary.up_to_date = True
         summary.build_id = manifest["build_id"]

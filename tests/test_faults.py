@@ -12,6 +12,7 @@ gives (ENOSPC, EROFS).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
@@ -220,3 +221,198 @@ def test_a_read_only_reports_folder_makes_add_fail_clearly_with_nothing_half_wri
     assert isinstance(result.exception, SystemExit)
     assert {p.name: p.read_bytes() for p in reports_dir.iterdir()} == before
     assert current_build_id(index_dir) == build
+
+
+# ---------------------------------------------------------------- malformed manifests
+
+
+def _fake_base_model(folder: Path) -> Path:
+    """A model folder with weights whose checksum can be taken (never loaded: the start-up
+    checks below must refuse before any model is)."""
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(b"not really weights")
+    return folder
+
+
+def _edit_manifest(index_dir: Path, edit) -> None:
+    path = current_build(index_dir) / MANIFEST_FILE
+    path.chmod(0o644)
+    manifest = json.loads(path.read_text("utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), "utf-8")
+
+
+def _adapted_from(base: Path, path: str):
+    from index.encoder import file_sha256
+
+    checksum = file_sha256(base / "model.safetensors")
+
+    def edit(manifest):
+        manifest["model"] = {
+            "name": "fake+peel",
+            "sha256": "0" * 64,
+            "path": path,
+            "base": {"name": base.name, "sha256": checksum},
+        }
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda m: m["model"].update(base="not an object"), "model.base"),
+        (lambda m: m.pop("build_id"), "build_id"),
+        (lambda m: m.update(passages="many"), "passages"),
+        (lambda m: m.update(model=None), "model"),
+        (lambda m: m.update(reports=["x.txt"]), "reports"),
+        (lambda m: m.update(dimension=-3), "dimension"),
+        (lambda m: m["model"].pop("sha256"), "model.sha256"),
+        ("missing model folder", "adapted-gone is missing"),
+    ],
+)
+def test_a_malformed_manifest_or_missing_model_is_a_503_naming_it_not_a_traceback(
+    index_dir, reports_dir, tmp_path, edit, words
+):
+    base = _fake_base_model(tmp_path / "base-model")
+    if edit == "missing model folder":
+        edit = _adapted_from(base, "adapted-gone")
+    _edit_manifest(index_dir, edit)
+    app = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "MODEL": str(base),
+            "MODELS_DIR": str(tmp_path / "models"),
+            "PRELOAD": True,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+    )
+    client = app.test_client()
+    for _ in range(2):  # and again: the answer is not a one-off
+        status, body = health(client)
+        assert status == 503, body
+        assert body["error"]["code"] in ("index_not_ready", "model_mismatch")
+        assert words in body["error"]["message"]
+    res = client.post("/api/ask", json={"question": "who checks crime reports?"})
+    assert res.status_code == 503
+
+
+def test_the_manifest_records_no_absolute_paths(index_dir):
+    text = (current_build(index_dir) / MANIFEST_FILE).read_text("utf-8")
+    assert str(index_dir) not in text and str(index_dir.parent) not in text
+
+
+# ---------------------------------------------------------------- restores
+
+
+def test_a_build_restored_under_another_name_is_refused_once_with_a_log_line(
+    app, client, index_dir, caplog
+):
+    served = health(client)[1]["build_id"]
+    build = current_build(index_dir)
+    copy = build.parent / "restored-by-hand"
+    shutil.copytree(build, copy)
+    os.symlink("builds/restored-by-hand", index_dir / "current.new")
+    os.replace(index_dir / "current.new", index_dir / "current")
+    caplog.set_level("INFO")
+    for _ in range(5):
+        assert health(client)[1]["build_id"] == served
+    refusals = [r for r in caplog.records if "restored-by-hand" in r.getMessage()]
+    assert len(refusals) == 1, [r.getMessage() for r in caplog.records]
+    assert "index restore" in refusals[0].getMessage()
+
+
+def test_index_restore_puts_a_backup_back_read_only(app, client, runner, index_dir, tmp_path):
+    backup = tmp_path / "backup-of-the-index"
+    shutil.copytree(current_build(index_dir), backup)
+    restored_id = json.loads((backup / MANIFEST_FILE).read_text("utf-8"))["build_id"]
+    app.extensions["rebuilder"].run(full=True)  # a newer build is current now
+    assert health(client)[1]["build_id"] != restored_id
+
+    result = runner.invoke(args=["index", "restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert f"build {restored_id} is now current" in result.output
+    assert current_build_id(index_dir) == restored_id
+    assert health(client)[1]["build_id"] == restored_id
+    restored = current_build(index_dir)
+    assert all(not (p.stat().st_mode & 0o222) for p in restored.rglob("*") if p.is_file())
+
+
+def test_index_restore_refuses_a_damaged_backup_and_changes_nothing(
+    app, client, runner, index_dir, tmp_path
+):
+    backup = tmp_path / "backup"
+    shutil.copytree(current_build(index_dir), backup)
+    (backup / SENTENCES_FILE).chmod(0o644)
+    with open(backup / SENTENCES_FILE, "r+b") as fh:
+        fh.truncate(200)
+    before = current_build_id(index_dir)
+    result = runner.invoke(args=["index", "restore", str(backup)])
+    assert result.exit_code == 1
+    assert "sentences.npy is missing or damaged" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert current_build_id(index_dir) == before and health(client)[0] == 200
+
+
+def test_builds_are_written_read_only(index_dir):
+    build = current_build(index_dir)
+    files = [p for p in build.rglob("*") if p.is_file()]
+    assert files and all(not (p.stat().st_mode & 0o222) for p in files)
+
+
+# ---------------------------------------------------------------- damage while serving
+
+SERVE_AND_DAMAGE = """
+import json, sys
+from pathlib import Path
+from app import create_app
+from index.store import current_build
+from tests.conftest import HashEncoder
+
+index_dir, reports_dir, how = sys.argv[1:]
+app = create_app({"INDEX_DIR": index_dir, "REPORTS_DIR": reports_dir,
+                  "ENCODER": HashEncoder(), "INDEX_CHECK_SECONDS": 0})
+client = app.test_client()
+
+def ask():
+    res = client.post("/api/ask", json={"question": "who checks crime reports?", "k": 3})
+    body = res.get_json()
+    return res.status_code, [(p["id"], p["score"]) for p in (body.get("passages") or [])]
+
+before = ask()
+path = current_build(Path(index_dir)) / "sentences.npy"
+path.chmod(0o644)
+size = path.stat().st_size
+if how == "truncated":
+    with open(path, "r+b") as fh:
+        fh.truncate(size // 3)
+else:  # overwritten in place at the same size, as a bad copy does
+    import numpy as np
+    noise = np.random.default_rng(0).standard_normal((size - 128) // 4).astype("float32")
+    with open(path, "r+b") as fh:
+        fh.seek(128)
+        fh.write(noise.tobytes())
+after = [ask() for _ in range(3)]
+print(json.dumps({"before": before, "after": after}))
+"""
+
+
+@pytest.mark.parametrize("how", ["truncated", "overwritten"])
+def test_a_build_file_damaged_while_serving_never_kills_the_server_or_changes_answers(
+    index_dir, reports_dir, how
+):
+    import subprocess
+    import sys
+
+    ran = subprocess.run(
+        [sys.executable, "-c", SERVE_AND_DAMAGE, str(index_dir), str(reports_dir), how],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, (ran.returncode, ran.stderr[-2000:])  # SIGBUS gives -7
+    out = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert out["before"][0] == 200
+    assert all(answer == out["before"] for answer in out["after"])
