@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.durable import fsync_path
+from corpus.durable import fsync_path, write_failure
 from corpus.errors import (
     BadFileName,
     Conflict,
@@ -170,7 +170,7 @@ def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
         _stage_and_rename(folder, files)
     except OSError as exc:  # a full disk, a read-only folder, no permission
         raise StorageError(
-            f"cannot write into the reports folder {folder}: {exc.strerror or exc}; "
+            f"cannot write into the reports folder {folder}: {write_failure(exc)}; "
             "no report was added"
         ) from exc
 
@@ -244,7 +244,7 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
             fsync_path(folder)
         except OSError as exc:
             raise StorageError(
-                f"cannot remove {name} from the reports folder {folder}: {exc.strerror or exc}"
+                f"cannot remove {name} from the reports folder {folder}: {write_failure(exc)}"
             ) from exc
     return name
 

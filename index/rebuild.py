@@ -10,6 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
+from corpus.durable import write_failure
 from corpus.errors import StorageError
 from corpus.records import Passage, Report
 from corpus.reports import load_reports
@@ -145,7 +146,7 @@ class Rebuilder:
             return self._run(full, wait, progress, readapt)
         except OSError as exc:  # a full disk, a read-only folder: say so, not a traceback
             raise StorageError(
-                f"cannot write the index in {self.index_dir}: {exc.strerror or exc}; nothing "
+                f"cannot write the index in {self.index_dir}: {write_failure(exc)}; nothing "
                 "was half-written and the previous index is still the one served"
             ) from exc
 

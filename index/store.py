@@ -38,7 +38,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from corpus.durable import fsync_path
+from corpus.durable import fsync_path, write_failure
 from corpus.errors import IndexNotReady, ModelMismatch, StorageError
 from corpus.locks import FileLock
 from corpus.records import Passage, Report
@@ -585,7 +585,7 @@ def restore_build(index_dir: str | Path, source: str | Path, wait: float | None 
         except OSError as exc:
             remove_build(staging)
             raise StorageError(
-                f"cannot restore into {index_dir}: {exc.strerror or exc}; the index served "
+                f"cannot restore into {index_dir}: {write_failure(exc)}; the index served "
                 "before is still current"
             ) from exc
         except BaseException:

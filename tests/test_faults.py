@@ -416,3 +416,90 @@ def test_a_build_file_damaged_while_serving_never_kills_the_server_or_changes_an
     out = json.loads(ran.stdout.strip().splitlines()[-1])
     assert out["before"][0] == 200
     assert all(answer == out["before"] for answer in out["after"])
+
+
+# ---------------------------------------------------------------- a real full disk
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs mounted for this test (skipped where mounting is not allowed)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill the disk but ``leave`` bytes (a file ``filler`` takes the rest)."""
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    with open(filler, "wb") as fh:
+        fh.truncate(0)
+        fh.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+@pytest.mark.parametrize("cache", ["kept", "deleted"])  # deleted: the FAISS write comes sooner
+def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
+    small_disk, reports_dir, encoder, cache
+):
+    """The index on a real (tmpfs) disk, filled so that only ``leave`` bytes are free, at
+    every level from nothing up to enough: each write in turn (cache, FAISS file, arrays,
+    passages, manifest) is the one that fails. Every failure is the same clean
+    storage_error with the old build still served; then a rebuild goes through."""
+    from corpus import load_reports
+    from index.store import build_index
+
+    index_dir = small_disk / "index"
+    build_index(load_reports(reports_dir), encoder, index_dir)
+    old = current_build_id(index_dir)
+    app = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+    )
+    runner, client = app.test_cli_runner(), app.test_client()
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    failures = 0
+    for leave in range(0, 2 * 1024 * 1024, 8192):
+        if cache == "deleted":
+            shutil.rmtree(index_dir / CACHE, ignore_errors=True)
+        _fill(small_disk, leave)
+        result = runner.invoke(args=["index", "rebuild"])
+        if result.exit_code == 0:
+            break
+        failures += 1
+        assert "No space left on device" in result.output, (leave, result.output)
+        assert "previous index is still the one served" in result.output
+        assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+        if failures % 3 == 1:  # and the server's own rebuild, at some of the levels
+            job = app.extensions["rebuild_job"]
+            job.start()
+            status = job.wait(timeout=120)
+            assert status["state"] == "failed", status
+            assert "No space left on device" in status["message"]
+        assert current_build_id(index_dir) == old
+        assert health(client)[1]["build_id"] == old
+        assert leftovers(index_dir / BUILDS, index_dir / CACHE) == []
+    else:
+        pytest.fail("the rebuild never went through")
+    assert failures > 5  # the levels did fail at several different writes
+    (small_disk / "filler").unlink()
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
