@@ -162,6 +162,14 @@ class ModelChoice:
         self._serving: dict[str, Encoder] = {}  # ONNX encoders, by weights checksum
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """What a rebuild process needs to make its own: the settings, not loaded models."""
+        keep = ("model_path", "models_dir", "adapt", "override", "onnx", "onnx_threads")
+        return {key: self.__dict__[key] for key in keep}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
     def model_identity(self) -> tuple[str, str]:
         """(name, checksum) of the base model, without loading it."""
         if self.override is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -11,9 +12,9 @@ from typing import Protocol
 import numpy as np
 
 from corpus.durable import write_failure
-from corpus.errors import StorageError
+from corpus.errors import QAError, StorageError
 from corpus.records import Passage, Report
-from corpus.reports import load_reports
+from corpus.reports import load_reports, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
 from index.encoder import Encoder
 from index.store import (
@@ -127,6 +128,38 @@ class Rebuilder:
     index_dir: str | Path
     model: ModelSource
     exact_limit: int | None = None  # most passages searched exactly (store.EXACT_LIMIT)
+    # file name -> ((size, mtime), sha256): a report's checksum, taken again when it changes
+    _checksums: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def behind(self) -> dict[str, list[str]] | None:
+        """The report files the current build lacks, has in another version, or has but the
+        folder no longer does; None when it is up to date (or there is no build to compare).
+
+        Cheap enough for every health check: a file is hashed again only when its size or
+        modification time changes."""
+        manifest = read_manifest(self.index_dir)
+        if manifest is None or manifest_problem(manifest):
+            return None
+        try:
+            files = {p.name: self._checksum(p) for p in report_files(self.reports_dir)}
+        except (OSError, QAError):
+            return None
+        built = {name: entry["sha256"] for name, entry in manifest["reports"].items()}
+        changes = {
+            "added": sorted(set(files) - set(built)),
+            "changed": sorted(n for n in files if n in built and built[n] != files[n]),
+            "removed": sorted(set(built) - set(files)),
+        }
+        return changes if any(changes.values()) else None
+
+    def _checksum(self, path: Path) -> str:
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns)
+        known = self._checksums.get(path.name)
+        if known is None or known[0] != key:
+            known = (key, hashlib.sha256(path.read_bytes()).hexdigest())
+            self._checksums[path.name] = known
+        return known[1]
 
     def run(
         self,

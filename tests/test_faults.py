@@ -137,6 +137,7 @@ def test_a_full_disk_during_a_rebuild_leaves_the_old_index_serving(
 
     # The server's background rebuild fails the same way, and says why.
     job = app.extensions["rebuild_job"]
+    job.in_child = False  # the refusing writer is patched into this process only
     job.start()
     status = job.wait(timeout=60)
     assert status["state"] == "failed" and "No space left on device" in status["message"]
@@ -502,4 +503,100 @@ def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
         pytest.fail("the rebuild never went through")
     assert failures > 5  # the levels did fail at several different writes
     (small_disk / "filler").unlink()
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+# ---------------------------------------------------------------- acknowledged uploads
+
+
+@pytest.mark.parametrize("stage", ["parsing", "embedding", "cache", "build", "swap"])
+def test_an_upload_acknowledged_before_a_kill_9_is_indexed_after_the_restart(
+    reports_dir, index_dir, encoder, tmp_path, stage
+):
+    """The server stores an upload (202) and rebuilds in its child process; both are
+    killed with SIGKILL while that rebuild is parsing, embedding, writing (the cache,
+    the build folder) or publishing. On restart, /api/health says the index is behind
+    and by which file, and the server rebuilds by itself."""
+    import signal
+    import subprocess
+    import sys
+
+    upload = write_report(tmp_path, CANAL_REPORT, canal_report_text())
+    old = current_build_id(index_dir)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.rebuild_child", "--server"]
+        + [str(reports_dir), str(index_dir), stage, str(upload)],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if line.startswith("STOPPED AT"):
+                break
+        assert "UPLOADED 202\n" in lines and lines[-1] == f"STOPPED AT {stage}\n", lines
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # the server and its rebuild, as a crash does
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert (reports_dir / CANAL_REPORT).is_file()  # the upload itself was stored
+    assert current_build_id(index_dir) == old
+
+    config = {"INDEX_DIR": str(index_dir), "REPORTS_DIR": str(reports_dir), "ENCODER": encoder}
+    status, body = health(create_app({**config, "INDEX_CHECK_SECONDS": 0}).test_client())
+    assert status == 200 and body["status"] == "behind"
+    assert body["behind"] == {"added": [CANAL_REPORT], "changed": [], "removed": []}
+
+    app = create_app({**config, "PRELOAD": True, "INDEX_CHECK_SECONDS": 0})  # the restart
+    job_status = app.extensions["rebuild_job"].wait(timeout=120)
+    assert job_status["state"] == "done", job_status
+    client = app.test_client()
+    status, body = health(client)
+    assert status == 200 and body["status"] == "ok" and "behind" not in body
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+    assert leftovers(index_dir / BUILDS, index_dir / CACHE) == []
+
+
+def test_a_server_rebuild_runs_in_a_process_of_its_own(app, client, reports_dir, index_dir):
+    """So the memory a rebuild takes (the model, the vectors) goes back when it ends."""
+    from corpus.locks import FileLock
+    from index.store import LOCK_FILE
+
+    holders = []
+    job = app.extensions["rebuild_job"]
+    real_progress = job._progress
+
+    def watch(stage, done, total):
+        holders.append(FileLock(index_dir / LOCK_FILE, "a rebuild").holder())
+        real_progress(stage, done, total)
+
+    job._progress = watch
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    job.start()
+    assert job.wait(timeout=120)["state"] == "done"
+    assert holders and all(f"process {os.getpid()} " not in h for h in holders)
+    assert all(h.startswith("held by process ") for h in holders)
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+def test_a_failed_rebuild_is_retried_on_request(app, reports_dir, index_dir):
+    app.config["ADMIN_TOKEN"] = "retry-token"
+    auth = {"Authorization": "Bearer retry-token"}
+    client = app.test_client()
+    (reports_dir / "z-broken.txt").write_text("Minutes of the parish council\n")
+    job = app.extensions["rebuild_job"]
+    job.start()
+    assert job.wait(timeout=120)["state"] == "failed"
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    (reports_dir / "z-broken.txt").unlink()  # the cause is put right ...
+    body = health(client)[1]
+    assert body["status"] == "behind" and body["rebuild"] == "failed"
+    res = client.post("/api/reports/rebuild", headers=auth)  # ... and a retry asked for
+    assert res.status_code == 202 and res.get_json()["state"] == "queued"
+    assert job.wait(timeout=120)["state"] == "done"
+    assert health(client)[1]["status"] == "ok"
     assert top_force(client, CANAL_QUESTION) == "Northmoor"
