@@ -9,13 +9,16 @@ to the paragraph (or marker) before them.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.acronyms import find_acronyms
 from corpus.errors import ReportNotText, ReportParseError
+from corpus.filetypes import what_file_is
 from corpus.records import Passage, Question, Report
 
 PILLARS = ("Effectiveness", "Efficiency", "Legitimacy")
@@ -90,23 +93,36 @@ class _Open:
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens, for stable ids."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Lower-case words joined by hyphens, for stable, readable ids: accents come off Latin
+    letters ("Ynys Môn" -> "ynys-mon"); letters of other scripts are kept as they are."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.lower()):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
 
 
 def decode_report(data: bytes, path: str) -> str:
-    """Bytes to text with newlines normalised; refuse binary or non-UTF-8 input."""
+    """Bytes to text with newlines normalised; UTF-8, or UTF-16 with a byte-order mark (what
+    Windows Notepad saves as "Unicode"); refuse anything else, saying what it is."""
     if not data.strip():
         raise ReportParseError(path, 1, "the file is empty, not a PEEL report")
-    nul = data.find(b"\x00")
+    if kind := what_file_is(data):
+        raise ReportNotText(
+            path, 1, f"this is {kind}, not a text file: save the report page's text as .txt"
+        )
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    nul = -1 if utf16 else data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise ReportNotText(path, line, "binary data (a NUL byte), not a text report")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ReportNotText(path, line, "the file is not UTF-8 text") from None
+        line = data[: exc.start].decode("utf-16" if utf16 else "utf-8", "replace").count("\n") + 1
+        what = "valid UTF-16" if utf16 else "UTF-8 text"
+        raise ReportNotText(path, line, f"the file is not {what}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
