@@ -106,16 +106,22 @@ def reports_lock(reports_dir: str | Path) -> Iterator[None]:
 
 
 def _check_unique(parsed: Sequence[tuple[str, Report, list[Passage]]]) -> Parsed:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, Report]] = {}
     for source, report, _ in parsed:
         if report.id in seen:
-            raise ReportParseError(
-                source,
-                1,
-                f"the same report ({report.force} PEEL {report.year} {report.pillar}) "
-                f"is already in {seen[report.id]}",
-            )
-        seen[report.id] = Path(source).name
+            other_file, other = seen[report.id]
+            named = f"{report.force} PEEL {report.year} {report.pillar}"
+            if f"{other.force} PEEL {other.year} {other.pillar}" == named:
+                reason = f"the same report ({named}) is already in {other_file}"
+            else:  # e.g. "St. Helens" and "St Helens": two names, one id
+                reason = (
+                    f"{named} would get the id {report.id!r}, which {other_file} "
+                    f"({other.force} PEEL {other.year} {other.pillar}) already has: force names "
+                    "that differ only in punctuation, accents or case make the same id; if "
+                    "they are one force, keep one file, otherwise correct the name in one"
+                )
+            raise ReportParseError(source, 1, reason)
+        seen[report.id] = (Path(source).name, report)
     return [(report, passages) for _, report, passages in parsed]
 
 
