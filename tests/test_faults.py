@@ -32,7 +32,13 @@ from index.store import (
     current_build,
     current_build_id,
 )
-from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
+from tests.synthetic import (
+    CANAL_QUESTION,
+    CANAL_REPORT,
+    REAL_REPORT,
+    canal_report_text,
+    write_report,
+)
 
 
 def refuse(code: int):
@@ -299,9 +305,50 @@ def test_a_malformed_manifest_or_missing_model_is_a_503_naming_it_not_a_tracebac
     assert res.status_code == 503
 
 
-def test_the_manifest_records_no_absolute_paths(index_dir):
-    text = (current_build(index_dir) / MANIFEST_FILE).read_text("utf-8")
-    assert str(index_dir) not in text and str(index_dir.parent) not in text
+@pytest.mark.real_model
+def test_the_manifest_records_no_absolute_paths(real_index_dir, real_models_dir):
+    manifest = json.loads((current_build(real_index_dir) / MANIFEST_FILE).read_text("utf-8"))
+    assert "/" not in manifest["model"]["path"]  # the adapted model's folder, by name
+    assert (real_models_dir / manifest["model"]["path"] / "model.safetensors").is_file()
+
+    def texts(value):
+        if isinstance(value, dict):
+            yield from value.keys()
+            for item in value.values():
+                yield from texts(item)
+        elif isinstance(value, str):
+            yield value
+
+    assert not [t for t in texts(manifest) if Path(t).is_absolute() or ".." in Path(t).parts]
+
+
+@pytest.mark.real_model
+def test_an_install_moved_elsewhere_still_finds_its_model(
+    real_index_dir, real_models_dir, tmp_path
+):
+    """An older manifest names the model by an absolute path that no longer exists (the
+    install moved); the folder of that name in QA_MODELS_DIR is used."""
+    index_dir = tmp_path / "moved" / "index"
+    shutil.copytree(real_index_dir, index_dir, symlinks=True)
+    models_dir = tmp_path / "moved" / "models"
+    models_dir.mkdir()
+    for folder in real_models_dir.iterdir():
+        (models_dir / folder.name).symlink_to(folder)
+    _edit_manifest(
+        index_dir, lambda m: m["model"].update(path=f"/old/install/var/models/{m['model']['path']}")
+    )
+    app = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(REAL_REPORT.parent),
+            "MODELS_DIR": str(models_dir),
+            "PRELOAD": True,
+        }
+    )
+    client = app.test_client()
+    assert health(client)[0] == 200
+    res = client.post("/api/ask", json={"question": "digital device examination", "k": 1})
+    assert res.status_code == 200 and res.get_json()["passages"]
 
 
 # ---------------------------------------------------------------- restores
