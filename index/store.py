@@ -31,7 +31,7 @@ import shutil
 import stat
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,6 +84,22 @@ class LoadedIndex:
     sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
     sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]
     keyword: KeywordIndex
+    folder: Path | None = None  # the build folder it was loaded from
+    file_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # (size, mtime) at load
+    _disk: tuple[dict, str | None] | None = field(default=None, repr=False)  # last verdict
+
+    def damage_on_disk(self) -> str | None:
+        """What has happened to the build's files since they were loaded, or None. Cheap (a
+        stat per file): the files are checked in full only when one has changed since the
+        last look. Answers are unaffected either way: they come from memory."""
+        if self.folder is None:
+            return None
+        stats = {name: _stat_key(self.folder / name) for name in self.file_stats}
+        if stats == self.file_stats:
+            return None
+        if self._disk is None or self._disk[0] != stats:
+            self._disk = (stats, damage(self.folder, self.manifest))
+        return self._disk[1]
 
     @property
     def acronyms(self) -> dict[str, str]:
@@ -508,6 +524,7 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
             f"the index at {index_dir} was built with model {manifest['model']['name']} "
             f"({manifest['model']['sha256'][:12]}), not the one loaded now: {HINT}"
         )
+    stats = {name: _stat_key(folder / name) for name in manifest["files"]}  # before reading
     data = {name: _read_verified(folder, name, manifest) for name in manifest["files"]}
     try:
         faiss_index = faiss.deserialize_index(np.frombuffer(data[INDEX_FILE], dtype=np.uint8))
@@ -542,7 +559,17 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         sentence_spans=spans,
         sentence_offsets=offsets,
         keyword=KeywordIndex.load(folder),
+        folder=folder,
+        file_stats=stats,
     )
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
 
 
 def restore_build(index_dir: str | Path, source: str | Path, wait: float | None = 0.0) -> dict:
