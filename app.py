@@ -141,6 +141,8 @@ def _register_routes(app: Flask, engine: Engine, rebuilder: Rebuilder, job: Rebu
         }
         if behind := rebuilder.behind():
             body.update(status="behind", behind=behind, rebuild=job.status()["state"])
+        if engine.damage_on_disk:
+            body.update(status="damaged", damaged=engine.damage_on_disk)
         return jsonify(body)
 
 

@@ -442,7 +442,8 @@ else:  # overwritten in place at the same size, as a bad copy does
         fh.seek(128)
         fh.write(noise.tobytes())
 after = [ask() for _ in range(3)]
-print(json.dumps({"before": before, "after": after}))
+health = client.get("/api/health").get_json()
+print(json.dumps({"before": before, "after": after, "health": health}))
 """
 
 
@@ -464,6 +465,9 @@ def test_a_build_file_damaged_while_serving_never_kills_the_server_or_changes_an
     out = json.loads(ran.stdout.strip().splitlines()[-1])
     assert out["before"][0] == 200
     assert all(answer == out["before"] for answer in out["after"])
+    # ... and says what happened on disk, rather than staying silent about it
+    assert out["health"]["status"] == "damaged"
+    assert "sentences.npy is missing or damaged" in out["health"]["damaged"]
 
 
 # ---------------------------------------------------------------- a real full disk
