@@ -104,11 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
             engine.reload()
         except IndexNotReady as exc:  # serve anyway; /api/health says what is wrong
             log.error("index not loaded: %s", exc.message)
-        # Reports stored (and acknowledged) but not indexed, e.g. when the server was
-        # killed during a rebuild, are indexed now.
-        if behind := rebuilder.behind():
-            log.warning("the index is behind the reports folder %s: rebuilding", behind)
-            job.start()
+        job.catch_up()  # reports stored but not indexed when the server last stopped
     return app
 
 

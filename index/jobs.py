@@ -59,6 +59,16 @@ class RebuildJob:
                 self._thread.start()
             return self._snapshot()
 
+    def catch_up(self) -> dict | None:
+        """Start a rebuild when the reports folder has files the current build lacks (or has
+        in another version, or no longer has): an upload acknowledged just before a crash
+        is indexed when the server starts again. Returns those changes, or None."""
+        behind = self.rebuilder.behind()
+        if behind:
+            log.warning("the index is behind the reports folder (%s): rebuilding", behind)
+            self.start()
+        return behind
+
     def status(self) -> dict:
         """State and progress of the latest rebuild."""
         with self._lock:
