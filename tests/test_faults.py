@@ -651,3 +651,35 @@ def test_a_failed_rebuild_is_retried_on_request(app, reports_dir, index_dir):
     assert job.wait(timeout=120)["state"] == "done"
     assert health(client)[1]["status"] == "ok"
     assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+@pytest.mark.real_model
+def test_a_lost_model_folder_is_a_503_and_index_rebuild_repairs_it_from_the_cache(tmp_path):
+    """var/models lost: start-up says which folder is missing (not a traceback), and a
+    plain `index rebuild` (no --full) adapts the model again; adapting is deterministic,
+    so the cached embeddings still match and nothing is embedded afresh. A one-report
+    corpus keeps the adapting short."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    write_report(reports, CANAL_REPORT, canal_report_text())
+    config = {
+        "INDEX_DIR": str(tmp_path / "index"),
+        "REPORTS_DIR": str(reports),
+        "MODELS_DIR": str(tmp_path / "models"),
+        "ONNX": False,
+    }
+    runner = create_app(config).test_cli_runner()
+    first = runner.invoke(args=["index", "rebuild"])
+    assert first.exit_code == 0, first.output
+    (adapted,) = [p for p in (tmp_path / "models").iterdir() if p.name.startswith("adapted-")]
+    shutil.rmtree(adapted)
+
+    app = create_app({**config, "PRELOAD": True})
+    status, body = health(app.test_client())
+    assert status == 503 and f"the model folder {adapted} is missing" in body["error"]["message"]
+
+    repair = app.test_cli_runner().invoke(args=["index", "rebuild"])
+    assert repair.exit_code == 0, repair.output
+    assert f"Rebuilt: the model folder {adapted} is missing." in repair.output
+    assert "Passages: 0 embedded afresh" in repair.output
+    assert health(create_app({**config, "PRELOAD": True}).test_client())[0] == 200
