@@ -17,8 +17,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # by waitress (plain-text 413) as soon as its Content-Length, or its chunks, pass the cap.
 QA_MAX_CONTENT_LENGTH ?= 4194304
 MAX_BODY ?= $(shell echo $$(( $(QA_MAX_CONTENT_LENGTH) + 65536 )))
-SERVE := QA_PRELOAD=true $(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) \
-	--threads=$(THREADS) --max-request-body-size=$(MAX_BODY) --call app:create_app
+# serve.py runs waitress with room for thousands of idle or slow connections (waitress's
+# defaults let about 100 lock everyone out) and refuses ambiguously framed requests.
+SERVE := QA_PRELOAD=true $(BIN)/python -m serve --host=$(HOST) --port=$(PORT) \
+	--threads=$(THREADS) --max-request-body-size=$(MAX_BODY)
 
 .PHONY: install browser run serve soak index test screenshot lint format bench clean
 

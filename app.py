@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         EXACT_INDEX_LIMIT=None,  # most passages searched exactly; None = index.store's default
         INDEX_CHECK_SECONDS=1.0,  # how often a request looks for a newer index build
         ADMIN_TOKEN=None,  # bearer token for the admin endpoints; None switches them off
+        REBUILD_IN_CHILD=True,  # background rebuilds in a process of their own
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,  # bytes per request, uploads included
     )
     app.config.from_prefixed_env("QA")
@@ -84,12 +85,12 @@ def create_app(config: dict | None = None) -> Flask:
         models,
         exact_limit=app.config["EXACT_INDEX_LIMIT"],
     )
-    job = RebuildJob(rebuilder, after=engine.reload)
+    job = RebuildJob(rebuilder, after=engine.reload, in_child=bool(app.config["REBUILD_IN_CHILD"]))
     app.extensions.update(qa=engine, rebuilder=rebuilder, rebuild_job=job)
     app.cli.add_command(index_cli)
     app.cli.add_command(reports_cli)
     _register_errors(app)
-    _register_routes(app, engine)
+    _register_routes(app, engine, rebuilder, job)
     _register_pages(app, engine)
     _register_admin_routes(app, job)
 
@@ -103,10 +104,11 @@ def create_app(config: dict | None = None) -> Flask:
             engine.reload()
         except IndexNotReady as exc:  # serve anyway; /api/health says what is wrong
             log.error("index not loaded: %s", exc.message)
+        job.catch_up()  # reports stored but not indexed when the server last stopped
     return app
 
 
-def _register_routes(app: Flask, engine: Engine) -> None:
+def _register_routes(app: Flask, engine: Engine, rebuilder: Rebuilder, job: RebuildJob) -> None:
     @app.post("/api/ask")
     def ask():
         # Any content type: curl -d sends form-encoded, and the body is read as JSON anyway.
@@ -126,15 +128,18 @@ def _register_routes(app: Flask, engine: Engine) -> None:
     @app.get("/api/health")
     def health():
         index = engine.index
-        return jsonify(
-            {
-                "status": "ok",
-                "passages": len(index.passages),
-                "reports": len(index.reports),
-                "model": index.manifest["model"]["name"],
-                "build_id": index.manifest["build_id"],
-            }
-        )
+        body = {
+            "status": "ok",
+            "passages": len(index.passages),
+            "reports": len(index.reports),
+            "model": index.manifest["model"]["name"],
+            "build_id": index.manifest["build_id"],
+        }
+        if behind := rebuilder.behind():
+            body.update(status="behind", behind=behind, rebuild=job.status()["state"])
+        if engine.damage_on_disk:
+            body.update(status="damaged", damaged=engine.damage_on_disk)
+        return jsonify(body)
 
 
 def _register_pages(app: Flask, engine: Engine) -> None:
@@ -164,6 +169,11 @@ def _register_admin_routes(app: Flask, job: RebuildJob) -> None:
         admin()
         return jsonify(job.status())
 
+    @app.post("/api/reports/rebuild")
+    def start_rebuild():
+        admin()  # e.g. to retry one that failed, once the disk has room again
+        return jsonify(job.start()), 202, {"Location": url_for("rebuild_status")}
+
 
 def _error(status: int, code: str, message: str, headers: dict | None = None):
     """One error shape: JSON under /api/, a plain HTML page everywhere else."""
@@ -192,7 +202,8 @@ def _register_errors(app: Flask) -> None:
             if request.content_length is not None and request.content_length <= limit:
                 parts = request.max_form_parts or 0
                 message = f"the multipart body has more than {parts:,} parts"
-        return _error(exc.code or 500, code, message)
+        allow = {k: v for k, v in exc.get_headers() if k == "Allow"}  # 405 says what is
+        return _error(exc.code or 500, code, message, allow)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

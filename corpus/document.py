@@ -3,6 +3,7 @@ lines with their offsets, so that every passage is a slice of that text."""
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 
 from corpus.errors import ReportNotText, ReportParseError
@@ -72,16 +73,19 @@ def split_lines(
 
 
 def decode_text(data: bytes, path: str) -> str:
-    """Bytes to text with newlines normalised; refuse binary or non-UTF-8 input."""
+    """Bytes to text with newlines normalised; UTF-8, or UTF-16 with a byte-order mark (what
+    Windows Notepad saves as "Unicode"); refuse anything else, saying what it is."""
     if not data.strip():
         raise ReportParseError(path, 1, "the file is empty, not a PEEL report")
-    nul = data.find(b"\x00")
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    nul = -1 if utf16 else data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise ReportNotText(path, line, "binary data (a NUL byte), not a text report")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ReportNotText(path, line, "the file is not UTF-8 text") from None
+        line = data[: exc.start].decode("utf-16" if utf16 else "utf-8", "replace").count("\n") + 1
+        what = "valid UTF-16" if utf16 else "UTF-8 text"
+        raise ReportNotText(path, line, f"the file is not {what}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

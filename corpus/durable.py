@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -34,3 +35,14 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_failure(exc: OSError) -> str:
+    """Why the disk refused a write, in words: the system's message, or for a short write
+    (numpy's "N requested and M written", which carries no error number) the full disk
+    that causes it."""
+    if exc.strerror:
+        return exc.strerror
+    if "requested and" in str(exc) and "written" in str(exc):
+        return f"{os.strerror(errno.ENOSPC)} ({exc})"
+    return str(exc)

@@ -18,9 +18,9 @@ that the JSON error body uses::
     ├── ReportParseError         422 report_parse_error (names file and line)
     │   └── ReportNotText        415 unsupported_media_type
     ├── IndexNotReady            503 index_not_ready
-    │   └── ModelMismatch        503 model_mismatch
+    │   ├── ModelMismatch        503 model_mismatch
+    │   └── ModelChecksumError   503 model_checksum
     └── StorageError             507 storage_error (disk full, read-only, no permission)
-    ModelChecksumError           500 model_checksum
 """
 
 from __future__ import annotations
@@ -137,8 +137,8 @@ class StorageError(QAError):
     code = "storage_error"
 
 
-class ModelChecksumError(QAError):
-    """The model files on disk are not the ones we expect."""
+class ModelChecksumError(IndexNotReady):
+    """The model files on disk are missing or not the ones we expect: nothing can be
+    answered until they are put right, but the server stays up to say so."""
 
-    status = 500
     code = "model_checksum"

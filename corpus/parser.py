@@ -12,6 +12,7 @@ from pathlib import Path
 from corpus.assemble import assemble
 from corpus.document import Document, decode_text
 from corpus.errors import ReportNotText, ReportParseError
+from corpus.filetypes import what_file_is
 from corpus.html import html_document, looks_like_html
 from corpus.layouts import read_outline
 from corpus.pdf import looks_like_pdf, pdf_document
@@ -25,24 +26,17 @@ def read_document(data: bytes, path: str) -> Document:
     decides how they are read, not the file's name."""
     if looks_like_pdf(data):
         return pdf_document(data, path)
-    for magic, what in _ARCHIVES:
-        if data.startswith(magic):
-            raise ReportNotText(
-                path, 1, f"{what}, not a report: unpack it and add the report file inside"
-            )
+    if kind := what_file_is(data):
+        raise ReportNotText(
+            path,
+            1,
+            f"this is {kind}, not a report: add the report's text, saved web page or PDF",
+        )
     if looks_like_html(data):
         return html_document(data, path)
     return Document(path, decode_text(data, path))
 
 
-_ARCHIVES = (
-    (b"PK\x03\x04", "a zip archive (or a Word or OpenDocument file)"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"BZh", "a bzip2-compressed file"),
-    (b"\xfd7zXZ\x00", "an xz-compressed file"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!", "a RAR archive"),
-)
 
 
 def parse_report(data: bytes, path: str | Path = "<report>") -> tuple[Report, list[Passage]]:

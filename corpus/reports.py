@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.durable import fsync_path
+from corpus.durable import fsync_path, write_failure
 from corpus.errors import (
     BadFileName,
     Conflict,
@@ -110,15 +110,21 @@ def reports_lock(reports_dir: str | Path) -> Iterator[None]:
 
 
 def _check_unique(parsed: Sequence[tuple[str, Report, list[Passage]]]) -> Parsed:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, Report]] = {}
     for source, report, _ in parsed:
         if report.id in seen:
-            raise ReportParseError(
-                source,
-                1,
-                f"the same report ({report.title}) is already in {seen[report.id]}",
-            )
-        seen[report.id] = Path(source).name
+            other_file, other = seen[report.id]
+            if other.title == report.title:
+                reason = f"the same report ({report.title}) is already in {other_file}"
+            else:  # e.g. "St. Helens" and "St Helens": two names, one id
+                reason = (
+                    f"{report.title} would get the id {report.id!r}, which {other_file} "
+                    f"({other.title}) already has: force names that differ only in "
+                    "punctuation, accents or case make the same id; if they are one force, "
+                    "keep one file, otherwise correct the name in one"
+                )
+            raise ReportParseError(source, 1, reason)
+        seen[report.id] = (Path(source).name, report)
     return [(report, passages) for _, report, passages in parsed]
 
 
@@ -175,7 +181,7 @@ def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
         _stage_and_rename(folder, files)
     except OSError as exc:  # a full disk, a read-only folder, no permission
         raise StorageError(
-            f"cannot write into the reports folder {folder}: {exc.strerror or exc}; "
+            f"cannot write into the reports folder {folder}: {write_failure(exc)}; "
             "no report was added"
         ) from exc
 
@@ -249,7 +255,7 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
             fsync_path(folder)
         except OSError as exc:
             raise StorageError(
-                f"cannot remove {name} from the reports folder {folder}: {exc.strerror or exc}"
+                f"cannot remove {name} from the reports folder {folder}: {write_failure(exc)}"
             ) from exc
     return name
 

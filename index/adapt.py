@@ -21,7 +21,7 @@ from corpus.durable import staged_folder
 from corpus.errors import ModelMismatch
 from corpus.records import Passage
 from corpus.sentences import sentences
-from index.encoder import Encoder, SentenceEncoder, model_fingerprint
+from index.encoder import WEIGHTS_FILE, Encoder, SentenceEncoder, file_sha256, model_fingerprint
 from index.onnx_encoder import OnnxEncoder, export_onnx
 
 MAX_PAIRS = 1000  # bounds training time on large corpora (about 0.25 s per pair on 2 cores)
@@ -162,6 +162,14 @@ class ModelChoice:
         self._serving: dict[str, Encoder] = {}  # ONNX encoders, by weights checksum
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """What a rebuild process needs to make its own: the settings, not loaded models."""
+        keep = ("model_path", "models_dir", "adapt", "override", "onnx", "onnx_threads")
+        return {key: self.__dict__[key] for key in keep}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
     def model_identity(self) -> tuple[str, str]:
         """(name, checksum) of the base model, without loading it."""
         if self.override is not None:
@@ -175,6 +183,25 @@ class ModelChoice:
         self._loaded[encoder.checksum] = encoder
         return encoder
 
+    def model_folder(self, entry: dict) -> Path:
+        """Where the adapted model a manifest names is: its folder's name in the models
+        folder (older manifests held an absolute path, used while it still exists)."""
+        path = Path(entry["path"])
+        if path.is_absolute() and (path / WEIGHTS_FILE).is_file():
+            return path
+        return Path(self.models_dir) / path.name
+
+    def model_problem(self, entry: dict) -> str | None:
+        """Why the adapted model an index was built with cannot be used, or None."""
+        if self.override is not None or "base" not in entry:
+            return None
+        folder = self.model_folder(entry)
+        if not (folder / WEIGHTS_FILE).is_file():
+            return f"the model folder {folder} is missing"
+        if file_sha256(folder / WEIGHTS_FILE) != entry["sha256"]:
+            return f"the model at {folder} has changed since the index was built"
+        return None
+
     def encoder_for_build(
         self,
         passages: Sequence[Passage],
@@ -185,6 +212,8 @@ class ModelChoice:
         """The encoder a rebuild embeds with (``previous``: the current build's model entry)."""
         if self.override is not None:
             return self.override
+        if previous and "path" in previous:
+            previous = {**previous, "path": str(self.model_folder(previous))}
         with self._lock:
             if not self.adapt:
                 name, checksum = self.model_identity()
@@ -232,12 +261,17 @@ class ModelChoice:
                     f"the index was built with model {entry.get('name')}, not the one "
                     "configured now: run `make index` to rebuild it"
                 )
+            if problem := self.model_problem(entry):
+                raise ModelMismatch(
+                    f"{problem}: run `make index` (or `flask --app app index rebuild`) to "
+                    "adapt the model again and rebuild"
+                )
             if not self.onnx:
                 if "base" not in entry:
                     return self._keep(SentenceEncoder(self.model_path))
                 return self._keep(
                     SentenceEncoder(
-                        entry["path"],
+                        self.model_folder(entry),
                         name=entry["name"],
                         expected=entry["sha256"],
                         base=entry["base"],
@@ -250,7 +284,7 @@ class ModelChoice:
     def _onnx_for_index(self, entry: dict) -> OnnxEncoder:
         """Serve through ONNX without loading torch (unless the export is missing)."""
         if "base" in entry:
-            name, checksum, folder = model_fingerprint(entry["path"])
+            name, checksum, folder = model_fingerprint(self.model_folder(entry))
             if checksum != entry["sha256"]:
                 raise ModelMismatch(
                     f"the model at {folder} has changed since the index was built: "

@@ -1,14 +1,21 @@
-"""Rebuilds in a background thread of the server, one after another, with their progress."""
+"""Rebuilds for the server, one after another, with their progress.
+
+Each rebuild runs in a child process of its own (started fresh, not forked from the
+threaded server): loading the model and embedding take hundreds of megabytes, and
+they go back to the system when the child exits instead of staying in the server.
+A thread of the server waits for the child and relays its progress.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from corpus.errors import QAError
-from index.rebuild import Rebuilder
+from index.rebuild import Rebuilder, RebuildSummary
 
 log = logging.getLogger(__name__)
 # A rebuild started from the command line may hold the lock; wait for it this long.
@@ -28,10 +35,14 @@ class RebuildJob:
         rebuilder: Rebuilder,
         after: Callable[[], object] | None = None,
         lock_wait: float | None = LOCK_WAIT_SECONDS,
+        in_child: bool = True,
     ) -> None:
+        """``in_child=False`` rebuilds in the waiting thread itself (tests that watch the
+        encoder from inside the process)."""
         self.rebuilder = rebuilder
         self.after = after  # e.g. the engine's reload, so the server switches at once
         self.lock_wait = lock_wait
+        self.in_child = in_child
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pending = False  # a rebuild was asked for and has not started yet
@@ -47,6 +58,16 @@ class RebuildJob:
                 self._thread = threading.Thread(target=self._work, name="rebuild", daemon=True)
                 self._thread.start()
             return self._snapshot()
+
+    def catch_up(self) -> dict | None:
+        """Start a rebuild when the reports folder has files the current build lacks (or has
+        in another version, or no longer has): an upload acknowledged just before a crash
+        is indexed when the server starts again. Returns those changes, or None."""
+        behind = self.rebuilder.behind()
+        if behind:
+            log.warning("the index is behind the reports folder (%s): rebuilding", behind)
+            self.start()
+        return behind
 
     def status(self) -> dict:
         """State and progress of the latest rebuild."""
@@ -89,15 +110,12 @@ class RebuildJob:
                     self._running = False
 
     def _run_once(self) -> None:
-        try:
-            summary = self.rebuilder.run(wait=self.lock_wait, progress=self._progress)
-        except QAError as exc:
-            self._update(state="failed", message=exc.message, finished_at=_now())
+        run = self._run_in_child if self.in_child else self._run_here
+        outcome, result = run()
+        if outcome == "failed":
+            self._update(state="failed", message=result, finished_at=_now())
             return
-        except Exception as exc:  # a background thread has nobody else to tell
-            log.exception("rebuild failed")
-            self._update(state="failed", message=f"internal error: {exc}", finished_at=_now())
-            return
+        summary: RebuildSummary = result
         status = {"summary": summary.to_dict(), "finished_at": _now(), "build_id": summary.build_id}
         try:
             if self.after is not None and not summary.up_to_date:
@@ -108,3 +126,71 @@ class RebuildJob:
             return
         message = " ".join(line.strip() for line in summary.lines(self.rebuilder.index_dir))
         self._update(state="done", message=message, **status)
+
+    def _run_here(self) -> tuple[str, object]:
+        return _rebuild(self.rebuilder, self.lock_wait, self._progress)
+
+    def _run_in_child(self) -> tuple[str, object]:
+        context = multiprocessing.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_rebuild_in_child,
+            args=(self.rebuilder, self.lock_wait, send),
+            name="rebuild",
+            daemon=True,
+        )
+        try:
+            child.start()
+        except Exception as exc:  # e.g. no memory or processes left to start one
+            log.exception("could not start the rebuild process")
+            return "failed", f"could not start the rebuild process: {exc}"
+        finally:
+            send.close()
+        outcome: tuple[str, object] | None = None
+        with receive:
+            while True:
+                try:
+                    message = receive.recv()
+                except (EOFError, OSError):
+                    break
+                if message[0] == "progress":
+                    self._progress(*message[1:])
+                else:
+                    outcome = message
+        child.join()
+        if outcome is None:
+            return "failed", (
+                f"the rebuild process stopped without finishing (exit code {child.exitcode}); "
+                "the previous index is still the one served"
+            )
+        return outcome
+
+
+def _rebuild(
+    rebuilder: Rebuilder, wait: float | None, progress: Callable[[str, int, int], None]
+) -> tuple[str, object]:
+    """Run one rebuild: ("done", summary) or ("failed", why)."""
+    try:
+        return "done", rebuilder.run(wait=wait, progress=progress)
+    except QAError as exc:
+        return "failed", exc.message
+    except Exception as exc:  # a background rebuild has nobody else to tell
+        log.exception("rebuild failed")
+        return "failed", f"internal error: {exc}"
+
+
+def _rebuild_in_child(rebuilder: Rebuilder, wait: float | None, send) -> None:
+    """The rebuild process: runs one rebuild, sending progress and the outcome."""
+    logging.basicConfig()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        try:
+            send.send(("progress", stage, done, total))
+        except OSError:  # the server has gone: finish anyway, it catches up when it restarts
+            pass
+
+    outcome = _rebuild(rebuilder, wait, progress)
+    try:
+        send.send(outcome)
+    except OSError:
+        pass

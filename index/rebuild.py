@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -10,9 +11,10 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.errors import StorageError
+from corpus.durable import write_failure
+from corpus.errors import QAError, StorageError
 from corpus.records import Passage, Report
-from corpus.reports import load_reports
+from corpus.reports import load_reports, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
 from index.encoder import Encoder
 from index.store import (
@@ -22,6 +24,7 @@ from index.store import (
     current_build,
     damage,
     embed,
+    manifest_problem,
     model_entry,
     publish_build,
     read_manifest,
@@ -38,6 +41,10 @@ class ModelSource(Protocol):
 
     def model_identity(self) -> tuple[str, str]:
         """(name, checksum) of the configured base model, without loading it."""
+        ...
+
+    def model_problem(self, entry: dict) -> str | None:
+        """Why the model a manifest names cannot be used (e.g. its folder is gone), or None."""
         ...
 
     def encoder_for_build(
@@ -57,6 +64,9 @@ class LoadedModel:
 
     def model_identity(self) -> tuple[str, str]:
         return self.encoder.name, self.encoder.checksum
+
+    def model_problem(self, entry: dict) -> str | None:
+        return None
 
     def encoder_for_build(self, passages, previous, retrain=False, progress_factory=None):
         return self.encoder
@@ -118,6 +128,38 @@ class Rebuilder:
     index_dir: str | Path
     model: ModelSource
     exact_limit: int | None = None  # most passages searched exactly (store.EXACT_LIMIT)
+    # file name -> ((size, mtime), sha256): a report's checksum, taken again when it changes
+    _checksums: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def behind(self) -> dict[str, list[str]] | None:
+        """The report files the current build lacks, has in another version, or has but the
+        folder no longer does; None when it is up to date (or there is no build to compare).
+
+        Cheap enough for every health check: a file is hashed again only when its size or
+        modification time changes."""
+        manifest = read_manifest(self.index_dir)
+        if manifest is None or manifest_problem(manifest):
+            return None
+        try:
+            files = {p.name: self._checksum(p) for p in report_files(self.reports_dir)}
+        except (OSError, QAError):
+            return None
+        built = {name: entry["sha256"] for name, entry in manifest["reports"].items()}
+        changes = {
+            "added": sorted(set(files) - set(built)),
+            "changed": sorted(n for n in files if n in built and built[n] != files[n]),
+            "removed": sorted(set(built) - set(files)),
+        }
+        return changes if any(changes.values()) else None
+
+    def _checksum(self, path: Path) -> str:
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns)
+        known = self._checksums.get(path.name)
+        if known is None or known[0] != key:
+            known = (key, hashlib.sha256(path.read_bytes()).hexdigest())
+            self._checksums[path.name] = known
+        return known[1]
 
     def run(
         self,
@@ -137,7 +179,7 @@ class Rebuilder:
             return self._run(full, wait, progress, readapt)
         except OSError as exc:  # a full disk, a read-only folder: say so, not a traceback
             raise StorageError(
-                f"cannot write the index in {self.index_dir}: {exc.strerror or exc}; nothing "
+                f"cannot write the index in {self.index_dir}: {write_failure(exc)}; nothing "
                 "was half-written and the previous index is still the one served"
             ) from exc
 
@@ -154,16 +196,17 @@ class Rebuilder:
             parsed = load_reports(self.reports_dir)  # every report parses before any write
             _, base_checksum = self.model.model_identity()
             previous = read_manifest(index_dir)
-            summary = _compare(previous, parsed, base_checksum, index_dir)
+            summary = _compare(previous, parsed, base_checksum, index_dir, self.model.model_problem)
             summary.reports = len(parsed)
             summary.passages = sum(len(ps) for _, ps in parsed)
             if summary.up_to_date and not (full or readapt):
                 summary.seconds = time.perf_counter() - start
                 return summary
             passages = [p for _, ps in parsed for p in ps]
+            usable = previous and manifest_problem(previous) is None
             encoder = self.model.encoder_for_build(
                 passages,
-                previous.get("model") if previous else None,
+                previous["model"] if usable else None,
                 retrain=readapt,
                 progress_factory=_adapting_progress(progress),
             )
@@ -265,6 +308,7 @@ def _compare(
     parsed: list[tuple[Report, list[Passage]]],
     checksum: str,
     index_dir: Path,
+    model_problem: Callable[[dict], str | None],
 ) -> RebuildSummary:
     """How the reports differ from the current build, and whether that build will do."""
     files = {r.file: r.sha256 for r, _ in parsed}
@@ -282,11 +326,15 @@ def _compare(
     folder = current_build(index_dir)
     if manifest is None or folder is None:
         summary.reason = "there is no index yet"
+    elif problem := damage(folder, manifest, verify_files=False):  # the fields used below
+        summary.reason = f"the current index is damaged ({problem})"
     elif _built_with(manifest) != checksum:
         summary.reason = "the model has changed"
+    elif problem := model_problem(manifest["model"]):
+        summary.reason = problem
     elif summary.added or summary.changed or summary.removed:
         summary.reason = "the reports have changed"
-    elif problem := damage(folder, manifest):
+    elif problem := damage(folder, manifest):  # every file's checksum: only when it matters
         summary.reason = f"the current index is damaged ({problem})"
     else:
         summary.up_to_date = True

@@ -23,20 +23,23 @@ from under.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import faiss
 import numpy as np
 
-from corpus.durable import fsync_path
-from corpus.errors import IndexNotReady, ModelMismatch
+from corpus.durable import fsync_path, write_failure
+from corpus.errors import IndexNotReady, ModelMismatch, StorageError
 from corpus.locks import FileLock
 from corpus.records import Passage, Report
 from corpus.sentences import sentence_spans
@@ -77,10 +80,26 @@ class LoadedIndex:
     passages: list[Passage]
     reports: list[Report]
     manifest: dict
-    sentence_vectors: np.ndarray  # (sentences, dimension), memory-mapped
+    sentence_vectors: np.ndarray  # (sentences, dimension), in memory
     sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
     sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]
     keyword: KeywordIndex
+    folder: Path | None = None  # the build folder it was loaded from
+    file_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # (size, mtime) at load
+    _disk: tuple[dict, str | None] | None = field(default=None, repr=False)  # last verdict
+
+    def damage_on_disk(self) -> str | None:
+        """What has happened to the build's files since they were loaded, or None. Cheap (a
+        stat per file): the files are checked in full only when one has changed since the
+        last look. Answers are unaffected either way: they come from memory."""
+        if self.folder is None:
+            return None
+        stats = {name: _stat_key(self.folder / name) for name in self.file_stats}
+        if stats == self.file_stats:
+            return None
+        if self._disk is None or self._disk[0] != stats:
+            self._disk = (stats, damage(self.folder, self.manifest))
+        return self._disk[1]
 
     @property
     def acronyms(self) -> dict[str, str]:
@@ -184,7 +203,9 @@ def model_entry(encoder: Encoder) -> dict:
     for a model adapted on this machine."""
     entry = {"name": encoder.name, "sha256": encoder.checksum}
     if getattr(encoder, "base", None):
-        entry.update(path=encoder.path, base=encoder.base)
+        # The folder's name only: it lives in the models folder (QA_MODELS_DIR), wherever
+        # the install is moved to.
+        entry.update(path=Path(encoder.path).name, base=encoder.base)
     return entry
 
 
@@ -250,7 +271,9 @@ def publish_build(
     staging = builds / f"{TEMP_PREFIX}{build_id}"
     staging.mkdir(mode=0o755)
     try:
-        faiss.write_index(faiss_index, str(staging / INDEX_FILE))
+        # Through Python's own file writing, so a full disk is an OSError like any other
+        # (faiss.write_index raises a bare RuntimeError).
+        (staging / INDEX_FILE).write_bytes(faiss.serialize_index(faiss_index).tobytes())
         with open(staging / PASSAGES_FILE, "w", encoding="utf-8") as fh:
             for p in passages:
                 fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
@@ -279,14 +302,32 @@ def publish_build(
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), "utf-8")
         for path in [*written, staging / MANIFEST_FILE]:
             fsync_path(path)
+        make_read_only(staging)
         os.rename(staging, builds / build_id)
         fsync_path(builds)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_build(staging)
         raise
     _make_current(index_dir, build_id)
     clean_builds(index_dir)
     return manifest
+
+
+def make_read_only(folder: Path) -> None:
+    """Take write permission off a finished build's files, so a stray ``cp`` or editor
+    cannot change a build in use (root ignores it; the checksums still catch what it does).
+    The folders stay writable, so old builds can still be removed."""
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def remove_build(folder: Path) -> None:
+    """Delete a build folder (a symlink or stray file in its place is unlinked)."""
+    if folder.is_symlink() or not folder.is_dir():
+        folder.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _make_current(index_dir: Path, build_id: str) -> None:
@@ -316,7 +357,7 @@ def clean_builds(index_dir: str | Path) -> None:
     if builds.is_dir():
         for folder in builds.iterdir():
             if folder.name not in keep:
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_build(folder)
     for stray in index_dir.glob(f"{TEMP_PREFIX}{CURRENT}-*"):
         stray.unlink(missing_ok=True)
 
@@ -350,70 +391,232 @@ def read_manifest(index_dir: str | Path) -> dict | None:
     return _read_manifest_in(folder) if folder else None
 
 
-def damage(folder: Path, manifest: dict) -> str | None:
-    """What is wrong with a build's files compared with its manifest, or None."""
+def _text(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _model_problem(model: object) -> str | None:
+    if not isinstance(model, dict):
+        return "model is not an object"
+    for key in ("name", "sha256"):
+        if not _text(model.get(key)):
+            return f"model.{key} is missing or not text"
+    if ("path" in model) != ("base" in model):
+        return "model.path and model.base must come together"
+    if "path" in model:
+        if not _text(model["path"]):
+            return "model.path is not text"
+        base = model["base"]
+        if not isinstance(base, dict) or not all(_text(base.get(k)) for k in ("name", "sha256")):
+            return "model.base is not an object with a name and a sha256"
+    return None
+
+
+def manifest_problem(manifest: dict) -> str | None:
+    """Which field of a manifest is missing or malformed, in words, or None."""
     if manifest.get("format") != FORMAT:
-        return f"the index at {folder} has an unknown format"
-    model = manifest.get("model")
-    if not isinstance(model, dict) or not isinstance(model.get("sha256"), str):
-        return f"the manifest of the index at {folder} does not name its model"
+        return f"format is not {FORMAT}"
+    if not _text(manifest.get("build_id")):
+        return "build_id is missing or not text"
+    if (problem := _model_problem(manifest.get("model"))) is not None:
+        return problem
+    for key in ("passages", "sentences"):
+        if not _count(manifest.get(key)):
+            return f"{key} is missing or not a count"
+    if not _count(manifest.get("dimension")) or manifest["dimension"] == 0:
+        return "dimension is missing or not a positive number"
+    previous = manifest.get("previous_build")
+    if previous is not None and not _text(previous):
+        return "previous_build is not text"
+    reports = manifest.get("reports")
+    if not isinstance(reports, dict) or not all(
+        isinstance(e, dict) and _text(e.get("id")) and _text(e.get("sha256"))
+        for e in reports.values()
+    ):
+        return "reports is not an object of report files with their id and sha256"
     files = manifest.get("files")
-    if not isinstance(files, dict) or not set(REQUIRED_FILES) <= set(files):
-        return f"the manifest of the index at {folder} is damaged"
-    for name, checksum in files.items():
+    if (
+        not isinstance(files, dict)
+        or not set(REQUIRED_FILES) <= set(files)
+        or not all(_text(v) for v in files.values())
+        or any(Path(name).is_absolute() or ".." in Path(name).parts for name in files)
+    ):
+        return "files does not list the build's files with their checksums"
+    return None
+
+
+def damage(folder: Path, manifest: dict, verify_files: bool = True) -> str | None:
+    """What is wrong with a build's manifest or files, or None; ``verify_files=False``
+    checks only the manifest, the folder's name and that every file is there."""
+    problem = manifest_problem(manifest)
+    if problem is not None:
+        return f"the manifest {folder / MANIFEST_FILE} is damaged: {problem}"
+    if manifest["build_id"] != folder.name:
+        return (
+            f"the build folder {folder.name} holds build {manifest['build_id']} (a copy put "
+            "back under another name?); put backups back with "
+            "`flask --app app index restore FOLDER`, which names them right"
+        )
+    for name, checksum in manifest["files"].items():
         path = folder / name
-        if not path.is_file() or file_sha256(path) != checksum:
+        if not path.is_file() or (verify_files and file_sha256(path) != checksum):
             return f"{path} is missing or damaged"
     return None
 
 
-def check_current(index_dir: str | Path) -> tuple[Path, dict]:
+def check_current(index_dir: str | Path, verify_files: bool = True) -> tuple[Path, dict]:
     """The current build's folder and manifest, or IndexNotReady saying what is missing or
     damaged; cheap enough to run before loading a model for it."""
     folder = current_build(index_dir)
     if folder is None:
         raise IndexNotReady(f"no index at {index_dir}: {HINT}")
+    return folder, check_build(folder, verify_files)
+
+
+def check_build(folder: Path, verify_files: bool = True) -> dict:
+    """A build folder's manifest, or IndexNotReady saying what is missing or damaged."""
     if not folder.is_dir():
         raise IndexNotReady(f"the current build {folder} is missing: {HINT}")
     manifest = _read_manifest_in(folder)
     if manifest is None:
         what = "missing" if not (folder / MANIFEST_FILE).exists() else "damaged"
         raise IndexNotReady(f"the index manifest {folder / MANIFEST_FILE} is {what}: {HINT}")
-    problem = damage(folder, manifest)
+    problem = damage(folder, manifest, verify_files)
     if problem:
         raise IndexNotReady(f"{problem}: {HINT}")
-    return folder, manifest
+    return manifest
+
+
+def _read_verified(folder: Path, name: str, manifest: dict) -> bytes:
+    """A build file's bytes, checked against the manifest as read: the bytes used are
+    the bytes checked, whatever happens to the file afterwards."""
+    path = folder / name
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != manifest["files"][name]:
+        raise IndexNotReady(f"{path} is missing or damaged: {HINT}")
+    return data
+
+
+def _array(data: bytes, folder: Path, name: str) -> np.ndarray:
+    try:
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    except ValueError as exc:
+        raise IndexNotReady(f"{folder / name} is not a readable array ({exc}): {HINT}") from None
 
 
 def load_index(index_dir: str | Path, model_checksum: str | None = None) -> LoadedIndex:
-    """Load the current build, checking every file against its manifest."""
-    folder, manifest = check_current(index_dir)
+    """Load the current build into memory, checking every file against its manifest.
+
+    Nothing is memory-mapped: a build file truncated or overwritten while the server runs
+    (a ``cp`` over it) cannot crash it (SIGBUS) or change its answers; the next build
+    checked and loaded replaces it whole.
+    """
+    folder, manifest = check_current(index_dir, verify_files=False)
     if model_checksum is not None and manifest["model"]["sha256"] != model_checksum:
         raise ModelMismatch(
             f"the index at {index_dir} was built with model {manifest['model']['name']} "
             f"({manifest['model']['sha256'][:12]}), not the one loaded now: {HINT}"
         )
-    faiss_index = faiss.read_index(str(folder / INDEX_FILE))
+    stats = {name: _stat_key(folder / name) for name in manifest["files"]}  # before reading
+    data = {name: _read_verified(folder, name, manifest) for name in manifest["files"]}
+    try:
+        faiss_index = faiss.deserialize_index(np.frombuffer(data[INDEX_FILE], dtype=np.uint8))
+    except RuntimeError:
+        raise IndexNotReady(f"{folder / INDEX_FILE} is not a FAISS index: {HINT}") from None
     if isinstance(faiss_index, faiss.IndexHNSW):
         faiss_index.hnsw.efSearch = HNSW_EF_SEARCH  # a search setting: tunable without a rebuild
-    with open(folder / PASSAGES_FILE, encoding="utf-8") as fh:
-        passages = [Passage.from_dict(json.loads(line)) for line in fh]
-    reports = [Report.from_dict(r) for r in json.loads((folder / REPORTS_FILE).read_text("utf-8"))]
+    try:
+        lines = data[PASSAGES_FILE].decode("utf-8").splitlines()
+        passages = [Passage.from_dict(json.loads(line)) for line in lines]
+        reports = [Report.from_dict(r) for r in json.loads(data[REPORTS_FILE])]
+    except (ValueError, TypeError) as exc:
+        raise IndexNotReady(f"the passages at {folder} are unreadable ({exc}): {HINT}") from None
     if faiss_index.ntotal != len(passages) or len(passages) != manifest["passages"]:
         raise IndexNotReady(f"the index at {folder} does not match its passages: {HINT}")
     if faiss_index.d != manifest["dimension"]:
         raise IndexNotReady(f"the index at {folder} has the wrong dimension: {HINT}")
-    offsets = np.load(folder / OFFSETS_FILE)
-    sentence_vectors = np.load(folder / SENTENCES_FILE, mmap_mode="r")
+    offsets = _array(data.pop(OFFSETS_FILE), folder, OFFSETS_FILE)
+    spans = _array(data.pop(SPANS_FILE), folder, SPANS_FILE)
+    sentence_vectors = _array(data.pop(SENTENCES_FILE), folder, SENTENCES_FILE)
     if len(offsets) != len(passages) + 1 or offsets[-1] != len(sentence_vectors):
         raise IndexNotReady(f"the index at {folder} does not match its sentences: {HINT}")
+    if sentence_vectors.ndim != 2 or sentence_vectors.shape[1] != faiss_index.d:
+        raise IndexNotReady(f"the sentence vectors at {folder} have the wrong shape: {HINT}")
+    del data
     return LoadedIndex(
         faiss_index,
         passages,
         reports,
         manifest,
         sentence_vectors=sentence_vectors,
-        sentence_spans=np.load(folder / SPANS_FILE),
+        sentence_spans=spans,
         sentence_offsets=offsets,
         keyword=KeywordIndex.load(folder),
+        folder=folder,
+        file_stats=stats,
     )
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def restore_build(index_dir: str | Path, source: str | Path, wait: float | None = 0.0) -> dict:
+    """Copy a backed-up build folder back into the index and make it current.
+
+    The copy is checked file by file against the backup's manifest before anything
+    changes, lands under its own build id (whatever the backup's folder was called),
+    read-only, and becomes current with one rename. The build that was current is kept,
+    so a restore can itself be undone by restoring that one.
+    """
+    index_dir, source = Path(index_dir), Path(source)
+    if not source.is_dir():
+        raise IndexNotReady(f"{source} is not a folder: give the folder of one backed-up build")
+    manifest = _read_manifest_in(source)
+    if manifest is None:
+        raise IndexNotReady(f"{source / MANIFEST_FILE} is missing or damaged: not a build folder")
+    if problem := manifest_problem(manifest):
+        raise IndexNotReady(f"the manifest {source / MANIFEST_FILE} is damaged: {problem}")
+    build_id = manifest["build_id"]
+    builds = index_dir / BUILDS
+    with build_lock(index_dir).hold(wait):
+        builds.mkdir(parents=True, exist_ok=True)
+        staging = builds / f"{TEMP_PREFIX}restore-{build_id}"
+        remove_build(staging)
+        try:
+            shutil.copytree(source, staging, symlinks=False)
+            for path in staging.rglob("*"):
+                if path.is_file():
+                    path.chmod(0o644)
+                    fsync_path(path)
+            problem = damage(staging, {**manifest, "build_id": staging.name})
+            if problem:
+                raise IndexNotReady(problem.replace(str(staging), str(source)))
+            make_read_only(staging)
+            target = builds / build_id
+            if target.exists():
+                remove_build(target)
+            os.rename(staging, target)
+            fsync_path(builds)
+        except OSError as exc:
+            remove_build(staging)
+            raise StorageError(
+                f"cannot restore into {index_dir}: {write_failure(exc)}; the index served "
+                "before is still current"
+            ) from exc
+        except BaseException:
+            remove_build(staging)
+            raise
+        _make_current(index_dir, build_id)
+    return manifest

@@ -123,6 +123,7 @@ class Engine:
         self._swap_lock = threading.Lock()  # one thread at a time checks for and loads a build
         self._checked_at = 0.0
         self._refused: str | None = None  # a build that failed to load; not retried
+        self.damage_on_disk: str | None = None  # what happened to the serving build's files
 
     @property
     def loaded(self) -> Loaded:
@@ -180,9 +181,10 @@ class Engine:
             self._checked_at = time.monotonic()
             build = current_build_id(self.index_dir)
             if build is None or build in (serving.index.build_id, self._refused):
+                self._watch_disk(serving.index)
                 return
             try:
-                self._loaded = self._load()
+                self._loaded, self.damage_on_disk = self._load(), None
             except IndexNotReady as exc:
                 self._refused = build
                 log.error("still serving build %s: %s", serving.index.build_id, exc.message)
@@ -191,11 +193,24 @@ class Engine:
         finally:
             self._swap_lock.release()
 
+    def _watch_disk(self, index: LoadedIndex) -> None:
+        """Say once (in the log and /api/health) when the files of the build being served
+        are damaged on disk; answers still come whole from the copy in memory."""
+        problem = index.damage_on_disk()
+        if problem != self.damage_on_disk and problem:
+            log.error(
+                "build %s is damaged on disk (%s); answering from the copy loaded in memory "
+                "until it is restored (flask --app app index restore) or rebuilt",
+                index.build_id,
+                problem,
+            )
+        self.damage_on_disk = problem
+
     def reload(self) -> LoadedIndex:
         """Load the current build now; if that fails, what was loaded stays loaded."""
         with self._swap_lock:
             loaded = self._load()
-            self._loaded, self._refused = loaded, None
+            self._loaded, self._refused, self.damage_on_disk = loaded, None, None
             self._checked_at = time.monotonic()
         return loaded.index
 

@@ -40,6 +40,9 @@ def admin_app(index_dir, reports_dir, encoder):
             "ENCODER": encoder,
             "INDEX_CHECK_SECONDS": 0,
             "ADMIN_TOKEN": TOKEN,
+            # These tests watch and hold the encoder from inside this process; the child
+            # process a server rebuilds in is tested in test_faults.py.
+            "REBUILD_IN_CHILD": False,
         }
     )
     yield app

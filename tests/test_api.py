@@ -132,3 +132,13 @@ def test_route_errors_are_json(client, method, path, status, code):
     assert res.is_json
     assert res.get_json()["error"]["code"] == code
     assert set(res.get_json()) == {"error"} and set(res.get_json()["error"]) == {"code", "message"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("get", "/api/ask", {"POST"}), ("delete", "/api/reports", {"GET", "HEAD", "POST"})],
+)
+def test_405_says_which_methods_are_allowed(client, method, path, allowed):
+    res = getattr(client, method)(path)
+    assert res.status_code == 405
+    assert allowed <= {m.strip() for m in res.headers.get("Allow", "").split(",")}

@@ -12,6 +12,7 @@ gives (ENOSPC, EROFS).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
@@ -31,7 +32,13 @@ from index.store import (
     current_build,
     current_build_id,
 )
-from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
+from tests.synthetic import (
+    CANAL_QUESTION,
+    CANAL_REPORT,
+    REAL_REPORT,
+    canal_report_text,
+    write_report,
+)
 
 
 def refuse(code: int):
@@ -136,6 +143,7 @@ def test_a_full_disk_during_a_rebuild_leaves_the_old_index_serving(
 
     # The server's background rebuild fails the same way, and says why.
     job = app.extensions["rebuild_job"]
+    job.in_child = False  # the refusing writer is patched into this process only
     job.start()
     status = job.wait(timeout=60)
     assert status["state"] == "failed" and "No space left on device" in status["message"]
@@ -220,3 +228,458 @@ def test_a_read_only_reports_folder_makes_add_fail_clearly_with_nothing_half_wri
     assert isinstance(result.exception, SystemExit)
     assert {p.name: p.read_bytes() for p in reports_dir.iterdir()} == before
     assert current_build_id(index_dir) == build
+
+
+# ---------------------------------------------------------------- malformed manifests
+
+
+def _fake_base_model(folder: Path) -> Path:
+    """A model folder with weights whose checksum can be taken (never loaded: the start-up
+    checks below must refuse before any model is)."""
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(b"not really weights")
+    return folder
+
+
+def _edit_manifest(index_dir: Path, edit) -> None:
+    path = current_build(index_dir) / MANIFEST_FILE
+    path.chmod(0o644)
+    manifest = json.loads(path.read_text("utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), "utf-8")
+
+
+def _adapted_from(base: Path, path: str):
+    from index.encoder import file_sha256
+
+    checksum = file_sha256(base / "model.safetensors")
+
+    def edit(manifest):
+        manifest["model"] = {
+            "name": "fake+peel",
+            "sha256": "0" * 64,
+            "path": path,
+            "base": {"name": base.name, "sha256": checksum},
+        }
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda m: m["model"].update(base="not an object"), "model.base"),
+        (lambda m: m.pop("build_id"), "build_id"),
+        (lambda m: m.update(passages="many"), "passages"),
+        (lambda m: m.update(model=None), "model"),
+        (lambda m: m.update(reports=["x.txt"]), "reports"),
+        (lambda m: m.update(dimension=-3), "dimension"),
+        (lambda m: m["model"].pop("sha256"), "model.sha256"),
+        ("missing model folder", "adapted-gone is missing"),
+    ],
+)
+def test_a_malformed_manifest_or_missing_model_is_a_503_naming_it_not_a_traceback(
+    index_dir, reports_dir, tmp_path, edit, words
+):
+    base = _fake_base_model(tmp_path / "base-model")
+    if edit == "missing model folder":
+        edit = _adapted_from(base, "adapted-gone")
+    _edit_manifest(index_dir, edit)
+    app = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "MODEL": str(base),
+            "MODELS_DIR": str(tmp_path / "models"),
+            "PRELOAD": True,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+    )
+    client = app.test_client()
+    for _ in range(2):  # and again: the answer is not a one-off
+        status, body = health(client)
+        assert status == 503, body
+        assert body["error"]["code"] in ("index_not_ready", "model_mismatch")
+        assert words in body["error"]["message"]
+    res = client.post("/api/ask", json={"question": "who checks crime reports?"})
+    assert res.status_code == 503
+
+
+@pytest.mark.real_model
+def test_the_manifest_records_no_absolute_paths(real_index_dir, real_models_dir):
+    manifest = json.loads((current_build(real_index_dir) / MANIFEST_FILE).read_text("utf-8"))
+    assert "/" not in manifest["model"]["path"]  # the adapted model's folder, by name
+    assert (real_models_dir / manifest["model"]["path"] / "model.safetensors").is_file()
+
+    def texts(value):
+        if isinstance(value, dict):
+            yield from value.keys()
+            for item in value.values():
+                yield from texts(item)
+        elif isinstance(value, str):
+            yield value
+
+    assert not [t for t in texts(manifest) if Path(t).is_absolute() or ".." in Path(t).parts]
+
+
+@pytest.mark.real_model
+def test_an_install_moved_elsewhere_still_finds_its_model(
+    real_index_dir, real_models_dir, tmp_path
+):
+    """An older manifest names the model by an absolute path that no longer exists (the
+    install moved); the folder of that name in QA_MODELS_DIR is used."""
+    index_dir = tmp_path / "moved" / "index"
+    shutil.copytree(real_index_dir, index_dir, symlinks=True)
+    models_dir = tmp_path / "moved" / "models"
+    models_dir.mkdir()
+    for folder in real_models_dir.iterdir():
+        (models_dir / folder.name).symlink_to(folder)
+    _edit_manifest(
+        index_dir, lambda m: m["model"].update(path=f"/old/install/var/models/{m['model']['path']}")
+    )
+    app = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(REAL_REPORT.parent),
+            "MODELS_DIR": str(models_dir),
+            "PRELOAD": True,
+        }
+    )
+    client = app.test_client()
+    assert health(client)[0] == 200
+    res = client.post("/api/ask", json={"question": "digital device examination", "k": 1})
+    assert res.status_code == 200 and res.get_json()["passages"]
+
+
+# ---------------------------------------------------------------- restores
+
+
+def test_a_build_restored_under_another_name_is_refused_once_with_a_log_line(
+    app, client, index_dir, caplog
+):
+    served = health(client)[1]["build_id"]
+    build = current_build(index_dir)
+    copy = build.parent / "restored-by-hand"
+    shutil.copytree(build, copy)
+    os.symlink("builds/restored-by-hand", index_dir / "current.new")
+    os.replace(index_dir / "current.new", index_dir / "current")
+    caplog.set_level("INFO")
+    for _ in range(5):
+        assert health(client)[1]["build_id"] == served
+    refusals = [r for r in caplog.records if "restored-by-hand" in r.getMessage()]
+    assert len(refusals) == 1, [r.getMessage() for r in caplog.records]
+    assert "index restore" in refusals[0].getMessage()
+
+
+def test_index_restore_puts_a_backup_back_read_only(app, client, runner, index_dir, tmp_path):
+    backup = tmp_path / "backup-of-the-index"
+    shutil.copytree(current_build(index_dir), backup)
+    restored_id = json.loads((backup / MANIFEST_FILE).read_text("utf-8"))["build_id"]
+    app.extensions["rebuilder"].run(full=True)  # a newer build is current now
+    assert health(client)[1]["build_id"] != restored_id
+
+    result = runner.invoke(args=["index", "restore", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert f"build {restored_id} is now current" in result.output
+    assert current_build_id(index_dir) == restored_id
+    assert health(client)[1]["build_id"] == restored_id
+    restored = current_build(index_dir)
+    assert all(not (p.stat().st_mode & 0o222) for p in restored.rglob("*") if p.is_file())
+
+
+def test_index_restore_refuses_a_damaged_backup_and_changes_nothing(
+    app, client, runner, index_dir, tmp_path
+):
+    backup = tmp_path / "backup"
+    shutil.copytree(current_build(index_dir), backup)
+    (backup / SENTENCES_FILE).chmod(0o644)
+    with open(backup / SENTENCES_FILE, "r+b") as fh:
+        fh.truncate(200)
+    before = current_build_id(index_dir)
+    result = runner.invoke(args=["index", "restore", str(backup)])
+    assert result.exit_code == 1
+    assert "sentences.npy is missing or damaged" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert current_build_id(index_dir) == before and health(client)[0] == 200
+
+
+def test_builds_are_written_read_only(index_dir):
+    build = current_build(index_dir)
+    files = [p for p in build.rglob("*") if p.is_file()]
+    assert files and all(not (p.stat().st_mode & 0o222) for p in files)
+
+
+# ---------------------------------------------------------------- damage while serving
+
+SERVE_AND_DAMAGE = """
+import json, sys
+from pathlib import Path
+from app import create_app
+from index.store import current_build
+from tests.conftest import HashEncoder
+
+index_dir, reports_dir, how = sys.argv[1:]
+app = create_app({"INDEX_DIR": index_dir, "REPORTS_DIR": reports_dir,
+                  "ENCODER": HashEncoder(), "INDEX_CHECK_SECONDS": 0})
+client = app.test_client()
+
+def ask():
+    res = client.post("/api/ask", json={"question": "who checks crime reports?", "k": 3})
+    body = res.get_json()
+    return res.status_code, [(p["id"], p["score"]) for p in (body.get("passages") or [])]
+
+before = ask()
+path = current_build(Path(index_dir)) / "sentences.npy"
+path.chmod(0o644)
+size = path.stat().st_size
+if how == "truncated":
+    with open(path, "r+b") as fh:
+        fh.truncate(size // 3)
+else:  # overwritten in place at the same size, as a bad copy does
+    import numpy as np
+    noise = np.random.default_rng(0).standard_normal((size - 128) // 4).astype("float32")
+    with open(path, "r+b") as fh:
+        fh.seek(128)
+        fh.write(noise.tobytes())
+after = [ask() for _ in range(3)]
+health = client.get("/api/health").get_json()
+print(json.dumps({"before": before, "after": after, "health": health}))
+"""
+
+
+@pytest.mark.parametrize("how", ["truncated", "overwritten"])
+def test_a_build_file_damaged_while_serving_never_kills_the_server_or_changes_answers(
+    index_dir, reports_dir, how
+):
+    import subprocess
+    import sys
+
+    ran = subprocess.run(
+        [sys.executable, "-c", SERVE_AND_DAMAGE, str(index_dir), str(reports_dir), how],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, (ran.returncode, ran.stderr[-2000:])  # SIGBUS gives -7
+    out = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert out["before"][0] == 200
+    assert all(answer == out["before"] for answer in out["after"])
+    # ... and says what happened on disk, rather than staying silent about it
+    assert out["health"]["status"] == "damaged"
+    assert "sentences.npy is missing or damaged" in out["health"]["damaged"]
+
+
+# ---------------------------------------------------------------- a real full disk
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs mounted for this test (skipped where mounting is not allowed)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    """Fill the disk but ``leave`` bytes (a file ``filler`` takes the rest)."""
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    with open(filler, "wb") as fh:
+        fh.truncate(0)
+        fh.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+@pytest.mark.parametrize("cache", ["kept", "deleted"])  # deleted: the FAISS write comes sooner
+def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
+    small_disk, reports_dir, encoder, cache
+):
+    """The index on a real (tmpfs) disk, filled so that only ``leave`` bytes are free, at
+    every level from nothing up to enough: each write in turn (cache, FAISS file, arrays,
+    passages, manifest) is the one that fails. Every failure is the same clean
+    storage_error with the old build still served; then a rebuild goes through."""
+    from corpus import load_reports
+    from index.store import build_index
+
+    index_dir = small_disk / "index"
+    build_index(load_reports(reports_dir), encoder, index_dir)
+    old = current_build_id(index_dir)
+    app = create_app(
+        {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+    )
+    runner, client = app.test_cli_runner(), app.test_client()
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    failures = 0
+    for leave in range(0, 2 * 1024 * 1024, 8192):
+        if cache == "deleted":
+            shutil.rmtree(index_dir / CACHE, ignore_errors=True)
+        _fill(small_disk, leave)
+        result = runner.invoke(args=["index", "rebuild"])
+        if result.exit_code == 0:
+            break
+        failures += 1
+        assert "No space left on device" in result.output, (leave, result.output)
+        assert "previous index is still the one served" in result.output
+        assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+        if failures % 3 == 1:  # and the server's own rebuild, at some of the levels
+            job = app.extensions["rebuild_job"]
+            job.start()
+            status = job.wait(timeout=120)
+            assert status["state"] == "failed", status
+            assert "No space left on device" in status["message"]
+        assert current_build_id(index_dir) == old
+        assert health(client)[1]["build_id"] == old
+        assert leftovers(index_dir / BUILDS, index_dir / CACHE) == []
+    else:
+        pytest.fail("the rebuild never went through")
+    assert failures > 5  # the levels did fail at several different writes
+    (small_disk / "filler").unlink()
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+# ---------------------------------------------------------------- acknowledged uploads
+
+
+@pytest.mark.parametrize("stage", ["parsing", "embedding", "cache", "build", "swap"])
+def test_an_upload_acknowledged_before_a_kill_9_is_indexed_after_the_restart(
+    reports_dir, index_dir, encoder, tmp_path, stage
+):
+    """The server stores an upload (202) and rebuilds in its child process; both are
+    killed with SIGKILL while that rebuild is parsing, embedding, writing (the cache,
+    the build folder) or publishing. On restart, /api/health says the index is behind
+    and by which file, and the server rebuilds by itself."""
+    import signal
+    import subprocess
+    import sys
+
+    upload = write_report(tmp_path, CANAL_REPORT, canal_report_text())
+    old = current_build_id(index_dir)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.rebuild_child", "--server"]
+        + [str(reports_dir), str(index_dir), stage, str(upload)],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        lines = []
+        for line in server.stdout:
+            lines.append(line)
+            if line.startswith("STOPPED AT"):
+                break
+        assert "UPLOADED 202\n" in lines and lines[-1] == f"STOPPED AT {stage}\n", lines
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # the server and its rebuild, as a crash does
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert (reports_dir / CANAL_REPORT).is_file()  # the upload itself was stored
+    assert current_build_id(index_dir) == old
+
+    config = {"INDEX_DIR": str(index_dir), "REPORTS_DIR": str(reports_dir), "ENCODER": encoder}
+    status, body = health(create_app({**config, "INDEX_CHECK_SECONDS": 0}).test_client())
+    assert status == 200 and body["status"] == "behind"
+    assert body["behind"] == {"added": [CANAL_REPORT], "changed": [], "removed": []}
+
+    app = create_app({**config, "PRELOAD": True, "INDEX_CHECK_SECONDS": 0})  # the restart
+    job_status = app.extensions["rebuild_job"].wait(timeout=120)
+    assert job_status["state"] == "done", job_status
+    client = app.test_client()
+    status, body = health(client)
+    assert status == 200 and body["status"] == "ok" and "behind" not in body
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+    assert leftovers(index_dir / BUILDS, index_dir / CACHE) == []
+
+
+def test_a_server_rebuild_runs_in_a_process_of_its_own(app, client, reports_dir, index_dir):
+    """So the memory a rebuild takes (the model, the vectors) goes back when it ends."""
+    from corpus.locks import FileLock
+    from index.store import LOCK_FILE
+
+    holders = []
+    job = app.extensions["rebuild_job"]
+    real_progress = job._progress
+
+    def watch(stage, done, total):
+        holders.append(FileLock(index_dir / LOCK_FILE, "a rebuild").holder())
+        real_progress(stage, done, total)
+
+    job._progress = watch
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    job.start()
+    assert job.wait(timeout=120)["state"] == "done"
+    assert holders and all(f"process {os.getpid()} " not in h for h in holders)
+    assert all(h.startswith("held by process ") for h in holders)
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+def test_a_failed_rebuild_is_retried_on_request(app, reports_dir, index_dir):
+    app.config["ADMIN_TOKEN"] = "retry-token"
+    auth = {"Authorization": "Bearer retry-token"}
+    client = app.test_client()
+    (reports_dir / "z-broken.txt").write_text("Minutes of the parish council\n")
+    job = app.extensions["rebuild_job"]
+    job.start()
+    assert job.wait(timeout=120)["state"] == "failed"
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    (reports_dir / "z-broken.txt").unlink()  # the cause is put right ...
+    body = health(client)[1]
+    assert body["status"] == "behind" and body["rebuild"] == "failed"
+    res = client.post("/api/reports/rebuild", headers=auth)  # ... and a retry asked for
+    assert res.status_code == 202 and res.get_json()["state"] == "queued"
+    assert job.wait(timeout=120)["state"] == "done"
+    assert health(client)[1]["status"] == "ok"
+    assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+@pytest.mark.real_model
+def test_a_lost_model_folder_is_a_503_and_index_rebuild_repairs_it_from_the_cache(tmp_path):
+    """var/models lost: start-up says which folder is missing (not a traceback), and a
+    plain `index rebuild` (no --full) adapts the model again; adapting is deterministic,
+    so the cached embeddings still match and nothing is embedded afresh. A one-report
+    corpus keeps the adapting short."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    write_report(reports, CANAL_REPORT, canal_report_text())
+    config = {
+        "INDEX_DIR": str(tmp_path / "index"),
+        "REPORTS_DIR": str(reports),
+        "MODELS_DIR": str(tmp_path / "models"),
+        "ONNX": False,
+    }
+    runner = create_app(config).test_cli_runner()
+    first = runner.invoke(args=["index", "rebuild"])
+    assert first.exit_code == 0, first.output
+    (adapted,) = [p for p in (tmp_path / "models").iterdir() if p.name.startswith("adapted-")]
+    shutil.rmtree(adapted)
+
+    app = create_app({**config, "PRELOAD": True})
+    status, body = health(app.test_client())
+    assert status == 503 and f"the model folder {adapted} is missing" in body["error"]["message"]
+
+    repair = app.test_cli_runner().invoke(args=["index", "rebuild"])
+    assert repair.exit_code == 0, repair.output
+    assert f"Rebuilt: the model folder {adapted} is missing." in repair.output
+    assert "Passages: 0 embedded afresh" in repair.output
+    assert health(create_app({**config, "PRELOAD": True}).test_client())[0] == 200

@@ -197,3 +197,31 @@ def test_not_a_report_names_file_and_line(data, line, words):
     assert caught.value.line == line
     assert words.lower() in caught.value.message.lower()
     assert caught.value.message.startswith(f"reports/bad.txt, line {line}:")
+
+
+@pytest.mark.parametrize(
+    ("force", "slug"),
+    [
+        ("Ynys Môn", "ynys-mon"),
+        ("Gwasanaeth Heddlu Dyfed-Powys", "gwasanaeth-heddlu-dyfed-powys"),
+        ("Москва", "москва"),
+        ("Αθήνα", "αθήνα"),
+        ("Йошкар-Ола", "йошкар-ола"),
+        ("東京", "東京"),
+    ],
+)
+def test_ids_are_readable_for_any_force_name(force, slug):
+    report, passages = parse_report(report_text(force=force).encode(), "reports/x.txt")
+    assert report.id == f"{slug}-2018-legitimacy"
+    assert all(p.id.startswith(f"{slug}-2018-legitimacy-") for p in passages)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_with_a_byte_order_mark_is_read(encoding):
+    text = report_text().replace("\n", "\r\n")  # as Windows Notepad saves it
+    data = text.encode(encoding)
+    if encoding != "utf-16":  # utf-16 writes its own mark; the others need one
+        data = "\ufeff".encode(encoding) + data
+    report, passages = parse_report(data, "reports/notepad.txt")
+    assert report.force == "Testshire" and report.id == "testshire-2018-legitimacy"
+    assert [p.text for p in passages] == [p.text for p in parse_report(report_text().encode())[1]]

@@ -143,3 +143,18 @@ def test_changes_to_the_folder_take_turns(reports_dir, monkeypatch):
             remove_report(reports_dir, "testshire-2018-legitimacy.txt")
     assert folder_state(reports_dir) == before
     assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_two_force_names_that_make_the_same_id_are_refused_naming_both_files(reports_dir):
+    """ "St. Helens" and "St Helens" are different names but one id: the message names both
+    files and says what to do, rather than calling them the same report."""
+    before = folder_state(reports_dir)
+    (reports_dir / "st-helens.txt").write_text(report_text(force="St. Helens"))
+    with pytest.raises(ReportParseError) as caught:
+        add_reports(reports_dir, [new("sthelens.txt", report_text(force="St Helens"))])
+    message = caught.value.message
+    assert "sthelens.txt" in message and "st-helens.txt" in message
+    assert "St Helens" in message and "St. Helens" in message
+    assert "same report" not in message
+    (reports_dir / "st-helens.txt").unlink()
+    assert folder_state(reports_dir) == before

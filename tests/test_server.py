@@ -193,3 +193,76 @@ def test_an_endless_chunked_body_is_cut_off_at_the_cap(damaged_server):
     chunks = [chunk] * (4 * SERVER_CAP // 65536)
     answer = damaged_server[0].raw(post("/api/ask", None, "Transfer-Encoding: chunked\r\n"), chunks)
     assert parse(answer)[0] == 413
+
+
+# ---------------------------------------------------------------- many slow clients
+
+IDLE_SOCKETS = 1000
+
+
+def _open_file_room(needed: int) -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        pytest.skip(f"the open-file limit ({hard}) is below the {needed} sockets this needs")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
+def test_a_thousand_idle_or_trickling_connections_do_not_lock_a_client_out(tmp_path):
+    """Half the sockets connect and say nothing, half send a partial request head and
+    then one more byte every two seconds; meanwhile an ordinary client still gets its
+    page. Before serve.py, waitress stopped accepting at 100 connections."""
+    _open_file_room(IDLE_SOCKETS + 256)
+    server = Served(tmp_path / "no-index", tmp_path / "flood.log")
+    sockets: list[socket.socket] = []
+    try:
+        server.wait_up()
+        for i in range(IDLE_SOCKETS):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            if i % 2:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            sockets.append(sock)
+        took = []
+        for _ in range(4):
+            for sock in sockets[1::2]:
+                sock.sendall(b"z")
+            start = time.monotonic()
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                answer = b""
+                while data := sock.recv(65536):
+                    answer += data
+            took.append(time.monotonic() - start)
+            assert parse(answer)[0] == 200
+            time.sleep(2)
+        print(f"{IDLE_SOCKETS} idle/trickling sockets; ordinary requests took", took)
+        assert "Traceback" not in server.output()
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n",
+        "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+    ],
+)
+def test_a_request_framed_by_both_length_and_chunks_is_refused_and_smuggles_nothing(
+    damaged_server, framing
+):
+    hidden = b"GET /api/smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    request = post("/api/ask", None, framing) + b"0\r\n\r\n" + hidden
+    with socket.create_connection(("127.0.0.1", damaged_server[0].port), timeout=15) as sock:
+        sock.sendall(request)
+        answer = b""
+        while data := sock.recv(65536):  # the server must close the connection
+            answer += data
+    assert parse(answer)[0] == 400
+    assert answer.count(b"HTTP/1.1 ") == 1  # the hidden request was never answered
+    assert b"smuggled" not in answer

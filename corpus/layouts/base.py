@@ -4,6 +4,7 @@ lines into paragraph blocks, and the outline a layout hands to the assembler."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from corpus.document import Document, Line
@@ -141,8 +142,14 @@ def pillar_of_headline(text: str) -> str | None:
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens, for stable ids."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Lower-case words joined by hyphens, for stable, readable ids: accents come off Latin
+    letters ("Ynys Môn" -> "ynys-mon"); letters of other scripts are kept as they are."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.lower()):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
 
 
 @dataclass
