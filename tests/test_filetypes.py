@@ -20,7 +20,6 @@ def _zip() -> bytes:
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n\x00", "a PDF document"),
         (_zip(), "a zip archive"),
         (b"PK\x03\x04\x14\x00\x06\x00word/document.xml\x00\x00", "a zip archive"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
@@ -37,6 +36,12 @@ def test_a_file_that_is_not_text_is_named_for_what_it_is(data, words):
     assert words in caught.value.message
     assert caught.value.message.startswith("reports/upload.txt, line ")
     assert caught.value.status == 415
+
+
+def test_a_pdf_is_read_as_a_pdf_whatever_its_name():
+    """PDFs are reports too now (corpus/pdf.py): a broken one is refused as a damaged PDF."""
+    with pytest.raises(ReportParseError, match="the PDF is damaged or truncated"):
+        parse_report(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n\x00", "upload.txt")
 
 
 def test_unknown_binary_still_says_binary():
