@@ -3,55 +3,23 @@ spell them, for reports that name the force only in their sentences or not at al
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 
-# Short name (as headers print it: "Lancashire PEEL 2018") -> the force's own name.
-FORCES = {
-    "Avon and Somerset": "Avon and Somerset Constabulary",
-    "Bedfordshire": "Bedfordshire Police",
-    "Cambridgeshire": "Cambridgeshire Constabulary",
-    "Cheshire": "Cheshire Constabulary",
-    "City of London": "City of London Police",
-    "Cleveland": "Cleveland Police",
-    "Cumbria": "Cumbria Constabulary",
-    "Derbyshire": "Derbyshire Constabulary",
-    "Devon and Cornwall": "Devon and Cornwall Police",
-    "Dorset": "Dorset Police",
-    "Durham": "Durham Constabulary",
-    "Dyfed-Powys": "Dyfed-Powys Police",
-    "Essex": "Essex Police",
-    "Gloucestershire": "Gloucestershire Constabulary",
-    "Greater Manchester": "Greater Manchester Police",
-    "Gwent": "Gwent Police",
-    "Hampshire": "Hampshire Constabulary",
-    "Hampshire and Isle of Wight": "Hampshire and Isle of Wight Constabulary",
-    "Hertfordshire": "Hertfordshire Constabulary",
-    "Humberside": "Humberside Police",
-    "Kent": "Kent Police",
-    "Lancashire": "Lancashire Constabulary",
-    "Leicestershire": "Leicestershire Police",
-    "Lincolnshire": "Lincolnshire Police",
-    "Merseyside": "Merseyside Police",
-    "Metropolitan": "Metropolitan Police Service",
-    "Norfolk": "Norfolk Constabulary",
-    "North Wales": "North Wales Police",
-    "North Yorkshire": "North Yorkshire Police",
-    "Northamptonshire": "Northamptonshire Police",
-    "Northumbria": "Northumbria Police",
-    "Nottinghamshire": "Nottinghamshire Police",
-    "South Wales": "South Wales Police",
-    "South Yorkshire": "South Yorkshire Police",
-    "Staffordshire": "Staffordshire Police",
-    "Suffolk": "Suffolk Constabulary",
-    "Surrey": "Surrey Police",
-    "Sussex": "Sussex Police",
-    "Thames Valley": "Thames Valley Police",
-    "Warwickshire": "Warwickshire Police",
-    "West Mercia": "West Mercia Police",
-    "West Midlands": "West Midlands Police",
-    "West Yorkshire": "West Yorkshire Police",
-    "Wiltshire": "Wiltshire Police",
-}
+DATA = Path(__file__).resolve().parent / "data" / "forces.json"
+
+
+@lru_cache(maxsize=1)
+def known_forces() -> tuple[dict, ...]:
+    """Every force in corpus/data/forces.json: name, full name, short forms, territorial."""
+    return tuple(json.loads(DATA.read_text("utf-8"))["forces"])
+
+
+# Short name (as headers print it: "Lancashire PEEL 2018") -> the force's own name, for the
+# territorial forces of England and Wales.
+FORCES = {f["name"]: f["full"] for f in known_forces() if f["territorial"]}
 _SLUGS = sorted(
     ((re.sub(r"[^a-z0-9]+", "-", short.lower()), short) for short in FORCES),
     key=lambda pair: -len(pair[0]),

@@ -37,8 +37,6 @@ def read_document(data: bytes, path: str) -> Document:
     return Document(path, decode_text(data, path))
 
 
-
-
 def parse_report(data: bytes, path: str | Path = "<report>") -> tuple[Report, list[Passage]]:
     """Parse a report file's bytes into its Report and its Passages in reading order."""
     doc = read_document(data, str(path))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.forces import known_forces
 from index.encoder import Encoder
 from qa.expand import expand
 from qa.forces import ForceNames
@@ -282,8 +283,8 @@ class KnownForce:
 
 
 @lru_cache(maxsize=1)
-def _force_data() -> dict:
-    return json.loads((DATA / "forces.json").read_text("utf-8"))
+def _places() -> list[str]:
+    return json.loads((DATA / "places.json").read_text("utf-8"))["places_not_covered"]
 
 
 @lru_cache(maxsize=1)
@@ -324,11 +325,12 @@ class QueryReader:
         self.force_names = ForceNames(self.indexed_forces)
         indexed_lower = {f.lower(): f for f in self.indexed_forces}
         known: list[KnownForce] = []
-        for entry in _force_data()["forces"]:
-            names = [entry["name"], *entry["aliases"]]
-            canonical = next(
+        # longest names first, so "Hampshire and Isle of Wight" is not read as "Hampshire"
+        for entry in sorted(known_forces(), key=lambda f: -len(f["name"])):
+            names = [entry["name"], entry["full"], *entry["aliases"]]
+            canonical = next(  # the index's name, or else the force's own full name
                 (indexed_lower[n.lower()] for n in names if n.lower() in indexed_lower),
-                entry["name"],
+                entry["full"],
             )
             known.append(KnownForce(canonical, _alias_pattern(names)))
         listed = {k.name for k in known}
@@ -336,7 +338,7 @@ class QueryReader:
             if force not in listed:
                 known.append(KnownForce(force, _alias_pattern([force])))
         self.known = known
-        self._places = _alias_pattern(_force_data()["places_not_covered"])
+        self._places = _alias_pattern(_places())
         self.vocabulary = {w for w in vocabulary if len(w) > 1}
         self._by_initial: dict[str, list[str]] = {}
         for word in self.vocabulary:

@@ -61,8 +61,8 @@ REPORTS = [
         ("is cumbria police any good", ["Cumbria"], []),
         ("how good is Lancashre at investigating crime", ["Lancashire"], []),  # misspelt
         ("how did the Met do on stop and search", [], ["Metropolitan Police Service"]),
-        ("Kent's grade for investigating crime", [], ["Kent"]),
-        ("compare Durham with West Midlands Police", ["Durham"], ["West Midlands"]),
+        ("Kent's grade for investigating crime", [], ["Kent Police"]),
+        ("compare Durham with West Midlands Police", ["Durham"], ["West Midlands Police"]),
         ("what is the constabulary doing about domestic abuse", [], []),
     ],
 )
