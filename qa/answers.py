@@ -598,6 +598,7 @@ class Answerer:
             spans = tuple(
                 highlight_spans(index.sentence_spans[start:end], scored.sentence_similarities)
             )
+            spans = _with_continuation(passage.text, index.sentence_spans[start:end], spans)
         else:  # the sentence with the figure or name, alone
             spans = (
                 (int(index.sentence_spans[start + j][0]), int(index.sentence_spans[start + j][1])),
@@ -661,6 +662,25 @@ class Answerer:
                     counts[token] = counts.get(token, 0) + 1
             self._stems = counts
         return self._stems
+
+
+_CONTINUES = re.compile(r"^(?:This|These|It|They|That|Such|Its|Their)\b")
+
+
+def _with_continuation(
+    text: str, sentence_spans: np.ndarray, spans: tuple[tuple[int, int], ...]
+) -> tuple[tuple[int, int], ...]:
+    """One answering sentence, and the next when that one goes on about it ("This is a
+    mock-up of ...", "It found ..."): the sentence alone would leave the answer out."""
+    if len(spans) != 1:
+        return spans
+    ends = [int(b) for _, b in sentence_spans]
+    at = ends.index(spans[0][1]) if spans[0][1] in ends else -1
+    if 0 <= at < len(sentence_spans) - 1:
+        a, b = (int(x) for x in sentence_spans[at + 1])
+        if _CONTINUES.match(text[a:b]):
+            return (spans[0], (a, b))
+    return spans
 
 
 def _untyped(query: Query) -> Query:

@@ -53,7 +53,7 @@ _FUTURE = re.compile(
 )
 
 _REASONS = re.compile(
-    r"^\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?(?:why\b|how come\b|what(?:'s|’s| is| was| were)? "
+    r"^\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?(?:why\b|how come\b|what(?:'s|’s|s| is| was| were)? "
     r"(?:the )?reasons?\b|for what reason|on what (?:basis|grounds)|what (?:led|made) |"
     r"explain\b|what evidence|reasons?\b|what(?:'s|’s| is| was) behind\b|based on what|"
     r"what makes (?:them|it|the force|the constabulary) (?:so )?\w+|"
@@ -227,7 +227,8 @@ _NOT_TOPIC = re.compile(
     r"sides?|elements?|weakest|strongest|lowest|highest|worst|best|getting|ask|asked|"
     r"i|can|may|might|actually|ones?|reasoning|behind|led|lead|leads|cause|caused|causes|basis|"
     r"grounds|evidence|thinking|because|explanation|justify|justification|based|base|"
-    r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached)\b",
+    r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
+    r"working|worked|succeed|succeeding|successful|helping|helps)\b",
     re.IGNORECASE,
 )
 
