@@ -626,7 +626,7 @@ class Answerer:
         everyday words) are looked for in the paragraph: a word the reports never use, or
         the question's most specific word missing from the paragraph, means the sentence
         only resembles the question, unless it is very similar indeed."""
-        if query.places and not any(p.lower() in passage.text.lower() for p in query.places):
+        if query.places and not all(p.lower() in passage.text.lower() for p in query.places):
             return NOT_COVERED.format(what=", ".join(query.places))
         if similarity < ANSWER_THRESHOLD:
             return NO_ANSWER

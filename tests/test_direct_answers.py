@@ -111,6 +111,7 @@ def test_a_figure_the_reports_do_not_give_is_not_made_up(client):
         "what is the chief constable of Lancashire paid?",
         "who is the police and crime commissioner for Cumbria?",
         "how do French police deal with domestic abuse?",
+        "what does a fire and rescue service inspection cover in Scotland?",
         "will Lancashire be rated outstanding next year?",
         "what's the speed camera fine in Lancashire?",
     ],
