@@ -141,6 +141,18 @@ def pillar_of_headline(text: str) -> str | None:
     return None
 
 
+HEADER_WITHIN = 4  # lines of furniture-free text a page's header may be preceded by
+
+
+def find_header(lines: list[Line], pattern: re.Pattern) -> tuple[int, re.Match] | None:
+    """(index, match) of the first short line among the first few that ``pattern`` matches:
+    a page's "<Force> PEEL <year>" or "<Force> <year>" header."""
+    for i, line in enumerate(lines[:HEADER_WITHIN]):
+        if len(line.text) <= 80 and (match := pattern.match(line.text)):
+            return i, match
+    return None
+
+
 def slugify(text: str) -> str:
     """Lower-case words joined by hyphens, for stable, readable ids: accents come off Latin
     letters ("Ynys Môn" -> "ynys-mon"); letters of other scripts are kept as they are."""

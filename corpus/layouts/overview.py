@@ -14,6 +14,7 @@ from corpus.layouts.base import (
     BodyReader,
     Outline,
     OutlineUnit,
+    find_header,
     pillar_named,
     pillar_of_headline,
 )
@@ -36,14 +37,10 @@ _PILLAR_HEADLINE = re.compile(
     r"^How (?:effective|efficient|legitimate)(?:ly)? (?:is|does) the force\b.{0,120}\?$"
 )
 _UPDATED = re.compile(r"^Last updated\s+\S.{0,30}$", re.IGNORECASE)
-HEADER_WITHIN = 4
 
 
 def _header(lines: list[Line]) -> tuple[int, re.Match] | None:
-    for i, line in enumerate(lines[:HEADER_WITHIN]):
-        if len(line.text) <= 80 and (match := HEADER.match(line.text)):
-            return i, match
-    return None
+    return find_header(lines, HEADER)
 
 
 def recognise(doc: Document, lines: list[Line]) -> bool:

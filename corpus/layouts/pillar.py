@@ -21,6 +21,7 @@ from corpus.layouts.base import (
     Outline,
     OutlineUnit,
     clean_lines,
+    find_header,
     grade_after,
     is_question_number,
     pillar_named,
@@ -38,14 +39,10 @@ _UPDATED = re.compile(r"^Last updated\s+(?P<date>\S.{0,30})$", re.IGNORECASE)
 # 2014 pages head the pillar with a phrase, not a question.
 _HEADLINES_2014 = re.compile(r"^How well the force (?:tackles crime|.{0,60})$", re.IGNORECASE)
 _QUESTION_LIKE = re.compile(r"^(?:How|To what extent|What|Is|Are|Does)\b.{5,220}\?$")
-HEADER_WITHIN = 4  # lines of furniture-free text the header may be preceded by
 
 
 def _header(lines: list[Line]) -> tuple[int, re.Match] | None:
-    for i, line in enumerate(lines[:HEADER_WITHIN]):
-        if len(line.text) <= 80 and (match := HEADER.match(line.text)):
-            return i, match
-    return None
+    return find_header(lines, HEADER)
 
 
 def recognise(doc: Document, lines: list[Line]) -> bool:
