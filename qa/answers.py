@@ -184,7 +184,6 @@ class Answerer:
     def __init__(self, index: LoadedIndex, encoder: Encoder) -> None:
         self.index = index
         self._encoder = encoder
-        self.reports = {r.id: r for r in index.reports}
         self._titles = sorted({u.title for r in index.reports for u in _graded_units(r)})
         self._title_vectors: np.ndarray | None = None
         self.rows_by_unit: dict[tuple[str, str], list[int]] = {}

@@ -165,8 +165,6 @@ class Engine:
         vocabulary = {w for p in index.passages for w in re.findall(r"[a-z]+", p.text.lower())}
         reader = QueryReader(
             [r.force for r in reports],
-            [r.year for r in reports],
-            [r.pillar for r in reports],
             vocabulary,
             index.acronyms,
             encoder,

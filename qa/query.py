@@ -307,20 +307,16 @@ def _alias_pattern(names: Iterable[str]) -> re.Pattern:
 
 
 class QueryReader:
-    """Reads questions against one loaded index: its forces, years, pillars and words."""
+    """Reads questions against one loaded index: its forces and its words."""
 
     def __init__(
         self,
         forces: list[str],
-        years: list[str],
-        pillars: list[str],
         vocabulary: Iterable[str],
         acronyms: dict[str, str],
         encoder: Encoder | None = None,
     ) -> None:
         self.indexed_forces = sorted(set(forces))
-        self.indexed_years = sorted({_first_year(y) for y in years if _first_year(y)})
-        self.indexed_pillars = sorted({p for p in pillars if p})
         self.acronyms = acronyms
         self.encoder = encoder
         self.force_names = ForceNames(self.indexed_forces)
@@ -611,11 +607,6 @@ def _replace(query: Query, **changes) -> Query:
     from dataclasses import replace
 
     return replace(query, **changes)
-
-
-def _first_year(value: str) -> int | None:
-    match = re.search(r"20\d\d", str(value))
-    return int(match.group(0)) if match else None
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -21,8 +21,6 @@ VOCABULARY = (
 def reader() -> QueryReader:
     return QueryReader(
         forces=["Lancashire", "Cumbria", "Durham"],
-        years=["2017", "2018"],
-        pillars=["Effectiveness", "Legitimacy"],
         vocabulary=VOCABULARY,
         acronyms={},
     )
