@@ -403,7 +403,7 @@ class Answerer:
         first = rows[0]
         return DirectAnswer(
             kind=kind,
-            text=text,
+            text=text[:1].upper() + text[1:],
             citation=unit_citation(first.report, first.question),
             cite=cite_unit(first.report, first.question),
             passage_id=first.passage_id,

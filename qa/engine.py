@@ -241,8 +241,8 @@ class Engine:
             answer, message = outcome.answer, outcome.message
         else:
             answer, message = None, scope.uncovered
-        if len(scope.forces) > 1 and not query.forces:
-            results = _grouped_by_force(results, index)
+        if not query.forces and len({index.passages[r.row].force for r in results}) > 1:
+            results = _grouped_by_force(results, index)  # a force's passages together
         hits = []
         for scored in results:
             spans = index.sentence_spans[
