@@ -446,6 +446,8 @@ def test_no_answer_is_said_plainly_and_the_passages_are_labelled_closest(multi_p
     expect(note).to_contain_text("No indexed report covers Kent")
     expect(turn.locator(".direct")).to_have_count(0)
     expect(turn.locator(".answer-meta")).to_contain_text("Not an answer: the 5 closest passages")
+    names = turn.locator(".force-group").all_text_contents()
+    assert len(names) == len(set(names))  # each force's passages together, under one heading
 
 
 def test_a_comparison_is_a_table_and_the_scope_is_shown(multi_page):
