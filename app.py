@@ -21,6 +21,14 @@ from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.admin import UPLOAD_FIELD, added_reports, read_uploads, require_admin
 from qa.engine import Engine
+from qa.grades import (
+    cells_csv,
+    filter_cells,
+    grade_cells,
+    grade_slug,
+    grade_table,
+    parse_grade_query,
+)
 from qa.request import decode_json, parse_ask
 
 ROOT = Path(__file__).resolve().parent
@@ -123,6 +131,19 @@ def _register_routes(app: Flask, engine: Engine) -> None:
             }
         )
 
+    @app.get("/api/grades")
+    def grades_data():
+        every = grade_cells(engine.index)
+        asked = parse_grade_query(request.args.to_dict(), every)
+        cells = filter_cells(every, **asked.filters)
+        if asked.format == "csv":
+            return Response(
+                cells_csv(cells),
+                mimetype="text/csv",
+                headers={"Content-Disposition": "inline; filename=grades.csv"},
+            )
+        return jsonify({"filters": asked.filters, "grades": [c.to_dict() for c in cells]})
+
     @app.get("/api/health")
     def health():
         index = engine.index
@@ -141,6 +162,24 @@ def _register_pages(app: Flask, engine: Engine) -> None:
     @app.get("/")
     def chat():
         return render_template("chat.html")
+
+    @app.get("/grades")
+    def grades():
+        every = grade_cells(engine.index)
+        asked = parse_grade_query(request.args.to_dict(), every)
+        asked_filters = asked.filters
+        cells = filter_cells(every, **{**asked_filters, "grade": None})
+        if asked.grade:  # a force shows where it has that grade, with its other cells beside
+            forces = {c.report.force for c in filter_cells(cells, grade=asked.grade)}
+            cells = [c for c in cells if c.report.force in forces]
+        table = grade_table(cells, every, asked.sort, asked.descending)
+        return render_template(
+            "grades.html",
+            table=table,
+            asked=asked,
+            chosen={k: v for k, v in asked.filters.items() if v},
+            slug=grade_slug,
+        )
 
     @app.get("/passages/<passage_id>")
     def passage(passage_id: str):

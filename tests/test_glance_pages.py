@@ -1,0 +1,100 @@
+"""The at-a-glance pages in a real browser (Debian's Chromium via Playwright) against the
+shipped report and the three clearly synthetic ones of tests/data/multi, real model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.test_page import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Watch, serve
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+pytestmark = pytest.mark.real_model
+
+
+@pytest.fixture(scope="module")
+def base_url(multi_app) -> Iterator[str]:
+    with serve(multi_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (make test does)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=[(1100, 860)])
+def page(request, browser):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.watch = Watch(page)
+    yield page
+    assert page.watch.errors == []
+    context.close()
+
+
+def forces(page) -> list[str]:
+    return page.locator("table.grades tbody th[scope=row]").all_inner_texts()
+
+
+def test_grades_sort_by_a_column_with_the_keyboard(page, base_url):
+    page.goto(base_url + "/grades?cycle=2018&pillar=Effectiveness")
+    assert forces(page) == ["Cumbria", "Lancashire"]
+    q2 = page.locator("#col-2018-effectiveness-q2 a.sort")
+    q2.focus()
+    page.keyboard.press("Enter")  # best first: Cumbria Good, Lancashire Requires improvement
+    expect(page.locator("#col-2018-effectiveness-q2")).to_have_attribute("aria-sort", "ascending")
+    assert forces(page) == ["Cumbria", "Lancashire"]
+    page.locator("#col-2018-effectiveness-q3 a.sort").click()  # Lancashire Good first
+    expect(page.locator("#col-2018-effectiveness-q3")).to_have_attribute("aria-sort", "ascending")
+    assert forces(page) == ["Lancashire", "Cumbria"]
+    page.locator("#col-2018-effectiveness-q3 a.sort").click()  # reversed: worst first
+    expect(page.locator("#col-2018-effectiveness-q3")).to_have_attribute("aria-sort", "descending")
+    assert forces(page) == ["Cumbria", "Lancashire"]
+
+
+def test_grades_filter_by_grade_shows_who_is_inadequate(page, base_url):
+    page.goto(base_url + "/grades")
+    assert forces(page) == ["Cumbria", "Durham", "Lancashire"]
+    page.get_by_label("Grade", exact=True).select_option("Inadequate")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.grades caption")).to_contain_text("Inadequate")
+    assert forces(page) == ["Durham", "Lancashire"]
+    inadequate = page.locator("td.grade-cell[data-grade]:not(.other-grade)")
+    assert sorted(inadequate.all_inner_texts()) == ["Inadequate", "Inadequate"]
+    # The grade is in words as well as colour, also where it is not the one filtered for.
+    assert "Good" in page.locator("td.other-grade").all_inner_texts()
+
+
+def test_a_grade_cell_opens_the_paragraph_that_states_it(page, base_url):
+    page.goto(base_url + "/grades?force=Lancashire&cycle=2017")
+    cell = page.locator("td.grade-cell", has_text="Inadequate").first
+    cell.get_by_role("link").click()
+    expect(page).to_have_url(base_url + "/passages/lancashire-2017-effectiveness-q3-p4#passage")
+    expect(page.locator("#passage")).to_contain_text("inadequate")
+    expect(page.locator(".grade-line")).to_contain_text("Inadequate")
+
+
+@pytest.mark.parametrize("page", [(360, 740)], indirect=True)
+def test_grades_fit_a_phone_the_table_scrolls_in_its_own_region(page, base_url):
+    page.goto(base_url + "/grades")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    region = page.get_by_role("region", name="3 forces")
+    region.focus()  # keyboard users can scroll it
+    before = region.evaluate("el => el.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(region).not_to_have_js_property("scrollLeft", before)
+    expect(page.get_by_role("button", name="Filter")).to_be_in_viewport()
