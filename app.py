@@ -29,6 +29,7 @@ from qa.grades import (
     grade_table,
     parse_grade_query,
 )
+from qa.history import force_history
 from qa.request import decode_json, parse_ask
 
 ROOT = Path(__file__).resolve().parent
@@ -144,6 +145,11 @@ def _register_routes(app: Flask, engine: Engine) -> None:
             )
         return jsonify({"filters": asked.filters, "grades": [c.to_dict() for c in cells]})
 
+    @app.get("/api/forces/<force>")
+    def force_data(force: str):
+        loaded = engine.loaded
+        return jsonify(force_history(loaded.index, loaded.encoder, force).to_dict())
+
     @app.get("/api/health")
     def health():
         index = engine.index
@@ -180,6 +186,12 @@ def _register_pages(app: Flask, engine: Engine) -> None:
             chosen={k: v for k, v in asked.filters.items() if v},
             slug=grade_slug,
         )
+
+    @app.get("/forces/<force>")
+    def force_page(force: str):
+        loaded = engine.loaded
+        history = force_history(loaded.index, loaded.encoder, force)
+        return render_template("force.html", history=history, slug=grade_slug)
 
     @app.get("/passages/<passage_id>")
     def passage(passage_id: str):

@@ -257,7 +257,7 @@ def grade_table(
     seen = {column_id: i for i, column_id in enumerate(columns)}
     ordered = sorted(
         columns.values(),
-        key=lambda c: (_cycle_order(c.cycle), c.pillar or "", _unit_order(c.key), seen[c.id]),
+        key=lambda c: (cycle_order(c.cycle), c.pillar or "", _unit_order(c.key), seen[c.id]),
     )
     position = {c.id: i for i, c in enumerate(ordered)}
     grid: dict[str, list[GradeCell | None]] = {}
@@ -281,7 +281,7 @@ def grade_table(
     return GradeTable(
         columns=tuple(ordered),
         rows=tuple(rows),
-        cycles=tuple(sorted({c.report.year for c in every}, key=_cycle_order)),
+        cycles=tuple(sorted({c.report.year for c in every}, key=cycle_order)),
         pillars=tuple(sorted({c.pillar for c in every if c.pillar})),
         grades=tuple(sorted({c.grade for c in every}, key=lambda g: GRADE_RANK.get(g, 99))),
     )
@@ -313,10 +313,10 @@ def _stating(index: LoadedIndex, rows: list[int], grade: str) -> Stated:
 
 
 def _report_order(report: Report) -> tuple:
-    return (report.force, _cycle_order(report.year), report.pillar or "")
+    return (report.force, cycle_order(report.year), report.pillar or "")
 
 
-def _cycle_order(year: str) -> tuple[int, str]:
+def cycle_order(year: str) -> tuple[int, str]:
     match = re.search(r"20\d\d", str(year))
     return (int(match.group(0)) if match else 0, str(year))
 

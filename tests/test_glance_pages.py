@@ -98,3 +98,13 @@ def test_grades_fit_a_phone_the_table_scrolls_in_its_own_region(page, base_url):
     page.keyboard.press("ArrowRight")
     expect(region).not_to_have_js_property("scrollLeft", before)
     expect(page.get_by_role("button", name="Filter")).to_be_in_viewport()
+
+
+def test_a_force_name_opens_the_force_over_time(page, base_url):
+    page.goto(base_url + "/grades")
+    page.get_by_role("link", name="Lancashire", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lancashire over time")
+    q3 = page.locator("tr[data-unit=q3]")
+    expect(q3.locator(".movement")).to_have_text("↑ went up")
+    q3.get_by_role("link", name="Inadequate").click()  # the 2017 grade, cited
+    expect(page.locator("#passage")).to_contain_text("inadequate")
