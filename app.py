@@ -21,6 +21,7 @@ from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.admin import UPLOAD_FIELD, added_reports, read_uploads, require_admin
 from qa.engine import Engine
+from qa.examples import example_questions
 from qa.grades import (
     cells_csv,
     filter_cells,
@@ -30,6 +31,7 @@ from qa.grades import (
     parse_grade_query,
 )
 from qa.history import force_history
+from qa.marks import parse_spans, segments
 from qa.request import decode_json, parse_ask
 
 ROOT = Path(__file__).resolve().parent
@@ -129,6 +131,7 @@ def _register_routes(app: Flask, engine: Engine) -> None:
             {
                 "reports": [r.to_dict() for r in loaded.index.reports],
                 "filters": loaded.retriever.filters.values,
+                "examples": example_questions(loaded.index.reports),
             }
         )
 
@@ -195,7 +198,11 @@ def _register_pages(app: Flask, engine: Engine) -> None:
 
     @app.get("/passages/<passage_id>")
     def passage(passage_id: str):
-        return render_template("passage.html", found=engine.passage_in_context(passage_id))
+        found = engine.passage_in_context(passage_id)
+        spans = parse_spans(request.args.get("span"), len(found.passage.text))
+        return render_template(
+            "passage.html", found=found, cited_text=segments(found.passage.text, spans)
+        )
 
 
 def _register_admin_routes(app: Flask, job: RebuildJob) -> None:

@@ -44,6 +44,11 @@ class Stated:
     passage_id: str | None
     span: tuple[int, int] | None = None
 
+    @property
+    def span_arg(self) -> str | None:
+        """The passage page's ``span`` argument that marks the stating sentence."""
+        return f"{self.span[0]}-{self.span[1]}" if self.span else None
+
 
 @dataclass(frozen=True)
 class GradeCell:

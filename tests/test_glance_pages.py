@@ -3,6 +3,7 @@ shipped report and the three clearly synthetic ones of tests/data/multi, real mo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,8 +82,9 @@ def test_a_grade_cell_opens_the_paragraph_that_states_it(page, base_url):
     page.goto(base_url + "/grades?force=Lancashire&cycle=2017")
     cell = page.locator("td.grade-cell", has_text="Inadequate").first
     cell.get_by_role("link").click()
-    expect(page).to_have_url(base_url + "/passages/lancashire-2017-effectiveness-q3-p4#passage")
-    expect(page.locator("#passage")).to_contain_text("inadequate")
+    expect(page).to_have_url(re.compile(r"/passages/lancashire-2017-effectiveness-q3-p4\?span="))
+    expect(page.locator("#passage mark")).to_contain_text("inadequate")  # the stating sentence
+    expect(page.locator("#passage")).to_be_in_viewport()
     expect(page.locator(".grade-line")).to_contain_text("Inadequate")
 
 
@@ -108,3 +110,93 @@ def test_a_force_name_opens_the_force_over_time(page, base_url):
     expect(q3.locator(".movement")).to_have_text("↑ went up")
     q3.get_by_role("link", name="Inadequate").click()  # the 2017 grade, cited
     expect(page.locator("#passage")).to_contain_text("inadequate")
+
+
+@pytest.fixture
+def chat(page, base_url):
+    page.goto(base_url + "/")
+    expect(page.locator("#coverage")).to_contain_text("from 3 forces")
+    return page
+
+
+def ask(page, question: str):
+    box = page.get_by_label("Your question")
+    box.fill(question)
+    box.press("Enter")
+    turn = page.locator("article.turn").last
+    expect(turn.locator(".passage").first).to_be_visible()
+    return turn
+
+
+def test_example_questions_come_from_the_indexed_reports(chat):
+    examples = chat.locator("button.example")
+    expect(examples.first).to_be_visible()
+    texts = examples.all_inner_texts()
+    assert any("Durham" in t for t in texts)  # not written for Lancashire alone
+    examples.filter(has_text="Durham").first.click()
+    turn = chat.locator("article.turn").last
+    expect(turn.locator("p.direct-grade")).to_have_text("Inadequate")
+    expect(turn.locator(".direct-cite")).to_contain_text("Durham PEEL 2018")
+
+
+def test_the_scope_picker_sets_the_filters_and_every_answer_shows_it(chat):
+    question = "how good is the force at investigating crime?"
+    chat.locator("#scope-picker summary").click()
+    chat.get_by_label("Force").select_option("Cumbria")
+    expect(chat.locator("#scope-summary")).to_have_text("Cumbria")
+    turn = ask(chat, question)
+    expect(turn.locator(".turn-scope")).to_have_text("Scope: Cumbria")
+    expect(turn.locator("p.direct-grade")).to_have_text("Good")
+    for chip in turn.locator(".passage .chip-report").all_inner_texts():
+        assert chip.startswith("Cumbria")
+
+    chat.get_by_label("Force").select_option("Lancashire")
+    chat.get_by_label("Cycle").select_option("2018")
+    turn = ask(chat, question)
+    expect(turn.locator(".turn-scope")).to_have_text("Scope: Lancashire · 2018")
+    expect(turn.locator("p.direct-grade")).to_have_text("Requires improvement")
+    for chip in turn.locator(".passage .chip-report").all_inner_texts():
+        assert chip == "Lancashire 2018"
+    first = chat.locator("article.turn").first  # the earlier answer keeps its own scope
+    expect(first.locator(".turn-scope")).to_have_text("Scope: Cumbria")
+
+
+def test_the_scope_picker_works_from_the_keyboard(chat):
+    chat.get_by_label("Your question").focus()
+    chat.keyboard.press("Shift+Tab")  # back to the picker's summary
+    expect(chat.locator("#scope-picker summary")).to_be_focused()
+    chat.keyboard.press("Enter")
+    expect(chat.get_by_label("Force")).to_be_visible()
+    chat.keyboard.press("Tab")
+    expect(chat.get_by_label("Force")).to_be_focused()
+    chat.keyboard.press("ArrowDown")  # All forces -> Cumbria -> Durham
+    chat.keyboard.press("ArrowDown")
+    expect(chat.locator("#scope-summary")).to_have_text("Durham")
+    chat.get_by_label("Your question").fill("which areas for improvement were listed?")
+    chat.get_by_label("Your question").press("Enter")
+    turn = chat.locator("article.turn").last
+    expect(turn.locator(".turn-scope")).to_have_text("Scope: Durham")
+    for chip in turn.locator(".passage .chip-report").all_inner_texts():
+        assert chip.startswith("Durham")
+
+
+def test_the_chat_page_links_to_the_grades(chat):
+    chat.get_by_role("link", name="All grades").click()
+    expect(chat.get_by_role("heading", level=1)).to_have_text("Grades of every indexed report")
+
+
+@pytest.mark.parametrize("page", [(360, 740)], indirect=True)
+def test_the_picker_fits_a_phone(chat):
+    chat.locator("#scope-picker summary").click()
+    for label in ("Force", "Cycle", "Pillar"):
+        expect(chat.get_by_label(label)).to_be_in_viewport()
+    assert chat.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_open_in_context_scrolls_to_the_paragraph_and_marks_the_answering_sentence(chat):
+    turn = ask(chat, "how many staff were trained to use digital device kiosks?")
+    passage = turn.locator(".passage").first
+    highlighted = passage.locator("mark").first.inner_text()
+    passage.get_by_role("link", name="Open in context").click()
+    expect(chat.locator("#passage mark").first).to_have_text(highlighted)
+    expect(chat.locator("#passage")).to_be_in_viewport()
