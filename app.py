@@ -32,6 +32,7 @@ from qa.grades import (
 )
 from qa.history import force_history
 from qa.marks import parse_spans, segments
+from qa.openapi import openapi_document
 from qa.request import decode_json, parse_ask
 
 ROOT = Path(__file__).resolve().parent
@@ -153,6 +154,10 @@ def _register_routes(app: Flask, engine: Engine) -> None:
         loaded = engine.loaded
         return jsonify(force_history(loaded.index, loaded.encoder, force).to_dict())
 
+    @app.get("/api/openapi.json")
+    def openapi():
+        return jsonify(openapi_document())
+
     @app.get("/api/health")
     def health():
         index = engine.index
@@ -171,6 +176,10 @@ def _register_pages(app: Flask, engine: Engine) -> None:
     @app.get("/")
     def chat():
         return render_template("chat.html")
+
+    @app.get("/docs")
+    def api_docs():
+        return render_template("docs.html", doc=openapi_document())
 
     @app.get("/grades")
     def grades():
