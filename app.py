@@ -28,6 +28,7 @@ from qa.grades import (
     grade_cells,
     grade_slug,
     grade_table,
+    page_cells,
     parse_grade_query,
 )
 from qa.history import force_history
@@ -185,12 +186,7 @@ def _register_pages(app: Flask, engine: Engine) -> None:
     def grades():
         every = grade_cells(engine.index)
         asked = parse_grade_query(request.args.to_dict(), every)
-        asked_filters = asked.filters
-        cells = filter_cells(every, **{**asked_filters, "grade": None})
-        if asked.grade:  # a force shows where it has that grade, with its other cells beside
-            forces = {c.report.force for c in filter_cells(cells, grade=asked.grade)}
-            cells = [c for c in cells if c.report.force in forces]
-        table = grade_table(cells, every, asked.sort, asked.descending)
+        table = grade_table(page_cells(every, asked), every, asked.sort, asked.descending)
         return render_template(
             "grades.html",
             table=table,

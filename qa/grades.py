@@ -246,6 +246,17 @@ def filter_cells(
     ]
 
 
+def page_cells(every: list[GradeCell], asked: GradeQuery) -> list[GradeCell]:
+    """The cells the /grades page shows: with a grade asked for, every cell (in the chosen
+    cycles and pillars) of each force that has that grade somewhere, so the matching cells
+    are seen beside the force's other grades."""
+    cells = filter_cells(every, **{**asked.filters, "grade": None})
+    if asked.grade:
+        forces = {c.report.force for c in filter_cells(cells, grade=asked.grade)}
+        cells = [c for c in cells if c.report.force in forces]
+    return cells
+
+
 def grade_table(
     cells: list[GradeCell],
     every: list[GradeCell],

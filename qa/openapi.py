@@ -220,11 +220,17 @@ class ReportsResponse(Strict):
 
 
 class Health(Strict):
-    status: Literal["ok"]
+    status: Literal["ok", "behind", "damaged"] = Field(
+        description="ok; behind: report files the serving build lacks; damaged: its files"
+    )
     passages: int
     reports: int
     model: str
     build_id: str
+    # Present only with status behind or damaged (servers that check the folder and disk).
+    behind: dict[str, list[str]] | None = Field(None, description="added, changed, removed")
+    rebuild: str | None = Field(None, description="the background rebuild's state")
+    damaged: str | None = Field(None, description="what happened to the build's files")
 
 
 MODELS: tuple[type[BaseModel], ...] = (

@@ -296,7 +296,13 @@ def test_a_server_that_is_down_is_reported_and_the_question_kept(context, real_a
 def test_passage_link_opens_the_passage_page(page, base_url):
     first = ask(page, QUESTION).locator(".passage").first
     first.get_by_role("link", name="Open in context").click()
-    expect(page).to_have_url(f"{base_url}/passages/lancashire-2018-effectiveness-q2-p11")
+    expect(page).to_have_url(
+        re.compile(
+            re.escape(base_url) + r"/passages/lancashire-2018-effectiveness-q2-p11"
+            r"\?span=\d+-\d+#passage$"
+        )
+    )
+    expect(page.locator("#passage mark")).to_contain_text("investigations management unit")
     expect(page.locator("h1")).to_have_text("Q2 " + Q2)
     expect(page.locator("#passage")).to_contain_text(
         "to check that all crime reports are properly completed"
