@@ -21,6 +21,19 @@ from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.admin import UPLOAD_FIELD, added_reports, read_uploads, require_admin
 from qa.engine import Engine
+from qa.examples import example_questions
+from qa.grades import (
+    cells_csv,
+    filter_cells,
+    grade_cells,
+    grade_slug,
+    grade_table,
+    page_cells,
+    parse_grade_query,
+)
+from qa.history import force_history
+from qa.marks import parse_spans, segments
+from qa.openapi import openapi_document
 from qa.request import decode_json, parse_ask
 
 ROOT = Path(__file__).resolve().parent
@@ -122,8 +135,31 @@ def _register_routes(app: Flask, engine: Engine, rebuilder: Rebuilder, job: Rebu
             {
                 "reports": [r.to_dict() for r in loaded.index.reports],
                 "filters": loaded.retriever.filters.values,
+                "examples": example_questions(loaded.index.reports),
             }
         )
+
+    @app.get("/api/grades")
+    def grades_data():
+        every = grade_cells(engine.index)
+        asked = parse_grade_query(request.args.to_dict(), every)
+        cells = filter_cells(every, **asked.filters)
+        if asked.format == "csv":
+            return Response(
+                cells_csv(cells),
+                mimetype="text/csv",
+                headers={"Content-Disposition": "inline; filename=grades.csv"},
+            )
+        return jsonify({"filters": asked.filters, "grades": [c.to_dict() for c in cells]})
+
+    @app.get("/api/forces/<force>")
+    def force_data(force: str):
+        loaded = engine.loaded
+        return jsonify(force_history(loaded.index, loaded.encoder, force).to_dict())
+
+    @app.get("/api/openapi.json")
+    def openapi():
+        return jsonify(openapi_document())
 
     @app.get("/api/health")
     def health():
@@ -147,9 +183,36 @@ def _register_pages(app: Flask, engine: Engine) -> None:
     def chat():
         return render_template("chat.html")
 
+    @app.get("/docs")
+    def api_docs():
+        return render_template("docs.html", doc=openapi_document())
+
+    @app.get("/grades")
+    def grades():
+        every = grade_cells(engine.index)
+        asked = parse_grade_query(request.args.to_dict(), every)
+        table = grade_table(page_cells(every, asked), every, asked.sort, asked.descending)
+        return render_template(
+            "grades.html",
+            table=table,
+            asked=asked,
+            chosen={k: v for k, v in asked.filters.items() if v},
+            slug=grade_slug,
+        )
+
+    @app.get("/forces/<force>")
+    def force_page(force: str):
+        loaded = engine.loaded
+        history = force_history(loaded.index, loaded.encoder, force)
+        return render_template("force.html", history=history, slug=grade_slug)
+
     @app.get("/passages/<passage_id>")
     def passage(passage_id: str):
-        return render_template("passage.html", found=engine.passage_in_context(passage_id))
+        found = engine.passage_in_context(passage_id)
+        spans = parse_spans(request.args.get("span"), len(found.passage.text))
+        return render_template(
+            "passage.html", found=found, cited_text=segments(found.passage.text, spans)
+        )
 
 
 def _register_admin_routes(app: Flask, job: RebuildJob) -> None:

@@ -730,7 +730,7 @@ def _movement(rows: list[Row]) -> str:
     return "; ".join(moves)
 
 
-def _short(title: str) -> str:
+def short_title(title: str) -> str:
     """'How effective is the force at investigating crime ...?' -> 'investigating crime ...'."""
     short = re.sub(
         r"^(?:how (?:effective|efficient|well|legitimate) (?:is|are) (?:the force(?:’s|'s)?|it)"
@@ -740,6 +740,9 @@ def _short(title: str) -> str:
         flags=re.IGNORECASE,
     ).rstrip("?")
     return short or title
+
+
+_short = short_title
 
 
 def _year(report: Report) -> int:

@@ -1,9 +1,18 @@
-"""Validate what a caller sends to /api/ask, with messages that say what to fix."""
+"""Validate what a caller sends to /api/ask, with messages that say what to fix.
+
+``AskBody`` (pydantic) is both the validator and the request's OpenAPI schema: its "before"
+validator checks the body in a fixed order and raises our own errors with their codes and
+messages (pydantic lets exceptions other than ValueError through unchanged), then pydantic
+checks the fields against the same constraints the schema states.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corpus.errors import BadQuestion, BadRequest
 
@@ -12,6 +21,7 @@ MIN_K, MAX_K, DEFAULT_K = 1, 20, 5
 MAX_HISTORY = 10
 MAX_HISTORY_IDS = 20
 FILTER_KEYS = ("force", "year", "pillar", "question_number", "unit")
+ASK_FIELDS = ("question", "k", "history", "filters")
 
 
 @dataclass(frozen=True)
@@ -56,32 +66,91 @@ def decode_json(data: bytes) -> object:
     return payload
 
 
+class TurnBody(BaseModel):
+    """An earlier question of the conversation and the passages it was answered with."""
+
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="cut to 1,000 characters")
+    passage_ids: list[str] = Field(default_factory=list, max_length=MAX_HISTORY_IDS)
+
+
+class FiltersBody(BaseModel):
+    """Only passages matching every filter given; names match whatever their case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    force: str | None = Field(None, min_length=1, examples=["Lancashire"])
+    year: str | int | None = Field(
+        None, description='a cycle as reports print it: 2018, "2018" or "2021/22"'
+    )
+    pillar: str | None = Field(None, min_length=1, examples=["Effectiveness"])
+    question_number: int | None = Field(None, description="a framework question number")
+    unit: str | None = Field(None, min_length=1, description="a unit key such as q2")
+
+
+class AskBody(BaseModel):
+    """The body of POST /api/ask."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    k: int = Field(DEFAULT_K, ge=MIN_K, le=MAX_K, description="how many passages")
+    history: list[TurnBody] | None = Field(
+        None, max_length=MAX_HISTORY, description="earlier turns, oldest first"
+    )
+    filters: FiltersBody | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _checked(cls, payload: Any) -> dict:
+        """Our checks, in order, with our error codes; returns the body normalised."""
+        if not isinstance(payload, dict):
+            raise BadRequest(
+                'the body must be a JSON object such as {"question": "...", "k": 5}', "bad_body"
+            )
+        unknown = sorted(set(payload) - set(ASK_FIELDS), key=str)
+        if unknown:
+            raise BadRequest(
+                f"unknown field {', '.join(map(repr, unknown))}: send {', '.join(ASK_FIELDS)}",
+                "unknown_field",
+            )
+        question = payload.get("question")
+        if question is None:
+            raise BadQuestion('"question" is missing: send {"question": "your question"}')
+        if not isinstance(question, str):
+            raise BadQuestion('"question" must be a string')
+        question = question.strip()
+        if not question:
+            raise BadQuestion('"question" is empty: type a question')
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadQuestion(
+                f'"question" is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}'
+            )
+        k = payload.get("k", DEFAULT_K)
+        if isinstance(k, bool) or not isinstance(k, int) or not MIN_K <= k <= MAX_K:
+            raise BadRequest(f'"k" must be a whole number from {MIN_K} to {MAX_K}', "bad_k")
+        turns = _history(payload.get("history"))
+        filters = _filters(payload.get("filters"))
+        return {
+            "question": question,
+            "k": k,
+            "history": [{"question": t.question, "passage_ids": list(t.passage_ids)} for t in turns]
+            or None,
+            "filters": dict(filters) or None,
+        }
+
+
 def parse_ask(payload: object) -> AskRequest:
     """An AskRequest from a decoded JSON body, or BadRequest/BadQuestion saying what is wrong."""
-    if not isinstance(payload, dict):
-        raise BadRequest(
-            'the body must be a JSON object such as {"question": "...", "k": 5}', "bad_body"
-        )
-    question = payload.get("question")
-    if question is None:
-        raise BadQuestion('"question" is missing: send {"question": "your question"}')
-    if not isinstance(question, str):
-        raise BadQuestion('"question" must be a string')
-    question = question.strip()
-    if not question:
-        raise BadQuestion('"question" is empty: type a question')
-    if len(question) > MAX_QUESTION_CHARS:
-        raise BadQuestion(
-            f'"question" is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}'
-        )
-    k = payload.get("k", DEFAULT_K)
-    if isinstance(k, bool) or not isinstance(k, int) or not MIN_K <= k <= MAX_K:
-        raise BadRequest(f'"k" must be a whole number from {MIN_K} to {MAX_K}', "bad_k")
+    body = AskBody.model_validate(payload)
     return AskRequest(
-        question=question,
-        k=k,
-        history=_history(payload.get("history")),
-        filters=_filters(payload.get("filters")),
+        question=body.question,
+        k=body.k,
+        history=tuple(Turn(t.question, tuple(t.passage_ids)) for t in body.history or ()),
+        filters=tuple(
+            (key, value)
+            for key, value in (body.filters.model_dump() if body.filters else {}).items()
+            if value is not None
+        ),
     )
 
 
@@ -136,6 +205,8 @@ def _filters(value: object) -> tuple[tuple[str, str | int], ...]:
         if key == "question_number":
             if isinstance(item, bool) or not isinstance(item, int):
                 raise BadRequest('filter "question_number" must be a whole number', "bad_filter")
+        elif key == "year" and isinstance(item, int) and not isinstance(item, bool):
+            item = str(item)  # 2018 and "2018" are the same cycle
         elif not isinstance(item, str) or not item.strip():
             raise BadRequest(f'filter "{key}" must be a non-empty string', "bad_filter")
         pairs.append((key, item.strip() if isinstance(item, str) else item))

@@ -27,6 +27,10 @@
   const coverage = document.getElementById("coverage");
   const status = document.getElementById("status");
   const newConversation = document.getElementById("new-conversation");
+  const examples = document.getElementById("examples");
+  const picker = document.getElementById("scope-picker");
+  const pickerSummary = document.getElementById("scope-summary");
+  const scopeSelects = [...document.querySelectorAll("#scope-picker select[data-filter]")];
 
   let turns = loadTurns();
   let busy = false;
@@ -240,6 +244,16 @@
     return `/passages/${encodeURIComponent(id)}`;
   }
 
+  // The passage page scrolled to the paragraph, with the answering sentences marked: the
+  // API's highlights, passed on as they are (Python string indices).
+  function contextHref(id, highlights) {
+    const spans = (Array.isArray(highlights) ? highlights : [])
+      .filter((h) => Array.isArray(h) && Number.isInteger(h[0]) && Number.isInteger(h[1]) && h[1] > h[0])
+      .map(([s, e]) => `${s}-${e}`);
+    const query = spans.length ? `?span=${spans.join(",")}` : "";
+    return `${passageHref(id)}${query}#passage`;
+  }
+
   function passageItem(passage, question) {
     const textId = `passage-text-${nextId++}`;
     const text = el("p", { class: "passage-text", id: textId });
@@ -263,7 +277,7 @@
     const copy = el("button", { type: "button", class: "quiet copy" }, "Copy citation");
     copy.addEventListener("click", () => copyCitation(passage, copy));
     actions.append(
-      el("a", { class: "open-passage", href: passageHref(passage.id) }, "Open in context"),
+      el("a", { class: "open-passage", href: contextHref(passage.id, passage.highlights) }, "Open in context"),
       copy,
     );
     return el("li", { class: "passage", "data-id": passage.id }, citationChip(passage.citation), text, actions);
@@ -314,7 +328,7 @@
     );
   }
 
-  function directAnswer(answer) {
+  function directAnswer(answer, passages) {
     if (!answer || typeof answer.text !== "string") return null;
     const label = LABELS[answer.kind] || "Answer";
     const body = [];
@@ -334,7 +348,8 @@
     }
     const cite = el("p", { class: "direct-cite" }, String(answer.cite || ""));
     if (typeof answer.passage_id === "string") {
-      cite.append(" ", el("a", { href: passageHref(answer.passage_id) }, "Open in context"));
+      const hit = (passages || []).find((p) => p.id === answer.passage_id);
+      cite.append(" ", el("a", { href: contextHref(answer.passage_id, hit && hit.highlights) }, "Open in context"));
     }
     return el(
       "section",
@@ -376,13 +391,22 @@
     return el("ol", { class: "passages" }, ...items);
   }
 
+  // The scope the picker set when the question was asked: shown on every answer.
+  function describeFilters(filters) {
+    const parts = ["force", "year", "pillar"]
+      .map((key) => filters && filters[key])
+      .filter((v) => typeof v === "string" && v);
+    return parts.length ? parts.join(" · ") : "all indexed reports";
+  }
+
   function turnNode(turn) {
     const count = turn.passages.length;
     const closest = !turn.answer && count > 0;
     const answer = el(
       "div",
       { class: "answer" },
-      turn.answer ? directAnswer(turn.answer) : noAnswer(turn.message),
+      el("p", { class: "turn-scope" }, `Scope: ${describeFilters(turn.filters)}`),
+      turn.answer ? directAnswer(turn.answer, turn.passages) : noAnswer(turn.message),
       scopeLine(turn.scope),
       turn.answer && turn.message ? el("p", { class: "scope-note" }, String(turn.message)) : null,
       el(
@@ -450,12 +474,50 @@
 
   // The question with the conversation so far, so a follow-up ("and what about fraud?")
   // is understood; the service ignores the history for a question that stands alone.
-  function askBody(question) {
+  function askBody(question, filters) {
     const history = turns.slice(-MAX_HISTORY).map((t) => ({
       question: t.question,
       passage_ids: t.passages.map((p) => p.id).filter((id) => typeof id === "string").slice(0, 20),
     }));
-    return history.length ? { question, history } : { question };
+    const body = history.length ? { question, history } : { question };
+    if (Object.keys(filters).length) body.filters = filters;
+    return body;
+  }
+
+  // ---- the scope picker: force, cycle and pillar, sent as the request's filters ---------
+
+  function chosenFilters() {
+    const filters = {};
+    for (const select of scopeSelects) {
+      if (select.value) filters[select.dataset.filter] = select.value;
+    }
+    return filters;
+  }
+
+  function showScope() {
+    const filters = chosenFilters();
+    pickerSummary.textContent = describeFilters(filters);
+    picker.toggleAttribute("data-scoped", Object.keys(filters).length > 0);
+  }
+
+  function fillPicker(values) {
+    for (const select of scopeSelects) {
+      const options = (values && values[select.dataset.filter]) || [];
+      for (const value of options) select.append(el("option", { value: String(value) }, String(value)));
+    }
+  }
+
+  function showExamples(questions) {
+    examples.replaceChildren(
+      ...(questions || []).map((question) => {
+        const button = el("button", { type: "button", class: "example" }, String(question));
+        button.addEventListener("click", () => {
+          box.value = button.textContent;
+          ask(button.textContent);
+        });
+        return el("li", {}, button);
+      }),
+    );
   }
 
   async function ask(raw) {
@@ -464,6 +526,7 @@
     setBusy(true);
     for (const failed of log.querySelectorAll(".turn.failed")) failed.remove();
     intro.hidden = true;
+    const filters = chosenFilters();
     const pending = pendingNode(question);
     log.append(pending);
     status.textContent = "Searching the reports…";
@@ -474,7 +537,7 @@
         response = await fetch("/api/ask", {
           method: "POST",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify(askBody(question)),
+          body: JSON.stringify(askBody(question, filters)),
         });
       } catch {
         throw new Error("Could not reach the service. Is it still running?");
@@ -495,6 +558,7 @@
         answer: data.answer || null,
         message: typeof data.message === "string" ? data.message : null,
         scope: data.scope || null,
+        filters,
       };
       turns.push(turn);
       saveTurns();
@@ -571,7 +635,10 @@
         coverage.classList.add("error-text");
         return;
       }
-      coverage.textContent = describeReports((await response.json()).reports || []);
+      const data = await response.json();
+      coverage.textContent = describeReports(data.reports || []);
+      fillPicker(data.filters);
+      showExamples(data.examples);
     } catch {
       coverage.textContent = "Could not reach the service to see which reports are indexed.";
       coverage.classList.add("error-text");
@@ -590,12 +657,7 @@
       ask(box.value);
     }
   });
-  for (const example of document.querySelectorAll("button.example")) {
-    example.addEventListener("click", () => {
-      box.value = example.textContent;
-      ask(example.textContent);
-    });
-  }
+  for (const select of scopeSelects) select.addEventListener("change", showScope);
   newConversation.addEventListener("click", () => {
     turns = [];
     saveTurns();

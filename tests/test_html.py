@@ -31,7 +31,13 @@ def test_chat_page_controls_are_labelled(client):
     assert '<label for="question"' in html and 'id="question"' in html
     assert re.search(r'<section id="conversation"[^>]*aria-live="polite"', html)
     assert re.search(r'<button type="submit" id="send">Send</button>', html)
-    assert html.count('class="example"') == 3
+    for control in ("scope-force", "scope-year", "scope-pillar"):  # the scope picker
+        assert f'<label for="{control}"' in html and f'id="{control}"' in html
+    assert 'id="examples"' in html  # filled from /api/reports by the script
+    reports = client.get("/api/reports").get_json()
+    forces = {r["force"] for r in reports["reports"]}
+    assert 1 <= len(reports["examples"]) <= 3
+    assert all(any(force in e for force in forces) for e in reports["examples"])
 
 
 @pytest.mark.parametrize("name", ["chat.js", "site.css"])

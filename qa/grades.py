@@ -1,0 +1,349 @@
+"""Every indexed report's grades as one table: a cell per force and graded unit, each cited.
+
+The grades come from the parsed reports (structure, not retrieval). Each cell cites the
+passage that states the grade: the first paragraph of the unit with a sentence that states
+that grade ("The force is good at ..."), else the unit's first paragraph.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from corpus.errors import BadRequest
+from corpus.grades import FIVE_TIER, NOT_GRADED, grade_in_sentence
+from corpus.records import OVERVIEW, Report, Unit
+from index.store import LoadedIndex
+from qa.cite import cite_unit, unit_name
+
+# Best first; grades off the scale (Ungraded, Not yet graded ...) after every graded one.
+GRADE_RANK = {g: i for i, g in enumerate((*FIVE_TIER.grades, *NOT_GRADED))}
+GRADED_KINDS = ("question", "pillar", "area")
+CSV_FIELDS = (
+    "force",
+    "cycle",
+    "pillar",
+    "report",
+    "unit",
+    "unit_label",
+    "unit_title",
+    "kind",
+    "grade",
+    "carried_over",
+    "passage_id",
+    "cite",
+)
+
+
+@dataclass(frozen=True)
+class Stated:
+    """Where a grade is stated: the passage, and the sentence span in it (if one states it)."""
+
+    passage_id: str | None
+    span: tuple[int, int] | None = None
+
+    @property
+    def span_arg(self) -> str | None:
+        """The passage page's ``span`` argument that marks the stating sentence."""
+        return f"{self.span[0]}-{self.span[1]}" if self.span else None
+
+
+@dataclass(frozen=True)
+class GradeCell:
+    """One graded unit of one report (``unit`` None: the grade of the report's pillar)."""
+
+    report: Report
+    unit: Unit | None
+    grade: str
+    stated: Stated
+
+    @property
+    def key(self) -> str:
+        return self.unit.key if self.unit else OVERVIEW
+
+    @property
+    def label(self) -> str:
+        if self.unit:
+            return self.unit.label
+        return f"{self.report.pillar} overall" if self.report.pillar else "Overall"
+
+    @property
+    def title(self) -> str | None:
+        if self.unit:
+            return self.unit.title
+        return self.report.headline
+
+    @property
+    def pillar(self) -> str | None:
+        return (self.unit.pillar if self.unit else None) or self.report.pillar
+
+    @property
+    def cite(self) -> str:
+        return cite_unit(self.report, self.unit)
+
+    @property
+    def name(self) -> str:
+        """'Q2 How effective is ...?' or 'Effectiveness overall'."""
+        return unit_name(self.unit) if self.unit else self.label
+
+    def to_dict(self) -> dict:
+        return {
+            "force": self.report.force,
+            "cycle": self.report.year,
+            "pillar": self.pillar,
+            "report": self.report.id,
+            "unit": self.key,
+            "unit_label": self.label,
+            "unit_title": self.title,
+            "kind": self.unit.kind if self.unit else "report",
+            "grade": self.grade,
+            "carried_over": bool(self.unit and self.unit.carried_over),
+            "passage_id": self.stated.passage_id,
+            "span": list(self.stated.span) if self.stated.span else None,
+            "cite": self.cite,
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the table: one unit of one cycle and pillar."""
+
+    cycle: str
+    pillar: str | None
+    key: str
+    label: str
+    title: str | None
+
+    @property
+    def id(self) -> str:
+        return _slug(f"{self.cycle}-{self.pillar or 'all'}-{self.key}")
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    force: str
+    cells: tuple[GradeCell | None, ...]  # one per column, None where the force has no grade
+
+
+@dataclass(frozen=True)
+class GradeTable:
+    """Forces down the side, units across (grouped by cycle, then pillar)."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[GradeRow, ...]
+    cycles: tuple[str, ...]  # every indexed value, for the filter menus
+    pillars: tuple[str, ...]
+    grades: tuple[str, ...]
+
+    def groups(self, attribute: str) -> list[tuple[str | None, int]]:
+        """Runs of equal cycle (or cycle and pillar) across the columns: (value, span)."""
+        runs: list[tuple[object, int]] = []
+        for column in self.columns:
+            value = column.cycle if attribute == "cycle" else (column.cycle, column.pillar or "")
+            if runs and runs[-1][0] == value:
+                runs[-1] = (value, runs[-1][1] + 1)
+            else:
+                runs.append((value, 1))
+        if attribute == "cycle":
+            return [(str(v), n) for v, n in runs]
+        return [(v[1] or None, n) for v, n in runs]  # type: ignore[index]
+
+
+FILTERS = ("force", "cycle", "pillar", "grade")
+QUERY_KEYS = (*FILTERS, "sort", "order", "format")
+
+
+@dataclass(frozen=True)
+class GradeQuery:
+    """What a caller asked of /grades or /api/grades: filters, sort and format."""
+
+    force: str | None = None
+    cycle: str | None = None
+    pillar: str | None = None
+    grade: str | None = None
+    sort: str | None = None
+    descending: bool = False
+    format: str = "json"
+
+    @property
+    def filters(self) -> dict[str, str | None]:
+        return {key: getattr(self, key) for key in FILTERS}
+
+
+def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuery:
+    """A GradeQuery from URL query arguments; BadRequest naming an unknown argument or value."""
+    unknown = sorted(set(args) - set(QUERY_KEYS))
+    if unknown:
+        raise BadRequest(
+            f"unknown argument {', '.join(map(repr, unknown))}: use {', '.join(QUERY_KEYS)}",
+            "bad_filter",
+        )
+    known = {
+        "force": {c.report.force for c in every},
+        "cycle": {c.report.year for c in every},
+        "pillar": {c.pillar for c in every if c.pillar},
+        "grade": {c.grade for c in every},
+    }
+    chosen: dict[str, str | None] = {}
+    for key in FILTERS:
+        value = (args.get(key) or "").strip() or None
+        if value is not None and value.lower() not in {v.lower() for v in known[key]}:
+            raise BadRequest(
+                f"no indexed report has {key} {value!r}; known values: "
+                + ", ".join(sorted(known[key], key=str)),
+                "bad_filter",
+            )
+        chosen[key] = value
+    order = args.get("order") or "asc"
+    if order not in ("asc", "desc"):
+        raise BadRequest('"order" must be asc or desc', "bad_filter")
+    form = args.get("format") or "json"
+    if form not in ("json", "csv"):
+        raise BadRequest('"format" must be json or csv', "bad_filter")
+    return GradeQuery(
+        **chosen, sort=args.get("sort") or None, descending=order == "desc", format=form
+    )
+
+
+def grade_cells(index: LoadedIndex) -> list[GradeCell]:
+    """Every graded unit of every indexed report, each with the passage stating it."""
+    by_unit: dict[tuple[str, str], list[int]] = {}
+    for row, passage in enumerate(index.passages):
+        by_unit.setdefault((passage.report, passage.unit), []).append(row)
+    cells = []
+    for report in sorted(index.reports, key=_report_order):
+        units: list[Unit | None] = [None] if report.grade else []
+        units += [u for u in report.units if u.kind in GRADED_KINDS and u.grade]
+        for unit in units:
+            grade = unit.grade if unit else report.grade
+            key = unit.key if unit else OVERVIEW
+            stated = _stating(index, by_unit.get((report.id, key), []), grade)
+            cells.append(GradeCell(report, unit, grade, stated))
+    return cells
+
+
+def filter_cells(
+    cells: list[GradeCell],
+    force: str | None = None,
+    cycle: str | None = None,
+    pillar: str | None = None,
+    grade: str | None = None,
+) -> list[GradeCell]:
+    """The cells matching every filter given (names match whatever their case)."""
+
+    def same(a: str | None, b: str | None) -> bool:
+        return b is None or (a or "").lower() == b.lower()
+
+    return [
+        c
+        for c in cells
+        if same(c.report.force, force)
+        and same(c.report.year, cycle)
+        and same(c.pillar, pillar)
+        and same(c.grade, grade)
+    ]
+
+
+def page_cells(every: list[GradeCell], asked: GradeQuery) -> list[GradeCell]:
+    """The cells the /grades page shows: with a grade asked for, every cell (in the chosen
+    cycles and pillars) of each force that has that grade somewhere, so the matching cells
+    are seen beside the force's other grades."""
+    cells = filter_cells(every, **{**asked.filters, "grade": None})
+    if asked.grade:
+        forces = {c.report.force for c in filter_cells(cells, grade=asked.grade)}
+        cells = [c for c in cells if c.report.force in forces]
+    return cells
+
+
+def grade_table(
+    cells: list[GradeCell],
+    every: list[GradeCell],
+    sort: str | None = None,
+    descending: bool = False,
+) -> GradeTable:
+    """The table of ``cells``; filter menus list the values of ``every`` cell.
+
+    ``sort`` is "force" or a column id (sorted by grade, best first; no grade last)."""
+    columns: dict[str, Column] = {}
+    for cell in cells:  # in each report's reading order
+        column = Column(cell.report.year, cell.pillar, cell.key, cell.label, cell.title)
+        columns.setdefault(column.id, column)
+    seen = {column_id: i for i, column_id in enumerate(columns)}
+    ordered = sorted(
+        columns.values(),
+        key=lambda c: (cycle_order(c.cycle), c.pillar or "", _unit_order(c.key), seen[c.id]),
+    )
+    position = {c.id: i for i, c in enumerate(ordered)}
+    grid: dict[str, list[GradeCell | None]] = {}
+    for cell in cells:
+        column_id = Column(cell.report.year, cell.pillar, cell.key, cell.label, cell.title).id
+        grid.setdefault(cell.report.force, [None] * len(ordered))[position[column_id]] = cell
+    rows = [GradeRow(force, tuple(found)) for force, found in sorted(grid.items())]
+    if sort in position:
+        at = position[sort]
+
+        def rank(row: GradeRow) -> tuple[int, int, str]:
+            cell = row.cells[at]
+            if cell is None:  # no grade sorts last either way
+                return (1, 0, row.force)
+            value = GRADE_RANK.get(cell.grade, len(GRADE_RANK))
+            return (0, -value if descending else value, row.force)
+
+        rows.sort(key=rank)
+    elif descending:
+        rows.reverse()
+    return GradeTable(
+        columns=tuple(ordered),
+        rows=tuple(rows),
+        cycles=tuple(sorted({c.report.year for c in every}, key=cycle_order)),
+        pillars=tuple(sorted({c.pillar for c in every if c.pillar})),
+        grades=tuple(sorted({c.grade for c in every}, key=lambda g: GRADE_RANK.get(g, 99))),
+    )
+
+
+def cells_csv(cells: list[GradeCell]) -> str:
+    """The cells as CSV, one row per cell, with a header."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for cell in cells:
+        writer.writerow(cell.to_dict())
+    return out.getvalue()
+
+
+def grade_slug(grade: str | None) -> str:
+    """A CSS-safe name for a grade: 'requires-improvement'."""
+    return _slug(grade or "none")
+
+
+def _stating(index: LoadedIndex, rows: list[int], grade: str) -> Stated:
+    for row in rows:
+        passage = index.passages[row]
+        start, end = int(index.sentence_offsets[row]), int(index.sentence_offsets[row + 1])
+        for a, b in index.sentence_spans[start:end]:
+            if grade_in_sentence(passage.text[int(a) : int(b)]) == grade:
+                return Stated(passage.id, (int(a), int(b)))
+    return Stated(index.passages[rows[0]].id if rows else None)
+
+
+def _report_order(report: Report) -> tuple:
+    return (report.force, cycle_order(report.year), report.pillar or "")
+
+
+def cycle_order(year: str) -> tuple[int, str]:
+    match = re.search(r"20\d\d", str(year))
+    return (int(match.group(0)) if match else 0, str(year))
+
+
+def _unit_order(key: str) -> tuple[int, int]:
+    """The pillar's own grade first, then questions by number, then other units as read."""
+    if key == OVERVIEW:
+        return (0, 0)
+    match = re.fullmatch(r"q(\d+)", key)
+    return (1, int(match.group(1))) if match else (2, 0)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

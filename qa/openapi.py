@@ -1,0 +1,434 @@
+"""The API described: response models and the OpenAPI 3.1 document built from them and from
+the request model that validates /api/ask (qa.request.AskBody).
+
+The response models are what the tests hold every real response to (``extra="forbid"``), so
+a key the service sends but the document does not describe fails a test.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from qa.grades import QUERY_KEYS
+from qa.request import AskBody, FiltersBody, TurnBody
+from qa.retrieve import INTENT_BOOST
+
+# The fused rank score is at most 1; a passage matching the question's intent gains up to
+# INTENT_BOOST and one in the section a follow-up leans on up to SECTION_BOOST.
+MAX_SCORE = round(1 + INTENT_BOOST + 0.3, 2)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(Strict):
+    """Where a passage (or, with ``paragraph`` null, a whole unit) sits in its report."""
+
+    force: str
+    year: str
+    pillar: str | None
+    question_number: int | None
+    question: str | None
+    grade: str | None
+    section: str | None
+    paragraph: int | None
+    unit: str
+    unit_label: str | None
+    unit_title: str | None
+    page: int | None
+
+
+class PassageHit(Strict):
+    id: str
+    text: str
+    score: float = Field(
+        gt=0,
+        le=MAX_SCORE,
+        description=(
+            "Fused ranking score, best first. The rank fusion of the paragraph's similarity, its "
+            "best sentence's similarity and its keywords is in (0, 1] (1 when every signal ranks "
+            f"it first); a passage that states what the question's intent asks for (a grade, an "
+            f"area for improvement) gains up to {INTENT_BOOST}, and one in the report section a "
+            f"follow-up question leans on up to 0.3, so the score can reach {MAX_SCORE}. "
+            "It orders passages; it is not a probability."
+        ),
+    )
+    highlights: list[tuple[int, int]] = Field(
+        description="[start, end) character spans of text (Python string indices)"
+    )
+    citation: Citation
+    cite: str
+
+
+class Row(Strict):
+    force: str
+    year: str
+    pillar: str | None
+    question_number: int | None
+    question: str | None
+    unit: str
+    unit_title: str | None
+    grade: str | None
+    passage_id: str | None
+    cite: str
+
+
+class DirectAnswer(Strict):
+    kind: Literal["grade", "improvements", "reasons", "sentence", "compare", "list", "trend"]
+    text: str
+    passage_id: str | None
+    citation: Citation | None
+    cite: str | None
+    score: float | None = Field(None, description="sentence answers: cosine similarity")
+    grade: str | None = None
+    items: list[str] | None = None
+    rows: list[Row] | None = None
+    answer_type: str | None = None
+
+
+class Understood(Strict):
+    intent: str
+    answer_type: str | None
+    forces: list[str]
+    unindexed_forces: list[str]
+    years: list[int]
+    pillars: list[str]
+    topic: str
+    followup: bool
+
+
+class ScopeOut(Strict):
+    reports: list[str]
+    forces: list[str]
+    named: bool
+    note: str | None
+
+
+class AskResponse(Strict):
+    question: str
+    answer: DirectAnswer | None
+    message: str | None = Field(None, description="why there is no direct answer, or a note")
+    followup: bool
+    closest: bool = Field(description="no answer: the passages are only the closest ones")
+    understood: Understood | None = None
+    scope: ScopeOut | None = None
+    passages: list[PassageHit]
+    took_ms: float
+
+
+class ErrorDetail(Strict):
+    code: str
+    message: str
+
+
+class ErrorBody(Strict):
+    """The one error shape of every /api/ endpoint."""
+
+    error: ErrorDetail
+
+
+class GradeCell(Strict):
+    force: str
+    cycle: str
+    pillar: str | None
+    report: str
+    unit: str
+    unit_label: str
+    unit_title: str | None
+    kind: Literal["report", "question", "pillar", "area"]
+    grade: str
+    carried_over: bool
+    passage_id: str | None = Field(description="the passage that states the grade")
+    span: tuple[int, int] | None = Field(description="the sentence in it that states it")
+    cite: str
+
+
+class GradeFilters(Strict):
+    force: str | None
+    cycle: str | None
+    pillar: str | None
+    grade: str | None
+
+
+class GradesResponse(Strict):
+    filters: GradeFilters
+    grades: list[GradeCell]
+
+
+class CitedIn(Strict):
+    report: str
+    passage_id: str | None
+    cite: str
+
+
+class GradeSide(Strict):
+    grade: str
+    passage_id: str | None
+    cite: str
+
+
+class UnitChange(Strict):
+    unit: str
+    unit_label: str
+    unit_title: str | None
+    before: GradeSide | None
+    after: GradeSide | None
+    movement: Literal["up", "down", "same", "not comparable", "first graded", "not graded now"]
+
+
+class AreaChange(Strict):
+    status: Literal["repeated", "new", "no longer listed"]
+    text: str
+    earlier_text: str | None
+    similarity: float | None
+    after: CitedIn
+    before: CitedIn
+
+
+class Step(Strict):
+    before: str
+    after: str
+    compared: bool
+    note: str | None
+    units: list[UnitChange]
+    areas_for_improvement: list[AreaChange]
+
+
+class ReportSummary(Strict):
+    id: str
+    title: str
+    year: str
+    pillar: str | None
+    grade: str | None
+
+
+class ForceHistory(Strict):
+    force: str
+    reports: list[ReportSummary]
+    repeated_at: float = Field(description="least cosine similarity of a repeated area")
+    steps: list[Step]
+
+
+class ReportsResponse(Strict):
+    reports: list[dict[str, Any]] = Field(description="every indexed report, as in the README")
+    filters: dict[str, list[str | int]]
+    examples: list[str]
+
+
+class Health(Strict):
+    status: Literal["ok", "behind", "damaged"] = Field(
+        description="ok; behind: report files the serving build lacks; damaged: its files"
+    )
+    passages: int
+    reports: int
+    model: str
+    build_id: str
+    # Present only with status behind or damaged (servers that check the folder and disk).
+    behind: dict[str, list[str]] | None = Field(None, description="added, changed, removed")
+    rebuild: str | None = Field(None, description="the background rebuild's state")
+    damaged: str | None = Field(None, description="what happened to the build's files")
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    AskBody,
+    TurnBody,
+    FiltersBody,
+    AskResponse,
+    ErrorBody,
+    GradesResponse,
+    ForceHistory,
+    ReportsResponse,
+    Health,
+)
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _error(description: str) -> dict:
+    return _json("ErrorBody", description)
+
+
+def openapi_document() -> dict:
+    """The OpenAPI 3.1 description of the JSON API."""
+    _, schemas = models_json_schema(
+        [(m, "validation") for m in MODELS], ref_template="#/components/schemas/{model}"
+    )
+    grade_args = {
+        "force": "a force name (any case)",
+        "cycle": "a cycle as printed: 2018, 2021/22",
+        "pillar": "Effectiveness, Efficiency or Legitimacy",
+        "grade": "a grade: Good, Requires improvement ...",
+        "sort": "the /grades page's sort column (ignored here)",
+        "order": "asc or desc (the /grades page)",
+        "format": "json (the default) or csv",
+    }
+    assert tuple(grade_args) == QUERY_KEYS
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "PEEL report Q&A",
+            "version": "1",
+            "description": (
+                "Questions over HMICFRS PEEL police inspection reports, answered with quoted "
+                "paragraphs and citations; the grades of every indexed report. Every error "
+                "is the ErrorBody shape."
+            ),
+        },
+        "paths": {
+            "/api/ask": {
+                "post": {
+                    "summary": "Ask a question",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("AskBody")}},
+                    },
+                    "responses": {
+                        "200": _json("AskResponse", "the answer and its passages"),
+                        "400": _error(
+                            "bad_body, unknown_field, bad_question, bad_k, bad_history or "
+                            "bad_filter: the message says what to fix"
+                        ),
+                        "413": _error("the body is over the limit"),
+                        "503": _error("the index is not ready"),
+                    },
+                }
+            },
+            "/api/reports": {
+                "get": {
+                    "summary": "The indexed reports, filter values and example questions",
+                    "responses": {"200": _json("ReportsResponse", "the indexed reports")},
+                },
+                "post": {
+                    "summary": "Add report files (admin), then rebuild in the background",
+                    "security": [{"adminToken": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "file": {
+                                            "type": "array",
+                                            "items": {"type": "string", "format": "binary"},
+                                        }
+                                    },
+                                    "required": ["file"],
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "202": {
+                            "description": "stored; the added reports and the rebuild's state",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        **{
+                            status: _error(text)
+                            for status, text in [
+                                ("400", "bad_file_name or no_file"),
+                                ("401", "unauthorized: the token is missing or wrong"),
+                                ("403", "forbidden: no admin token is configured"),
+                                ("409", "a report of that name exists, or a rebuild holds it"),
+                                ("413", "the body is over the limit"),
+                                ("415", "not a .txt, .html or .pdf report"),
+                                ("422", "report_parse_error: names file and line"),
+                            ]
+                        },
+                    },
+                },
+            },
+            "/api/reports/rebuild": {
+                "get": {
+                    "summary": "The background rebuild's state (admin)",
+                    "security": [{"adminToken": []}],
+                    "responses": {
+                        "200": {
+                            "description": "state: queued, parsing, embedding, writing, done "
+                            "or failed",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "401": _error("unauthorized"),
+                        "403": _error("forbidden"),
+                    },
+                }
+            },
+            "/api/grades": {
+                "get": {
+                    "summary": "Every graded unit of every indexed report, each cited",
+                    "parameters": [
+                        {
+                            "name": name,
+                            "in": "query",
+                            "required": False,
+                            "description": text,
+                            "schema": {"type": "string"},
+                        }
+                        for name, text in grade_args.items()
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "the grades (CSV with format=csv)",
+                            "content": {
+                                "application/json": {"schema": _ref("GradesResponse")},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _error("bad_filter: an unknown argument or value"),
+                    },
+                }
+            },
+            "/api/forces/{force}": {
+                "get": {
+                    "summary": "One force over time: grade moves and areas for improvement",
+                    "parameters": [
+                        {
+                            "name": "force",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json("ForceHistory", "the force's reports compared"),
+                        "404": _error("not_found: no indexed report is of that force"),
+                    },
+                }
+            },
+            "/api/health": {
+                "get": {
+                    "summary": "Whether the index is loaded",
+                    "responses": {
+                        "200": _json("Health", "the index is loaded"),
+                        "503": _error("index_not_ready"),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "the OpenAPI document"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": schemas["$defs"],
+            "securitySchemes": {
+                "adminToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "the server's QA_ADMIN_TOKEN",
+                }
+            },
+        },
+    }
