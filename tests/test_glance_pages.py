@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.test_page import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, Watch, serve
+from tests.test_page import WAIT_MS, Watch, serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -21,16 +20,6 @@ pytestmark = pytest.mark.real_model
 def base_url(multi_app) -> Iterator[str]:
     with serve(multi_app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (make test does)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(params=[(1100, 860)])

@@ -24,19 +24,6 @@ expect = playwright_api.expect
 
 pytestmark = pytest.mark.real_model
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Headless, and quiet: no sandbox (CI runs as root) and no calls home, which would only
-# be refused connections on a machine without network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 20_000  # how long to wait for something to appear; never a pass/fail on speed
 
 expect.set_options(timeout=WAIT_MS)
@@ -74,16 +61,6 @@ def serve(app) -> Iterator[str]:
 def base_url(real_app) -> Iterator[str]:
     with serve(real_app) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `apt-get install -y chromium` (make test does)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watch:
