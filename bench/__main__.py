@@ -632,6 +632,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     args = parser.parse_args(argv)
+    # A folder that does not exist yet is made now, not found missing after a long run.
+    args.out.mkdir(parents=True, exist_ok=True)
     global EXACT_LIMIT
     EXACT_LIMIT = args.exact_limit
     if args.render:

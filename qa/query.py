@@ -31,6 +31,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 INTENTS = ("grade", "improvements", "reasons", "figure", "compare", "list", "trend", "other")
 NUMERIC_TYPES = ("number", "amount", "duration", "percentage")
+# intents answered from the report structure, which need to know the unit asked about
+STRUCTURAL = ("grade", "improvements", "reasons", "compare", "list", "trend")
 # An intent example must be this much closer (cosine, mean of the best three) than the
 # plain-fact examples before it overrides "other"; set on worded examples, not on any
 # evaluation question.
@@ -413,15 +415,20 @@ class QueryReader:
             query = _replace(query, forces=previous.forces)
         dense, keywords = self._search_texts(query)
         vector = topic_vector = None
-        if self.encoder is not None:  # one model call: the search text and the topic
-            topic = " ".join([query.topic, *report_terms(query.topic)])
-            vectors = self.encoder.encode([dense, topic] if query.topic else [dense])
+        topic = " ".join([query.topic, *report_terms(query.topic)]) if query.topic else ""
+        if self.encoder is not None:
+            # one model call; the topic is embedded with the search text only when the
+            # answer will look for the report question it is about
+            wants_topic = bool(topic) and query.intent in STRUCTURAL
+            vectors = self.encoder.encode([dense, topic] if wants_topic else [dense])
             vector = vectors[0]
-            topic_vector = vectors[1] if query.topic else None
+            topic_vector = vectors[1] if wants_topic else None
         if query.intent == "other" and query.answer_type is None and vector is not None:
             intent = self._intent_by_meaning(vector)
             if intent != query.intent:
                 query = _replace(query, intent=intent)
+                if topic and intent in STRUCTURAL:  # rare: examples made it a grade question
+                    topic_vector = self.encoder.encode([topic])[0]
         return _replace(
             query, dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector
         )
