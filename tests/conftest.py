@@ -43,6 +43,21 @@ class HashEncoder:
         return out / np.where(norms == 0, 1, norms)
 
 
+def indexed_app(reports: Path, encoder, index_dir: Path, **config):
+    """The app over a folder of reports, indexed first with ``encoder`` by the service's own
+    build; ``config`` adds or overrides settings."""
+    build_index(load_reports(reports), encoder, index_dir)
+    return create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports),
+            "ENCODER": encoder,
+            **config,
+        }
+    )
+
+
 @pytest.fixture
 def encoder() -> HashEncoder:
     return HashEncoder()
@@ -143,15 +158,7 @@ def multi_app(tmp_path_factory, real_encoder):
     shutil.copy(REAL_REPORT, reports / REAL_REPORT.name)
     for path in sorted(MULTI.glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
-    build_index(load_reports(reports), real_encoder, folder / "index")
-    return create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(folder / "index"),
-            "REPORTS_DIR": str(reports),
-            "ENCODER": real_encoder,
-        }
-    )
+    return indexed_app(reports, real_encoder, folder / "index")
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

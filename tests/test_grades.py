@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from corpus import load_reports
-from index.store import build_index
-from tests.conftest import MULTI, HashEncoder
+from tests.conftest import MULTI, HashEncoder, indexed_app
 from tests.synthetic import REAL_REPORT
 
 
@@ -27,16 +24,7 @@ def client(tmp_path_factory):
     for path in sorted(Path(MULTI).glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
     encoder = HashEncoder()
-    build_index(load_reports(reports), encoder, folder / "index")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(folder / "index"),
-            "REPORTS_DIR": str(reports),
-            "ENCODER": encoder,
-        }
-    )
-    return app.test_client()
+    return indexed_app(reports, encoder, folder / "index").test_client()
 
 
 def cells(client, **args) -> list[dict]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from corpus import load_reports
-from index.store import build_index
+from tests.conftest import indexed_app
 from tests.synthetic import areas_report_text, report_text, write_report
 
 pytestmark = pytest.mark.real_model
@@ -74,16 +72,7 @@ def client(tmp_path_factory, real_encoder):
         effectiveness("2018", "Good", "Requires improvement", [BACKLOG_2018, FRAUD]),
     )
     write_report(reports, "testshire-2021-22.txt", areas_report_text("Testshire"))
-    build_index(load_reports(reports), real_encoder, folder / "index")
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(folder / "index"),
-            "REPORTS_DIR": str(reports),
-            "ENCODER": real_encoder,
-        }
-    )
-    return app.test_client()
+    return indexed_app(reports, real_encoder, folder / "index").test_client()
 
 
 def history(client, force: str = "testshire") -> dict:

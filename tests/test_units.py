@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import ReportParseError, load_reports, parse_report
-from index.store import build_index
+from corpus import ReportParseError, parse_report
+from tests.conftest import indexed_app
 from tests.synthetic import AREAS_REPORT, areas_report_text, as_html, write_report
 
 AREA_IDS = [
@@ -51,20 +51,8 @@ def test_areas_are_units_with_grades_improvements_and_concerns():
 
 @pytest.fixture
 def areas_client(tmp_path, reports_dir, encoder):
-    from app import create_app
-
     write_report(reports_dir, AREAS_REPORT, areas_report_text())
-    index_dir = tmp_path / "areas-index"
-    build_index(load_reports(reports_dir), encoder, index_dir)
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "REPORTS_DIR": str(reports_dir),
-            "ENCODER": encoder,
-            "INDEX_CHECK_SECONDS": 0,
-        }
-    )
+    app = indexed_app(reports_dir, encoder, tmp_path / "areas-index", INDEX_CHECK_SECONDS=0)
     return app.test_client()
 
 
