@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from qa.glossary import report_terms
 from qa.intent import AIF_SECTIONS, states_improvement, states_judgement
 from qa.query import NUMERIC_TYPES, Query
 from qa.retrieve import Scored
-from qa.scope import Scope, coverage
+from qa.scope import Scope, coverage, report_year
 
 # Cosine similarity of the best sentence below which no sentence answers (calibrated on
 # the dev question sets against the off-topic set: see README "Direct answers").
@@ -312,7 +312,7 @@ class Answerer:
             return Outcome(self._table("compare", rows, title, query))
         if intent == "trend":
             rows = sorted(
-                self._rows(reports, title), key=lambda r: (r.report.force, _year(r.report))
+                self._rows(reports, title), key=lambda r: (r.report.force, report_year(r.report))
             )
             return Outcome(self._table("trend", rows, title, query))
         if several_forces and not query.forces and intent in ("improvements", "reasons"):
@@ -334,7 +334,9 @@ class Answerer:
         earlier = [
             r
             for r in reports
-            if r.force == report.force and r.pillar == report.pillar and _year(r) < _year(report)
+            if r.force == report.force
+            and r.pillar == report.pillar
+            and report_year(r) < report_year(report)
         ]
         return Outcome(self._grade(report, question, earlier, title))
 
@@ -344,7 +346,7 @@ class Answerer:
         """One row per report for the question titled ``title`` (the pillar for None), or
         with ``every_unit`` one per question and pillar of each report."""
         rows = []
-        for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar or "")):
+        for report in sorted(reports, key=lambda r: (r.force, report_year(r), r.pillar or "")):
             if every_unit:
                 units: list[Unit | None] = [None, *_graded_units(report)]
             else:
@@ -422,7 +424,7 @@ class Answerer:
         if question and question.carried_over:
             text += " (carried over from an earlier inspection)"
         before = []
-        for old in sorted(earlier, key=_year):
+        for old in sorted(earlier, key=report_year):
             old_question = _question_titled(old, title) if title else None
             old_grade = old_question.grade if old_question else (None if title else old.grade)
             if old_grade:
@@ -683,8 +685,6 @@ def _with_continuation(
 
 
 def _untyped(query: Query) -> Query:
-    from dataclasses import replace
-
     return replace(query, answer_type=None)
 
 
@@ -743,8 +743,3 @@ def short_title(title: str) -> str:
 
 
 _short = short_title
-
-
-def _year(report: Report) -> int:
-    match = re.search(r"20\d\d", str(report.year))
-    return int(match.group(0)) if match else 0

@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -375,7 +375,7 @@ class QueryReader:
                 if name not in target:
                     target.append(name)
                 rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
-        return _unique(indexed), _unique(other), rest
+        return unique(indexed), unique(other), rest
 
     def correct(self, text: str) -> str:
         """Misspelt words (known neither to the reports nor to an English dictionary),
@@ -439,7 +439,7 @@ class QueryReader:
         places = tuple(m.group(0).strip() for m in self._places.finditer(corrected))
         years = tuple(sorted({int(m.group(1)) for m in _YEAR.finditer(question)}))
         pillars = tuple(
-            _unique(_PILLAR_NAMES[m.group(1).lower()] for m in _PILLAR.finditer(corrected))
+            unique(_PILLAR_NAMES[m.group(1).lower()] for m in _PILLAR.finditer(corrected))
         )
         answer_type = _answer_type(corrected)
         intent = _intent(corrected, answer_type, len(indexed) + len(other), len(years))
@@ -611,12 +611,11 @@ def _inherit(query: Query, previous: Query) -> Query:
 
 
 def _replace(query: Query, **changes) -> Query:
-    from dataclasses import replace
-
     return replace(query, **changes)
 
 
-def _unique(items: Iterable[str]) -> list[str]:
+def unique(items: Iterable[str]) -> list[str]:
+    """The items in their first order, each once."""
     seen: list[str] = []
     for item in items:
         if item not in seen:

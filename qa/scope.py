@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from corpus.records import Report
-from qa.query import Query
+from qa.query import Query, unique
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,14 @@ class Scope:
 
     @property
     def forces(self) -> list[str]:
-        return _unique(r.force for r in self.reports)
+        return unique(r.force for r in self.reports)
 
     def latest(self) -> list[Report]:
         """The most recent report of each force and pillar in scope."""
         best: dict[tuple[str, str], Report] = {}
         for report in self.reports:
             key = (report.force, report.pillar)
-            if key not in best or _year(report) > _year(best[key]):
+            if key not in best or report_year(report) > report_year(best[key]):
                 best[key] = report
         return list(best.values())
 
@@ -50,7 +50,7 @@ class Scope:
 def coverage(reports: list[Report]) -> str:
     """'Lancashire (2017 Effectiveness, 2018 Effectiveness) and Durham (2018 Legitimacy)'."""
     by_force: dict[str, list[str]] = {}
-    for report in sorted(reports, key=lambda r: (r.force, _year(r), r.pillar or "")):
+    for report in sorted(reports, key=lambda r: (r.force, report_year(r), r.pillar or "")):
         by_force.setdefault(report.force, []).append(
             f"{report.year} {report.pillar}" if report.pillar else str(report.year)
         )
@@ -104,14 +104,7 @@ def _covers_year(report: Report, years: tuple[int, ...]) -> bool:
     return any(first <= y <= last for y in years)
 
 
-def _year(report: Report) -> int:
+def report_year(report: Report) -> int:
+    """The first year of a report's cycle ('2021/22' -> 2021), 0 when it names none."""
     match = re.search(r"20\d\d", str(report.year))
     return int(match.group(0)) if match else 0
-
-
-def _unique(items) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out
