@@ -43,9 +43,9 @@ serve:
 	$(SERVE)
 
 # Load test, not part of `make test`: 32 clients for 60 s against `make serve` on
-# 127.0.0.1 while a rebuild adds a report (bench/soak.py; a few minutes, real model).
+# 127.0.0.1 while a rebuild adds a report (python -m bench.soak; a few minutes, real model).
 soak: install
-	$(BIN)/python bench/soak.py
+	$(BIN)/python -m bench.soak
 
 browser:
 	test -x $(CHROMIUM) || ($(SUDO) apt-get update && \

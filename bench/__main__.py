@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench [--sizes 1000 10000 100000] [--real-max 10000] [--quick]
 
-For each size it writes a synthetic corpus (bench/corpus.py) under var/bench/, builds an
+For each size it writes a synthetic corpus (bench/synthetic.py) under var/bench/, builds an
 index of it with the production rebuild path (index/rebuild.py), then measures:
 
 - query latency inside the app: ``/api/ask`` through Flask's test client, 500 varied
@@ -47,14 +47,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.corpus import DEFAULT_OUT, report_name, report_page, sentence_pool, write_corpus
+from bench.loopback import free_port
 from bench.machine import cpu_model
+from bench.synthetic import DEFAULT_OUT, report_name, report_page, sentence_pool, write_corpus
 from corpus import load_reports
 from index.adapt import ModelChoice
 from index.cache import text_key, write_cache
 from index.rebuild import Rebuilder
 from index.store import CACHE, load_index, sentence_texts
-from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_FILES = [ROOT / "tests" / "data" / f"eval-{name}.jsonl" for name in ("public", "dev")]

@@ -1,9 +1,9 @@
 """Measure rebuild times with the real model on a synthetic corpus (not a test: figures only).
 
-    .venv/bin/python bench/rebuild.py [--reports 100] [--paragraphs 100]
+    .venv/bin/python -m bench.rebuild [--reports 100] [--paragraphs 100]
 
-Writes ``--reports`` made-up reports of ``--paragraphs`` paragraphs each (sentences
-recombined from the shipped report, every paragraph marked SYNTHETIC) into a temporary
+Writes ``--reports`` made-up reports of ``--paragraphs`` paragraphs each (bench/synthetic.py:
+sentences of the shipped report recombined, every page marked SYNTHETIC) into a temporary
 folder, then times, in one process with the model already loaded:
 
 1. the first build (nothing cached: a full rebuild),
@@ -20,46 +20,17 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.synthetic import report_name, report_page, sentence_pool
+from corpus.reports import report_files
+from index.encoder import SentenceEncoder
+from index.rebuild import LoadedModel, Rebuilder
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from corpus.reports import report_files  # noqa: E402
-from index.encoder import SentenceEncoder  # noqa: E402
-from index.rebuild import LoadedModel, Rebuilder  # noqa: E402
-
-SOURCE = ROOT / "corpus" / "reports" / "lancashire-2018-effectiveness.txt"
-
-
-def sentences() -> list[str]:
-    text = SOURCE.read_text("utf-8")
-    found = re.findall(r"[A-Z][^.?!\n]{40,300}[.]", text)
-    return sorted(set(found))
-
-
-def report_page(number: int, paragraphs: int, pool: list[str], rng: random.Random) -> str:
-    force = f"Benchshire {number:03d}"
-    lines = [f"{force} PEEL 2019", "Effectiveness", "How effective is the force?"]
-    lines += ["Last updated 01/02/2020", "Good"]
-    per_question = max(1, (paragraphs - 1) // 3)
-    bodies = [f"SYNTHETIC bench paragraph {number}-0. {rng.choice(pool)}"]
-    for q in range(1, 4):
-        count = per_question if q < 3 else paragraphs - 1 - 2 * per_question
-        lines_q = [str(q), f"How well does the force do thing {q}?", "Good"]
-        for p in range(count):
-            body = " ".join(rng.sample(pool, rng.randint(2, 4)))
-            lines_q.append(f"SYNTHETIC bench paragraph {number}-{q}-{p}. {body}")
-        bodies.append(lines_q)
-    out = lines + [bodies[0]]
-    for block in bodies[1:]:
-        out += block
-    return "\n\n".join(out) + "\n"
 
 
 def timed(label: str, action) -> float:
@@ -90,19 +61,19 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=100)
     args = parser.parse_args()
     rng = random.Random(0)
-    pool = sentences()
+    pool = sentence_pool()
     with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as tmp:
         reports, index = Path(tmp) / "reports", Path(tmp) / "index"
         reports.mkdir()
         for n in range(args.reports):
             page = report_page(n, args.paragraphs, pool, rng)
-            (reports / f"bench-{n:03d}.txt").write_text(page, "utf-8")
+            (reports / report_name(n)).write_text(page, "utf-8")
         print(f"{len(report_files(reports))} reports x {args.paragraphs} paragraphs", flush=True)
         rebuilder = Rebuilder(reports, index, LoadedModel(SentenceEncoder()))
 
         def add_report(n: int) -> None:
             page = report_page(n, args.paragraphs, pool, rng)
-            (reports / f"bench-{n:03d}.txt").write_text(page, "utf-8")
+            (reports / report_name(n)).write_text(page, "utf-8")
 
         full = timed("first build (nothing cached)", rebuilder.run)
         timed("rebuild, nothing changed", rebuilder.run)

@@ -1,6 +1,6 @@
 """Load test (`make soak`): the real server under 32 clients while a rebuild adds a report.
 
-    .venv/bin/python bench/soak.py [--clients 32] [--seconds 60] [--add-at 15]
+    .venv/bin/python -m bench.soak [--clients 32] [--seconds 60] [--add-at 15]
 
 Not part of `make test`: it needs the real model and takes a few minutes. Everything is on
 loopback (127.0.0.1) and bounded in time (``--seconds``) and count (``--max-requests``).
@@ -38,12 +38,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.loopback import free_port
+from bench.machine import cpu_model
+from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, EVAL_SET, canal_report_text
 
-from bench.machine import cpu_model  # noqa: E402
-from tests.loopback import free_port  # noqa: E402
-from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, EVAL_SET, canal_report_text  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 HOST = "127.0.0.1"  # loopback only, whatever the environment says
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from app import create_app
+from bench.synthetic import REAL_REPORT, report_text, write_report
 from corpus import load_reports
 from index.store import build_index
-from tests.synthetic import REAL_REPORT, report_text, write_report
 
 
 class HashEncoder:

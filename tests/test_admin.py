@@ -17,14 +17,14 @@ from werkzeug.test import encode_multipart
 import corpus.reports
 import qa.admin
 from app import create_app
-from corpus.errors import BadFileName
-from tests.synthetic import (
+from bench.synthetic import (
     CANAL_QUESTION,
     CANAL_REPORT,
     canal_report_text,
     embedded_texts,
     report_text,
 )
+from corpus.errors import BadFileName
 
 TOKEN = "test-admin-token-8c1f0a"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -416,7 +416,7 @@ def test_an_upload_to_a_read_only_folder_is_507_and_stores_nothing(admin, report
 
 
 def test_a_pdf_and_a_saved_page_are_uploaded_and_answer_questions(admin, reports_dir):
-    from tests.synthetic import as_html, as_pdf
+    from bench.synthetic import as_html, as_pdf
 
     pdf_name, html_name = "northmoor-2019-efficiency.pdf", "otherton-2018-legitimacy.htm"
     pdf = as_pdf(canal_report_text())

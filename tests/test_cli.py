@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import re
 
-from index.store import CURRENT, MANIFEST_FILE, build_lock, current_build_id, load_index
-from tests.synthetic import (
+from bench.synthetic import (
     CANAL_REPORT,
     canal_report_text,
     embedded_texts,
     report_text,
     write_report,
 )
+from index.store import CURRENT, MANIFEST_FILE, build_lock, current_build_id, load_index
 
 
 def test_rebuild_reports_what_it_did(runner, index_dir, reports_dir, encoder):

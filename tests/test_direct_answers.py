@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluate import evaluate_answers, read_items
+from bench.evaluate import evaluate_answers, read_items
 
 pytestmark = pytest.mark.real_model
 

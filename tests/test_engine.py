@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import threading
 import time
 import urllib.request
 import weakref
-from collections.abc import Iterator
-
-from waitress import wasyncore
-from waitress.server import create_server
 
 from app import create_app
+from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
 from index.rebuild import LoadedModel, Rebuilder
 from index.store import CURRENT, PASSAGES_FILE, current_build_id
 from tests.conftest import HashEncoder
-from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
+from tests.serving import serving
 
 
 def rebuild_elsewhere(reports_dir, index_dir):
@@ -35,32 +31,6 @@ def wait_until(condition, seconds: float = 30) -> None:
 
 def health(client) -> dict:
     return client.get("/api/health").get_json()
-
-
-@contextlib.contextmanager
-def serving(app) -> Iterator[str]:
-    """The app behind waitress on a free local port; stopped from its own thread (closing
-    waitress's sockets from another thread races with its select loop)."""
-    sockets: dict = {}
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, map=sockets)
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            while not stop.is_set():
-                wasyncore.loop(timeout=0.05, map=sockets, count=1)
-        finally:
-            for dispatcher in list(sockets.values()):
-                dispatcher.close()
-            server.task_dispatcher.shutdown()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stop.set()
-        thread.join(timeout=30)
 
 
 def test_a_running_server_swaps_builds_between_requests(app, reports_dir, index_dir):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.evaluate import evaluate, read_items, score_question, summarise
-from tests.synthetic import EVAL_SET
+from bench.evaluate import evaluate, read_items, score_question, summarise
+from bench.synthetic import EVAL_SET
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -71,7 +71,7 @@ def test_public_set_floors(real_app):
 def test_the_command_prints_json(real_index_dir, real_models_dir):
     env = {"QA_INDEX_DIR": str(real_index_dir), "QA_MODELS_DIR": str(real_models_dir)}
     out = subprocess.run(
-        [sys.executable, "-m", "qa.evaluate", str(DATA / "followups.jsonl"), "--json"],
+        [sys.executable, "-m", "bench.evaluate", str(DATA / "followups.jsonl"), "--json"],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,

@@ -22,6 +22,13 @@ import pytest
 
 import corpus.reports
 from app import create_app
+from bench.synthetic import (
+    CANAL_QUESTION,
+    CANAL_REPORT,
+    REAL_REPORT,
+    canal_report_text,
+    write_report,
+)
 from index.store import (
     BUILDS,
     CACHE,
@@ -31,13 +38,6 @@ from index.store import (
     SENTENCES_FILE,
     current_build,
     current_build_id,
-)
-from tests.synthetic import (
-    CANAL_QUESTION,
-    CANAL_REPORT,
-    REAL_REPORT,
-    canal_report_text,
-    write_report,
 )
 
 

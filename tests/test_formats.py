@@ -9,11 +9,7 @@ import zlib
 
 import pytest
 
-from corpus import ReportParseError, parse_report
-from corpus.errors import ReportNotText
-from corpus.reports import NewReport, add_reports
-from qa.cite import cite
-from tests.synthetic import (
+from bench.synthetic import (
     AREAS_REPORT,
     GENERIC_REPORT,
     OVERVIEW_REPORT,
@@ -25,6 +21,10 @@ from tests.synthetic import (
     overview_report_text,
     report_text,
 )
+from corpus import ReportParseError, parse_report
+from corpus.errors import ReportNotText
+from corpus.reports import NewReport, add_reports
+from qa.cite import cite
 
 SOURCES = {
     "shipped": (REAL_REPORT.name, REAL_REPORT.read_text("utf-8")),

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_page import WAIT_MS, Watch, serve
+from tests.serving import serving
+from tests.test_page import WAIT_MS, Watch
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.real_model
 
 @pytest.fixture(scope="module")
 def base_url(multi_app) -> Iterator[str]:
-    with serve(multi_app) as url:
+    with serving(multi_app) as url:
         yield url
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import REAL_REPORT
 from tests.conftest import MULTI, HashEncoder, indexed_app
-from tests.synthetic import REAL_REPORT
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import areas_report_text, report_text, write_report
 from tests.conftest import indexed_app
-from tests.synthetic import areas_report_text, report_text, write_report
 
 pytestmark = pytest.mark.real_model
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import report_text, write_report
 from corpus import load_reports
 from index.store import build_index
-from tests.synthetic import report_text, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 LANCS = "lancashire-2018-effectiveness"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from bench.synthetic import REAL_REPORT, copied_as_variant_b, copied_as_variant_c
 from corpus import parse_file, parse_report
-from tests.synthetic import REAL_REPORT, copied_as_variant_b, copied_as_variant_c
 
 TEXT = REAL_REPORT.read_text("utf-8")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.synthetic import REAL_REPORT
 from corpus import load_reports
 from index.adapt import ModelChoice
 from index.onnx_encoder import OnnxEncoder, export_onnx, onnx_folder
 from index.store import read_manifest
-from tests.synthetic import REAL_REPORT
 
 pytestmark = pytest.mark.real_model
 ROOT = Path(__file__).resolve().parents[1]

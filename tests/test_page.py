@@ -7,17 +7,15 @@ Set SCREENSHOT_DIR to also write the README's screenshot (`make screenshot`).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from waitress import wasyncore
-from waitress.server import create_server
+
+from tests.serving import serving
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -34,32 +32,9 @@ XSS = "<img src=x onerror=alert(1)>"
 re_passage = re.compile(r"^/passages/")
 
 
-@contextlib.contextmanager
-def serve(app) -> Iterator[str]:
-    """Serve a WSGI app with waitress on a free 127.0.0.1 port until the block ends."""
-    socket_map: dict = {}
-    server = create_server(app, map=socket_map, host="127.0.0.1", port=0, threads=4)
-    stop = threading.Event()
-
-    def loop() -> None:
-        # Poll in short steps so the server closes itself from its own thread.
-        while not stop.is_set():
-            wasyncore.loop(timeout=0.05, map=socket_map, count=1)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(socket_map)
-
-    thread = threading.Thread(target=loop, name="waitress", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def base_url(real_app) -> Iterator[str]:
-    with serve(real_app) as url:
+    with serving(real_app) as url:
         yield url
 
 
@@ -255,7 +230,7 @@ def test_an_api_error_is_shown_and_the_question_stays_in_the_box(page):
 def test_a_server_that_is_down_is_reported_and_the_question_kept(context, real_app):
     page = context.new_page()
     watch = Watch(page)
-    with serve(real_app) as url:
+    with serving(real_app) as url:
         page.goto(url + "/")
         expect(page.locator("#coverage")).to_contain_text("Indexed")
     # the server is gone now
@@ -350,7 +325,7 @@ def test_coverage_line_says_when_the_index_is_missing(context, tmp_path, real_en
         {"TESTING": True, "INDEX_DIR": str(tmp_path / "none"), "ENCODER": real_encoder}
     )
     page = context.new_page()
-    with serve(app) as url:
+    with serving(app) as url:
         page.goto(url + "/")
         expect(page.locator("#coverage")).to_contain_text("The service is not ready")
         expect(page.locator("#coverage")).to_contain_text("make index")
@@ -408,7 +383,7 @@ def test_a_follow_up_is_sent_with_the_conversation_so_far(page):
 
 @pytest.fixture(scope="module")
 def multi_url(multi_app) -> Iterator[str]:
-    with serve(multi_app) as url:
+    with serving(multi_app) as url:
         yield url
 
 

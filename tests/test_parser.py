@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from bench.synthetic import EVAL_SET, REAL_REPORT, report_text
 from corpus import ReportParseError, parse_file, parse_report
-from tests.synthetic import EVAL_SET, REAL_REPORT, report_text
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic import REAL_REPORT, as_html, as_pdf, report_text
 from corpus.errors import ReportNotText, ReportParseError
 from corpus.parser import decode_report, parse_report
 from corpus.sentences import sentence_spans
-from tests.synthetic import REAL_REPORT, as_html, as_pdf, report_text
 
 NAME = "upload.txt"
 REAL = REAL_REPORT.read_bytes()

@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import RebuildBusy, ReportParseError
-from index.cache import cache_path
-from index.rebuild import LoadedModel, Rebuilder
-from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id
-from index.store import load_index as load
-from tests.conftest import HashEncoder
-from tests.synthetic import (
+from bench.synthetic import (
     CANAL_QUESTION,
     CANAL_REPORT,
     canal_report_text,
     embedded_texts,
     write_report,
 )
+from corpus.errors import RebuildBusy, ReportParseError
+from index.cache import cache_path
+from index.rebuild import LoadedModel, Rebuilder
+from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id
+from index.store import load_index as load
+from tests.conftest import HashEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 CANAL_PASSAGES = 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import report_text
 from corpus import reports
 from corpus.errors import (
     BadFileName,
@@ -23,7 +24,6 @@ from corpus.reports import (
     remove_report,
     reports_lock,
 )
-from tests.synthetic import report_text
 
 
 def folder_state(folder):

@@ -8,15 +8,15 @@ import shutil
 import pytest
 
 from app import create_app
-from corpus.errors import ModelChecksumError
-from index import encoder as encoder_module
-from tests.synthetic import (
+from bench.synthetic import (
     CANAL_QUESTION,
     CANAL_REPORT,
     REAL_REPORT,
     canal_report_text,
     write_report,
 )
+from corpus.errors import ModelChecksumError
+from index import encoder as encoder_module
 
 pytestmark = pytest.mark.real_model
 

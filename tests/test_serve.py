@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback import free_port
+from bench.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.real_model

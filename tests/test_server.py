@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.loopback import free_port
 from index.store import INDEX_FILE, current_build
-from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_LIMIT = 64 * 1024  # QA_MAX_CONTENT_LENGTH for these servers
@@ -110,10 +110,10 @@ def post(path: str, length: int | None, extra: str = "") -> bytes:
 @pytest.fixture(scope="module")
 def damaged_server(tmp_path_factory):
     """An index whose FAISS file was cut short, as a full disk or a bad copy leaves it."""
+    from bench.synthetic import REAL_REPORT
     from corpus import load_reports
     from index.store import build_index
     from tests.conftest import HashEncoder
-    from tests.synthetic import REAL_REPORT
 
     tmp = tmp_path_factory.mktemp("served")
     index_dir = tmp / "index"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import AREAS_REPORT, areas_report_text, as_html, write_report
 from corpus import ReportParseError, parse_report
 from tests.conftest import indexed_app
-from tests.synthetic import AREAS_REPORT, areas_report_text, as_html, write_report
 
 AREA_IDS = [
     "testshire-2021-22-overview-p1",

@@ -1,13 +1,33 @@
-"""Small, clearly synthetic PEEL report pages for parser and index tests."""
+"""The one writer of clearly synthetic PEEL report pages, for the tests and the benchmarks.
+
+Small pages (`report_text`, `canal_report_text`, `areas_report_text`, ...) say SYNTHETIC in
+every made-up sentence and feed the parser and index tests; `as_html` and `as_pdf` dress a
+page as a saved web page or a PDF. The scale corpus (`write_corpus`) recombines the shipped
+report's own sentences into pages of made-up forces, for measuring speed only:
+
+    .venv/bin/python -m bench.synthetic --passages 10000 [--out var/bench/corpus-10000]
+
+writes exactly ``--passages`` passages.
+"""
 
 from __future__ import annotations
 
+import argparse
+import random
 import re
+import shutil
 from pathlib import Path
 
+from corpus.document import split_lines
+from corpus.grades import grade_line
+from corpus.layouts.base import is_bullet, is_heading, pillar_named
+from corpus.parser import parse_report
+from corpus.sentences import sentences
+
+ROOT = Path(__file__).resolve().parents[1]
 # A copy of shared/eval/public.jsonl, so the suite runs from a clone alone.
-EVAL_SET = Path(__file__).resolve().parent / "data" / "eval-public.jsonl"
-REPORTS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
+EVAL_SET = ROOT / "tests" / "data" / "eval-public.jsonl"
+REPORTS = ROOT / "corpus" / "reports"
 REAL_REPORT = REPORTS / "lancashire-2018-effectiveness.txt"
 
 
@@ -107,7 +127,6 @@ def canal_report_text() -> str:
 
 def embedded_texts(text: str) -> set[str]:
     """What a build embeds for a report: its passages and their sentences."""
-    from corpus.parser import parse_report
     from index.store import sentence_texts
 
     _, passages = parse_report(text.encode(), "report.txt")
@@ -117,8 +136,6 @@ def embedded_texts(text: str) -> set[str]:
 def copied_as_variant_c(text: str) -> str:
     """A 2018/19 page as the "c" copies hold it: no pillar label, grade or number lines
     (blank lines are left where they stood)."""
-    from corpus.grades import grade_line
-
     out = []
     for i, line in enumerate(text.split("\n")):
         bare = line.strip()
@@ -132,8 +149,6 @@ def copied_as_variant_b(text: str) -> str:
     """A 2018/19 page as the "b" copies hold it: no "Skip to content", date, grade or number
     lines, no pillar overview, "- " bullets, one line per paragraph, and each "Summary for
     question N" link glued to the line after it."""
-    from corpus.grades import grade_line
-
     out: list[str] = []
     in_overview = False
     for bare in (line.strip() for line in text.split("\n")):
@@ -243,10 +258,6 @@ def overview_report_text() -> str:
 
 def _blocks(text: str) -> list[tuple[str, str]]:
     """A page's lines as (kind, text): the elements a web page or PDF would hold them in."""
-    from corpus.document import split_lines
-    from corpus.grades import grade_line
-    from corpus.layouts.base import is_bullet, is_heading, pillar_named
-
     lines = split_lines(text)
     out = []
     for i, line in enumerate(lines):
@@ -332,3 +343,131 @@ def as_pdf(text: str) -> bytes:
     doc.allowSplitting = 0  # a paragraph moves whole to the next page, as in the text
     doc.build(story)
     return out.getvalue()
+
+
+# -- the scale corpus: real sentences recombined, for the benchmarks ------------------
+
+DEFAULT_OUT = ROOT / "var" / "bench"
+PER_REPORT = 100  # passages per page, about the size of a real PEEL pillar page
+FORCES = [
+    "Ashmoor", "Benchshire", "Calderwick", "Dunmere", "Eastvale", "Fenwold", "Greyhaven",
+    "Harrowfield", "Ironbridge Vale", "Kestrel Downs", "Longmarsh", "Mireford", "Northwold",
+    "Oakhollow", "Pennmoor", "Queensmere", "Redcastle", "Saltmarsh", "Thornbury Vale",
+    "Upperdale", "Westmere", "Yarrowford",
+]  # fmt: skip
+YEARS = ["2017", "2018", "2019"]
+GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+PILLARS = {
+    "Effectiveness": [
+        "How effective is the force at preventing crime, tackling anti-social behaviour and "
+        "keeping people safe?",
+        "How effective is the force at investigating crime and reducing re-offending?",
+        "How effective is the force at protecting those who are vulnerable from harm, and "
+        "supporting victims?",
+    ],
+    "Efficiency": [
+        "How well does the force assess and respond to current demand?",
+        "How well does the force use its resources?",
+        "How well is the force planning for the future?",
+    ],
+    "Legitimacy": [
+        "To what extent does the force treat all of the people it serves with fairness and "
+        "respect?",
+        "How well does the force ensure that its workforce behaves ethically and lawfully?",
+        "To what extent does the force treat its workforce with fairness and respect?",
+    ],
+}
+SECTIONS = ["Findings", "Working with partners", "Understanding demand", "Leadership"]
+
+
+def sentence_pool(source: Path = REAL_REPORT) -> list[str]:
+    """Distinct full sentences of the real report's paragraphs (no list items)."""
+    _, passages = parse_report(source.read_bytes(), source.name)
+    pool = {
+        s
+        for p in passages
+        if "\n" not in p.text
+        for s in sentences(p.text)
+        if 40 <= len(s) <= 400 and s[0].isupper() and s.endswith(".")
+    }
+    return sorted(pool)
+
+
+def report_page(number: int, paragraphs: int, pool: list[str], rng: random.Random) -> str:
+    """One synthetic page of ``paragraphs`` passages (one overview paragraph included)."""
+    combo = number % (len(FORCES) * len(YEARS) * len(PILLARS))
+    force = FORCES[combo % len(FORCES)]
+    year = YEARS[(combo // len(FORCES)) % len(YEARS)]
+    pillar = list(PILLARS)[combo // (len(FORCES) * len(YEARS))]
+    if number >= len(FORCES) * len(YEARS) * len(PILLARS):  # report ids must stay unique
+        force = f"{force} {number}"
+    lines = [
+        f"{force} PEEL {year}",
+        pillar,
+        f"How {pillar.lower()[:-3] if pillar != 'Legitimacy' else 'legitimate'} is {force}?",
+        "Last updated 01/02/2020",
+        rng.choice(GRADES),
+        f"SYNTHETIC benchmark report {number}: {force} is a made-up force, and every other "
+        "paragraph of this page is sentences of a real report recombined at random.",
+        f"Questions for {pillar}",
+    ]
+    body = paragraphs - 1
+    counts = [body // 3 + (1 if q < body % 3 else 0) for q in range(3)]
+    for q, (question, count) in enumerate(zip(PILLARS[pillar], counts, strict=True), start=1):
+        lines += [str(q), question, rng.choice(GRADES)]
+        for p in range(count):
+            if p % 12 == 0:
+                lines.append(SECTIONS[(p // 12) % len(SECTIONS)])
+            lines.append(" ".join(rng.sample(pool, rng.randint(2, 5))))
+        lines.append(f"Summary for question {q}")
+    return "\n\n".join(lines) + "\n"
+
+
+def report_name(number: int) -> str:
+    return f"synthetic-{number:05d}.txt"
+
+
+def write_corpus(passages: int, out: Path, seed: int = 0) -> int:
+    """Replace ``out`` with synthetic report files holding exactly ``passages`` passages;
+    returns the number of files."""
+    if passages < 1:
+        raise ValueError("--passages must be at least 1")
+    pool = sentence_pool()
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / "README.synthetic").write_text(
+        "SYNTHETIC: benchmark corpus written by `python -m bench.synthetic`; not real reports.\n",
+        "utf-8",
+    )
+    written, number = 0, 0
+    while written < passages:
+        want = min(PER_REPORT, passages - written)
+        while True:  # a page of n paragraphs parses to n passages; check, never assume
+            text = report_page(number, want, pool, rng)
+            _, parsed = parse_report(text.encode("utf-8"), report_name(number))
+            if len(parsed) <= passages - written or want == 1:
+                break
+            want -= len(parsed) - (passages - written)
+        (out / report_name(number)).write_text(text, "utf-8")
+        written += len(parsed)
+        number += 1
+    return number
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.synthetic", description="Write the synthetic scale corpus."
+    )
+    parser.add_argument("--passages", type=int, required=True)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    out = args.out or DEFAULT_OUT / f"corpus-{args.passages}"
+    files = write_corpus(args.passages, out, args.seed)
+    print(f"Wrote {args.passages:,} passages in {files:,} synthetic report files to {out}")
+
+
+if __name__ == "__main__":
+    main()

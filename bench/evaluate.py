@@ -1,4 +1,4 @@
-"""Measure retrieval on a question set: `python -m qa.evaluate FILE.jsonl [--k 10] [--json]`.
+"""Measure retrieval on a question set: `python -m bench.evaluate FILE.jsonl [--k 10] [--json]`.
 
 Each line of FILE is {"id", "question", "gold": [verbatim substrings], "kind", ...}; a
 returned passage answers a question when its text contains one of the gold strings
@@ -339,7 +339,7 @@ def format_table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m qa.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__)
     parser.add_argument("file", type=Path, help="questions, one JSON object a line")
     parser.add_argument("--k", type=int, default=10, help="passages asked for (1-20)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
