@@ -20,10 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.forces import known_forces
 from index.encoder import Encoder
 from qa.expand import expand
-from qa.forces import ForceNames
+from qa.forces import ForceNames, alias_pattern
 from qa.glossary import report_terms
 from qa.request import Turn
 
@@ -279,12 +278,6 @@ class Query:
         }
 
 
-@dataclass(frozen=True)
-class KnownForce:
-    name: str
-    pattern: re.Pattern
-
-
 @lru_cache(maxsize=1)
 def _places() -> list[str]:
     return json.loads((DATA / "places.json").read_text("utf-8"))["places_not_covered"]
@@ -294,18 +287,6 @@ def _places() -> list[str]:
 def _intent_examples() -> dict[str, list[str]]:
     data = json.loads((DATA / "intents.json").read_text("utf-8"))
     return {k: v for k, v in data.items() if k != "about"}
-
-
-def _alias_pattern(names: Iterable[str]) -> re.Pattern:
-    parts = []
-    for name in sorted(set(names), key=len, reverse=True):
-        words = [re.escape(w) for w in re.split(r"[\s-]+", name) if w]
-        parts.append(r"[\s-]+".join(words))
-    return re.compile(
-        rf"(?<![\w-])(?:the\s+)?(?:{'|'.join(parts)})(?:'s|’s|s')?"
-        r"(?:\s+(?:police(?:\s+force)?|constabulary|force|cops|coppers|officers))?(?![\w-])",
-        re.IGNORECASE,
-    )
 
 
 class QueryReader:
@@ -322,29 +303,16 @@ class QueryReader:
         self.acronyms = acronyms
         self.encoder = encoder
         self.force_names = ForceNames(self.indexed_forces)
-        indexed_lower = {f.lower(): f for f in self.indexed_forces}
-        known: list[KnownForce] = []
-        # longest names first, so "Hampshire and Isle of Wight" is not read as "Hampshire"
-        for entry in sorted(known_forces(), key=lambda f: -len(f["name"])):
-            names = [entry["name"], entry["full"], *entry["aliases"]]
-            canonical = next(  # the index's name, or else the force's own full name
-                (indexed_lower[n.lower()] for n in names if n.lower() in indexed_lower),
-                entry["full"],
-            )
-            known.append(KnownForce(canonical, _alias_pattern(names)))
-        listed = {k.name for k in known}
-        for force in self.indexed_forces:  # an indexed force missing from the data file
-            if force not in listed:
-                known.append(KnownForce(force, _alias_pattern([force])))
-        self.known = known
-        self._places = _alias_pattern(_places())
+        self._places = alias_pattern(_places())
         self.vocabulary = {w for w in vocabulary if len(w) > 1}
         self._by_initial: dict[str, list[str]] = {}
         for word in self.vocabulary:
             if len(word) >= 4:
                 self._by_initial.setdefault(word[0], []).append(word)
         self._single_word_forces = {
-            f.lower(): f for f in {k.name for k in known} if " " not in f and len(f) >= 5
+            f.lower(): f
+            for f in {k.name for k in self.force_names.known}
+            if " " not in f and len(f) >= 5
         }
         self._examples: tuple[list[str], np.ndarray] | None = None
 
@@ -352,17 +320,7 @@ class QueryReader:
 
     def forces_in(self, text: str) -> tuple[list[str], list[str], str]:
         """(indexed forces, other forces, the text without them), spelling slips allowed."""
-        found: list[tuple[int, str]] = []  # (where it is named, force), in reading order
-        rest = text
-        for force in self.known:
-            match = force.pattern.search(rest)
-            if match:
-                found.append((match.start(), force.name))
-                # blank it out, keeping offsets, so that later names are placed right
-                rest = force.pattern.sub(lambda m: " " * len(m.group(0)), rest)
-        found.sort()
-        indexed = [name for _, name in found if name in self.indexed_forces]
-        other = [name for _, name in found if name not in self.indexed_forces]
+        indexed, other, rest = self.force_names.find(text)
         rest = re.sub(r"\s{2,}", " ", rest)
         for word in re.findall(r"[A-Za-z]{5,}", rest):  # "Lancashre", "Cumbira"
             lowered = word.lower()

@@ -1,0 +1,67 @@
+"""qa/forces.py: the forces a question names, by any of the names in
+corpus/data/forces.json, and the question spelled out in the index's own names."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.forces import ForceNames
+
+INDEXED = ["Lancashire", "Cumbria", "Avon and Somerset"]
+
+
+@pytest.fixture(scope="module")
+def names() -> ForceNames:
+    return ForceNames(INDEXED)
+
+
+@pytest.mark.parametrize(
+    ("question", "indexed", "other"),
+    [
+        ("how did lancs do on investigations", ["Lancashire"], []),
+        ("Lancashire Constabulary's grade for crime", ["Lancashire"], []),
+        ("is Avon & Somerset police any good", ["Avon and Somerset"], []),
+        ("what did the Met get for legitimacy", [], ["Metropolitan Police Service"]),
+        ("compare Cumbria with Herts", ["Cumbria"], ["Hertfordshire Constabulary"]),
+        ("how good is the lancashire police force", ["Lancashire"], []),
+        ("what are the lancaster canal patrols like", [], []),  # a place, not "Lancs"
+        ("how many officers are there", [], []),
+    ],
+)
+def test_the_right_force_is_recognised(names, question, indexed, other):
+    found, elsewhere, _ = names.find(question)
+    assert (found, elsewhere) == (indexed, other)
+
+
+def test_forces_come_in_the_order_the_question_names_them(names):
+    assert names.find("is Cumbria better than Lancs?")[0] == ["Cumbria", "Lancashire"]
+    assert names.find("is Lancs better than Cumbria?")[0] == ["Lancashire", "Cumbria"]
+
+
+def test_the_longest_name_wins():
+    names = ForceNames(["Hampshire and Isle of Wight"])
+    found, other, _ = names.find("how is Hampshire and Isle of Wight Constabulary doing")
+    assert (found, other) == (["Hampshire and Isle of Wight"], [])
+
+
+def test_the_names_are_blanked_out_of_the_rest(names):
+    _, _, rest = names.find("how did lancs police do on crime")
+    assert rest.split() == ["how", "did", "do", "on", "crime"]
+
+
+def test_an_indexed_force_the_data_file_does_not_list_is_known_by_its_name():
+    names = ForceNames(["Testshire"])
+    assert names.find("how good is Testshire Police?")[0] == ["Testshire"]
+
+
+@pytest.mark.parametrize(
+    ("question", "spelled"),
+    [
+        ("how did lancs police do", "how did Lancashire police do"),
+        ("is avon & somerset's grade good", "is Avon and Somerset's grade good"),
+        ("Lancashire Constabulary's grade", "Lancashire Constabulary's grade"),
+        ("what did the Met get", "what did the Met get"),  # not indexed: left as asked
+    ],
+)
+def test_search_text_uses_the_index_names(names, question, spelled):
+    assert names.normalise(question) == spelled
