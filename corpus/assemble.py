@@ -9,8 +9,8 @@ import re
 from corpus.acronyms import find_acronyms
 from corpus.document import Document
 from corpus.grades import NOT_GRADED, scale_for
-from corpus.layouts.base import AFI_SECTIONS, CONCERN_SECTIONS, Outline, is_bullet, slugify
-from corpus.records import Passage, Report, Unit
+from corpus.layouts.base import Outline, is_bullet, slugify
+from corpus.records import AFI_SECTIONS, CONCERN_SECTIONS, Passage, Report, Unit
 
 _BULLET_MARK = re.compile(r"^\s*\S\s+")
 

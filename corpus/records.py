@@ -12,6 +12,12 @@ from dataclasses import asdict, dataclass, field, fields
 
 OVERVIEW = "overview"  # the key of the unit that holds a report's opening paragraphs
 
+# The headings of what a report says must improve, as ``Passage.section`` holds them.
+AFI_SECTIONS = ("Areas for improvement", "Area for improvement")
+CONCERN_SECTIONS = ("Cause of concern", "Causes of concern")
+RECOMMENDATION_SECTIONS = ("Recommendations", "Recommendation")
+IMPROVEMENT_SECTIONS = frozenset(AFI_SECTIONS + CONCERN_SECTIONS + RECOMMENDATION_SECTIONS)
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from corpus.records import OVERVIEW, Passage, Report, Unit
+from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Passage, Report, Unit
 from index.encoder import Encoder
 from index.keyword import tokenize
 from index.store import LoadedIndex
 from qa.cite import citation, cite, cite_unit, unit_citation, unit_name
 from qa.glossary import report_terms
-from qa.intent import AIF_SECTIONS, states_improvement, states_judgement
+from qa.intent import states_improvement, states_judgement
 from qa.query import NUMERIC_TYPES, Query
 from qa.retrieve import Scored
 from qa.scope import Scope, coverage, report_year
@@ -191,7 +191,7 @@ class Answerer:
         for row, p in enumerate(index.passages):
             key = (p.report, p.unit)
             self.rows_by_unit.setdefault(key, []).append(row)
-            if p.section in AIF_SECTIONS:
+            if p.section in IMPROVEMENT_SECTIONS:
                 self._aif_row.setdefault(key, row)
         self._stems: dict[str, int] | None = None
 
@@ -364,7 +364,8 @@ class Answerer:
         ids = scope.report_ids
         for scored in results[:VOTE_HITS]:
             passage = self.index.passages[scored.row]
-            if passage.report in ids and passage.section in AIF_SECTIONS and passage.unit_title:
+            in_report = passage.report in ids
+            if in_report and passage.section in IMPROVEMENT_SECTIONS and passage.unit_title:
                 return passage.unit_title
         return ""
 

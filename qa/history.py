@@ -22,12 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.errors import NotFound
-from corpus.records import OVERVIEW, Report, Unit
+from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Report, Unit
 from index.encoder import Encoder
 from index.store import LoadedIndex
 from qa.cite import cite_unit
 from qa.grades import GRADE_RANK, GradeCell, cycle_order, grade_cells
-from qa.intent import AIF_SECTIONS
 from qa.scope import coverage
 
 REPEATED_AT = 0.70
@@ -167,7 +166,7 @@ def force_history(index: LoadedIndex, encoder: Encoder, force: str) -> ForceHist
         if passage.report in ids:
             key = (passage.report, passage.unit)
             first_passage.setdefault(key, passage.id)
-            if passage.section in AIF_SECTIONS:
+            if passage.section in IMPROVEMENT_SECTIONS:
                 aif_passage.setdefault(key, passage.id)
     steps = []
     for at, report in enumerate(reports):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.records import Passage
+from corpus.records import IMPROVEMENT_SECTIONS, Passage
 
 _JUDGEMENT = re.compile(
     r"\b(?:is|are|was|were) (?:good|outstanding|inadequate|adequate|innovative|effective)\b|"
@@ -22,13 +22,6 @@ _IMPROVEMENT = re.compile(
     r"limited|inconsistent|backlogs?|delays?)\b",
     re.IGNORECASE,
 )
-AIF_SECTIONS = {
-    "Areas for improvement",
-    "Area for improvement",
-    "Causes of concern",
-    "Cause of concern",
-    "Recommendations",
-}
 
 
 def states_judgement(passage: Passage) -> bool:
@@ -36,4 +29,4 @@ def states_judgement(passage: Passage) -> bool:
 
 
 def states_improvement(passage: Passage) -> bool:
-    return passage.section in AIF_SECTIONS or bool(_IMPROVEMENT.search(passage.text))
+    return passage.section in IMPROVEMENT_SECTIONS or bool(_IMPROVEMENT.search(passage.text))

@@ -9,17 +9,15 @@ from dataclasses import dataclass, field
 
 from corpus.document import Document, Line
 from corpus.grades import grade_line
+from corpus.records import AFI_SECTIONS, CONCERN_SECTIONS, RECOMMENDATION_SECTIONS
 
 PILLARS = ("Effectiveness", "Efficiency", "Legitimacy")
 
 # Section markers that head a list of bullets or short paragraphs.
 MARKERS = (
-    "Areas for improvement",
-    "Area for improvement",
-    "Cause of concern",
-    "Causes of concern",
-    "Recommendations",
-    "Recommendation",
+    *AFI_SECTIONS,
+    *CONCERN_SECTIONS,
+    *RECOMMENDATION_SECTIONS,
     "Innovative practice",
     "Promising practice",
     "HMI's observations",
@@ -30,8 +28,6 @@ MARKERS = (
     "HM Inspector’s summary",
 )
 _MARKER_BY_LOWER = {m.lower(): m for m in MARKERS}
-AFI_SECTIONS = ("Areas for improvement", "Area for improvement")
-CONCERN_SECTIONS = ("Cause of concern", "Causes of concern")
 
 # Whole lines that are page navigation, banners or link text, never report text.
 _FURNITURE = re.compile(
