@@ -40,11 +40,19 @@ def test_chat_page_controls_are_labelled(client):
     assert all(any(force in e for force in forces) for e in reports["examples"])
 
 
-@pytest.mark.parametrize("name", ["chat.js", "site.css"])
-def test_static_files_are_served(client, name):
-    with client.get(f"/static/{name}") as res:
-        assert res.status_code == 200
-        assert res.get_data() == (ROOT / "static" / name).read_bytes()
+@pytest.mark.parametrize(
+    "page", ["/", "/docs", "/grades", "/forces/Lancashire", f"/passages/{LANCS}-q2-p11"]
+)
+def test_every_page_gets_the_styles_and_script_it_asks_for(client, page):
+    html = client.get(page).get_data(as_text=True)
+    assets = re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html)
+    assert "/static/site.css" in assets  # unstyled, a page would be hard to read
+    for asset in assets:
+        with client.get(asset) as res:
+            assert res.status_code == 200, asset
+            assert res.get_data() == (ROOT / asset.lstrip("/")).read_bytes()
+            kind = "text/css" if asset.endswith(".css") else "text/javascript"
+            assert res.mimetype == kind, asset  # what the browser needs to use it
 
 
 def test_script_never_parses_data_as_html():

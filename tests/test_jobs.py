@@ -1,0 +1,137 @@
+"""index/jobs.py: a background rebuild's status goes queued -> embedding -> done (or
+failed, saying why); asked again while running, it runs once more afterwards."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bench.synthetic import CANAL_REPORT, canal_report_text, report_text, write_report
+from corpus.errors import IndexNotReady
+from index.jobs import RebuildJob
+from index.rebuild import LoadedModel, Rebuilder
+from index.store import build_lock, current_build_id
+from tests.conftest import HashEncoder
+
+FIRST = "testshire-2018-legitimacy.txt"
+
+
+@pytest.fixture
+def folders(tmp_path):
+    reports = tmp_path / "reports"
+    write_report(reports, FIRST, report_text())
+    return reports, tmp_path / "index"
+
+
+def job_for(folders, encoder=None, **options) -> RebuildJob:
+    reports, index = folders
+    rebuilder = Rebuilder(reports, index, LoadedModel(encoder or HashEncoder()))
+    return RebuildJob(rebuilder, in_child=False, **options)
+
+
+def test_a_rebuild_goes_from_idle_to_done_and_says_what_it_did(folders):
+    reloads = []
+    job = job_for(folders, after=lambda: reloads.append(1))
+    assert job.status()["state"] == "idle"
+    asked = job.start()
+    assert asked["state"] in ("queued", "parsing", "embedding", "done")
+    done = job.wait(timeout=60)
+    assert done["state"] == "done" and done["another_queued"] is False
+    assert done["summary"]["added"] == [FIRST]
+    assert done["build_id"] == current_build_id(folders[1])
+    assert "Rebuilt" in done["message"] and done["finished_at"]
+    assert reloads == [1]  # the server is told to switch to the new build
+
+
+def test_nothing_changed_is_done_without_a_reload(folders):
+    reloads = []
+    job = job_for(folders, after=lambda: reloads.append(1))
+    job.start()
+    build = job.wait(timeout=60)["build_id"]
+    job.start()
+    again = job.wait(timeout=60)
+    assert again["state"] == "done" and again["summary"]["up_to_date"] is True
+    assert again["build_id"] == build and reloads == [1]
+    assert again["message"].startswith("Index up to date")
+
+
+def test_progress_shows_while_embedding_and_a_second_request_runs_once_more(folders):
+    encoder = HashEncoder()
+    encode, embedding, release = encoder.encode, threading.Event(), threading.Event()
+
+    def held_encode(texts):
+        embedding.set()
+        assert release.wait(timeout=30)
+        return encode(texts)
+
+    encoder.encode = held_encode
+    job = job_for(folders, encoder=encoder)
+    try:
+        job.start()
+        assert embedding.wait(timeout=30)
+        during = job.status()
+        assert during["state"] == "embedding" and during["done"] < during["total"]
+        write_report(folders[0], CANAL_REPORT, canal_report_text())  # changed meanwhile
+        again = job.start()
+        assert again["another_queued"] is True
+    finally:
+        release.set()
+    final = job.wait(timeout=60)
+    # the second run picked up the report added while the first was embedding
+    assert final["state"] == "done" and final["summary"]["added"] == [CANAL_REPORT]
+    assert final["summary"]["reports"] == 2
+
+
+def test_a_report_that_does_not_parse_fails_the_job_and_keeps_the_build(folders):
+    job = job_for(folders)
+    job.start()
+    build = job.wait(timeout=60)["build_id"]
+    bad = write_report(folders[0], "z-broken.txt", "Northmoor PEEL 2019\nEfficiency\n")
+    job.start()
+    failed = job.wait(timeout=60)
+    assert failed["state"] == "failed" and failed["message"].startswith(f"{bad}, line 2:")
+    assert current_build_id(folders[1]) == build
+
+
+def test_a_rebuild_held_elsewhere_fails_saying_so(folders):
+    job = job_for(folders, lock_wait=0)
+    with build_lock(folders[1]).hold():  # as `flask index rebuild` in another process
+        job.start()
+        failed = job.wait(timeout=60)
+    assert failed["state"] == "failed"
+    assert failed["message"].startswith("a rebuild of the index is already in progress")
+
+
+def test_a_build_the_server_cannot_load_is_a_failure_naming_the_build(folders):
+    def cannot_load():
+        raise IndexNotReady("the vectors file is damaged")
+
+    job = job_for(folders, after=cannot_load)
+    job.start()
+    failed = job.wait(timeout=60)
+    assert failed["state"] == "failed"
+    assert failed["message"] == (
+        f"build {failed['build_id']} was made but the server could not load it: "
+        "the vectors file is damaged"
+    )
+
+
+def test_catching_up_rebuilds_only_when_the_folder_has_changed(folders):
+    job = job_for(folders)
+    assert job.catch_up() is None  # no build yet: nothing to compare with
+    job.start()
+    job.wait(timeout=60)
+    assert job.catch_up() is None and job.status()["summary"]["added"] == [FIRST]
+    write_report(folders[0], CANAL_REPORT, canal_report_text())
+    assert job.catch_up() == {"added": [CANAL_REPORT], "changed": [], "removed": []}
+    assert job.wait(timeout=60)["summary"]["added"] == [CANAL_REPORT]
+
+
+def test_a_rebuild_in_its_own_process_reports_back(folders):
+    reports, index = folders
+    job = RebuildJob(Rebuilder(reports, index, LoadedModel(HashEncoder())))
+    job.start()
+    done = job.wait(timeout=300)
+    assert done["state"] == "done", done
+    assert done["summary"]["added"] == [FIRST] and current_build_id(index) == done["build_id"]

@@ -1,0 +1,64 @@
+"""index/keyword.py: BM25 over passages, with stemming and without stop words, saved and
+loaded beside the dense index."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.keyword import KeywordIndex, tokenize
+
+PARAGRAPHS = [
+    "The force keeps eleven canal boats for river patrols along the towpaths.",
+    "Officers attend domestic abuse incidents promptly and record risk assessments.",
+    "Neighbourhood teams work with the council to tackle anti-social behaviour.",
+    "Investigators review crime reports every morning and allocate them to teams.",
+]
+
+
+def test_the_paragraph_with_the_exact_term_ranks_first():
+    index = KeywordIndex.build(PARAGRAPHS)
+    scores = index.scores(tokenize(["how many canal boats are there?"])[0])
+    assert int(np.argmax(scores)) == 0
+    assert scores[0] > 0 and np.all(scores[1:] == 0)
+
+
+def test_word_forms_match_through_the_stemmer():
+    index = KeywordIndex.build(PARAGRAPHS)
+    scores = index.scores(tokenize(["investigating reported crimes"])[0])
+    assert int(np.argmax(scores)) == 3  # "Investigators review crime reports"
+
+
+def test_stop_words_do_not_count():
+    index = KeywordIndex.build(PARAGRAPHS)
+    assert tokenize(["is the and of it"])[0] == []
+    np.testing.assert_allclose(
+        index.scores(tokenize(["and the canal of the force"])[0]),
+        index.scores(tokenize(["canal force"])[0]),
+    )
+
+
+def test_unknown_words_score_zero_for_every_passage():
+    index = KeywordIndex.build(PARAGRAPHS)
+    scores = index.scores(tokenize(["helicopter drones"])[0])
+    assert scores.shape == (len(PARAGRAPHS),) and np.all(scores == 0)
+
+
+def test_a_rarer_term_weighs_more_than_a_common_one():
+    texts = [
+        "teams teams patrols",
+        "teams work late",
+        "teams meet daily",
+        "teams and towpaths",
+    ]
+    index = KeywordIndex.build(texts)
+    scores = index.scores(tokenize(["teams towpaths"])[0])
+    assert int(np.argmax(scores)) == 3  # the only paragraph with the rare word
+
+
+def test_a_saved_index_loads_with_the_same_scores(tmp_path):
+    index = KeywordIndex.build(PARAGRAPHS)
+    index.save(tmp_path)
+    loaded = KeywordIndex.load(tmp_path)
+    tokens = tokenize(["council anti-social behaviour teams"])[0]
+    np.testing.assert_allclose(loaded.scores(tokens), index.scores(tokens))
+    assert int(np.argmax(loaded.scores(tokens))) == 2
