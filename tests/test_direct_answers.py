@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.evaluate import evaluate_answers, read_items
+from tests.test_answers import ask
 
 pytestmark = pytest.mark.real_model
 
@@ -17,12 +18,6 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="module")
 def client(multi_app):
     return multi_app.test_client()
-
-
-def ask(client, **body):
-    res = client.post("/api/ask", json=body)
-    assert res.status_code == 200, res.get_json()
-    return res.get_json()
 
 
 def run(client, name):

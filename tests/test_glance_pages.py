@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.serving import serving
-from tests.test_page import WAIT_MS, Watch
+from tests.test_page import WAIT_MS, Watch, ask
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -107,15 +107,6 @@ def chat(page, base_url):
     page.goto(base_url + "/")
     expect(page.locator("#coverage")).to_contain_text("from 3 forces")
     return page
-
-
-def ask(page, question: str):
-    box = page.get_by_label("Your question")
-    box.fill(question)
-    box.press("Enter")
-    turn = page.locator("article.turn").last
-    expect(turn.locator(".passage").first).to_be_visible()
-    return turn
 
 
 def test_example_questions_come_from_the_indexed_reports(chat):
