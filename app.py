@@ -11,9 +11,8 @@ import os
 from pathlib import Path
 
 from flask import Flask, Response, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
-from corpus.errors import IndexNotReady, QAError
+from common.errors import IndexNotReady
 from corpus.reports import add_reports
 from index.adapt import ModelChoice
 from index.cli import index_cli, reports_cli
@@ -35,6 +34,7 @@ from qa.history import force_history
 from qa.marks import parse_spans, segments
 from qa.openapi import openapi_document
 from qa.request import decode_json, parse_ask
+from web.errors import register_errors
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions.update(qa=engine, rebuilder=rebuilder, rebuild_job=job)
     app.cli.add_command(index_cli)
     app.cli.add_command(reports_cli)
-    _register_errors(app)
+    register_errors(app)
     _register_routes(app, engine, rebuilder, job)
     _register_pages(app, engine)
     _register_admin_routes(app, job)
@@ -236,39 +236,3 @@ def _register_admin_routes(app: Flask, job: RebuildJob) -> None:
     def start_rebuild():
         admin()  # e.g. to retry one that failed, once the disk has room again
         return jsonify(job.start()), 202, {"Location": url_for("rebuild_status")}
-
-
-def _error(status: int, code: str, message: str, headers: dict | None = None):
-    """One error shape: JSON under /api/, a plain HTML page everywhere else."""
-    if request.path == "/api" or request.path.startswith("/api/"):
-        return jsonify({"error": {"code": code, "message": message}}), status, headers or {}
-    page = render_template("error.html", status=status, message=message)
-    return page, status, headers or {}
-
-
-def _register_errors(app: Flask) -> None:
-    @app.errorhandler(QAError)
-    def qa_error(exc: QAError):
-        return _error(exc.status, exc.code, exc.message, exc.headers)
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        code = (exc.name or "error").lower().replace(" ", "_")
-        message = exc.description or exc.name
-        if exc.code == 405:
-            message = f"{request.method} is not allowed on {request.path}"
-        elif exc.code == 404:
-            message = f"no such page: {request.path}"
-        elif exc.code == 413:
-            limit = request.max_content_length or 0
-            message = f"the request is over the limit of {limit:,} bytes (QA_MAX_CONTENT_LENGTH)"
-            if request.content_length is not None and request.content_length <= limit:
-                parts = request.max_form_parts or 0
-                message = f"the multipart body has more than {parts:,} parts"
-        allow = {k: v for k, v in exc.get_headers() if k == "Allow"}  # 405 says what is
-        return _error(exc.code or 500, code, message, allow)
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
-        log.exception("unexpected error")
-        return _error(500, "internal", "internal error; see the server log")

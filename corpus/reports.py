@@ -16,8 +16,8 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.durable import fsync_path, write_failure
-from corpus.errors import (
+from common.durable import fsync_path, write_failure
+from common.errors import (
     BadFileName,
     Conflict,
     NotFound,
@@ -26,7 +26,7 @@ from corpus.errors import (
     StorageError,
     UnsupportedMediaType,
 )
-from corpus.locks import FileLock
+from common.locks import FileLock
 from corpus.parser import parse_file, parse_report
 from corpus.records import Passage, Report
 

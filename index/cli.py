@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from corpus.errors import QAError, RebuildBusy
+from common.errors import QAError, RebuildBusy
 from corpus.reports import (
     NewReport,
     add_reports,

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from corpus.errors import QAError
+from common.errors import QAError
 from index.rebuild import Rebuilder, RebuildSummary
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.durable import write_failure
-from corpus.errors import QAError, StorageError
+from common.durable import write_failure
+from common.errors import QAError, StorageError
 from corpus.records import Passage, Report
 from corpus.reports import load_reports, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache

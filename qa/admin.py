@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from werkzeug.datastructures import FileStorage
 
-from corpus.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
+from common.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
 from corpus.records import Passage, Report
 from corpus.reports import NewReport, check_report_name
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import faiss
 
-from corpus.errors import IndexNotReady, NotFound
+from common.errors import IndexNotReady, NotFound
 from corpus.records import Passage, Question, Report, Unit
 from index.adapt import ModelChoice
 from index.encoder import Encoder

@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from corpus.errors import BadRequest
+from common.errors import BadRequest
 from corpus.grades import FIVE_TIER, NOT_GRADED, grade_in_sentence
 from corpus.records import OVERVIEW, Report, Unit
 from index.store import LoadedIndex

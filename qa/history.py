@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.errors import NotFound
+from common.errors import NotFound
 from corpus.records import OVERVIEW, Report, Unit
 from index.encoder import Encoder
 from index.store import LoadedIndex

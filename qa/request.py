@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from corpus.errors import BadQuestion, BadRequest
+from common.errors import BadQuestion, BadRequest
 
 MAX_QUESTION_CHARS = 1000
 MIN_K, MAX_K, DEFAULT_K = 1, 20, 5

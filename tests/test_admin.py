@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 import corpus.reports
 import qa.admin
 from app import create_app
-from corpus.errors import BadFileName
+from common.errors import BadFileName
 from tests.synthetic import (
     CANAL_QUESTION,
     CANAL_REPORT,

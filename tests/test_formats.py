@@ -9,8 +9,8 @@ import zlib
 
 import pytest
 
-from corpus import ReportParseError, parse_report
-from corpus.errors import ReportNotText
+from common.errors import ReportNotText, ReportParseError
+from corpus import parse_report
 from corpus.reports import NewReport, add_reports
 from qa.cite import cite
 from tests.synthetic import (

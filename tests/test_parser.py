@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from corpus import ReportParseError, parse_file, parse_report
+from common.errors import ReportParseError
+from corpus import parse_file, parse_report
 from tests.synthetic import EVAL_SET, REAL_REPORT, report_text
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from corpus.errors import ReportNotText, ReportParseError
+from common.errors import ReportNotText, ReportParseError
 from corpus.parser import decode_report, parse_report
 from corpus.sentences import sentence_spans
 from tests.synthetic import REAL_REPORT, as_html, as_pdf, report_text

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import RebuildBusy, ReportParseError
+from common.errors import RebuildBusy, ReportParseError
 from index.cache import cache_path
 from index.rebuild import LoadedModel, Rebuilder
 from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id

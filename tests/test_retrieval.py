@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from app import create_app
-from corpus.errors import ModelChecksumError
+from common.errors import ModelChecksumError
 from index import encoder as encoder_module
 from tests.synthetic import (
     CANAL_QUESTION,
