@@ -269,36 +269,6 @@ class CheckedReport:
     passages: int
     message: str  # the refusal, or a one-line summary of what was read
 
-    def to_dict(self) -> dict:
-        report = self.report
-        return {
-            "file": self.file,
-            "ok": report is not None,
-            "layout": report.layout if report else None,
-            "format": report.source_format if report else None,
-            "force": report.force if report else None,
-            "year": report.year if report else None,
-            "pillar": report.pillar if report else None,
-            "grade": report.grade if report else None,
-            "units": [
-                {
-                    "key": u.key,
-                    "label": u.label,
-                    "title": u.title,
-                    "grade": u.grade,
-                    "kind": u.kind,
-                    "question_number": u.number,
-                    "carried_over": u.carried_over,
-                    "areas_for_improvement": len(u.areas_for_improvement),
-                    "causes_of_concern": len(u.causes_of_concern),
-                }
-                for u in (report.units if report else ())
-            ],
-            "passages": self.passages,
-            "warnings": list(report.warnings) if report else [],
-            "message": self.message,
-        }
-
 
 def check_report_file(path: str | Path) -> CheckedReport:
     """Parse one file and say what it is, or why it is refused; writes nothing."""

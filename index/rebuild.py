@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -90,9 +90,6 @@ class RebuildSummary:
     seconds: float = 0.0
     build_id: str | None = None
     notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def lines(self, index_dir: str | Path) -> list[str]:
         """The summary in words."""

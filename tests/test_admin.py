@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 import corpus.reports
-import qa.admin
+import web.admin
 from app import create_app
 from common.errors import BadFileName
 from tests.synthetic import (
@@ -330,7 +330,7 @@ def test_the_token_is_compared_in_constant_time_on_every_path(admin, monkeypatch
         calls.append((given, expected))
         return real(given, expected)
 
-    monkeypatch.setattr(qa.admin.hmac, "compare_digest", spy)
+    monkeypatch.setattr(web.admin.hmac, "compare_digest", spy)
     guesses = ["x", TOKEN[:-1], TOKEN[:-1] + "!", TOKEN + "x" * 100, "ü" * 3, TOKEN]
     statuses = [
         admin.get("/api/reports/rebuild", headers={"Authorization": f"Bearer {g}"}).status_code

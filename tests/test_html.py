@@ -40,11 +40,16 @@ def test_chat_page_controls_are_labelled(client):
     assert all(any(force in e for force in forces) for e in reports["examples"])
 
 
-@pytest.mark.parametrize("name", ["chat.js", "site.css"])
-def test_static_files_are_served(client, name):
-    with client.get(f"/static/{name}") as res:
-        assert res.status_code == 200
-        assert res.get_data() == (ROOT / "static" / name).read_bytes()
+@pytest.mark.parametrize("path", ["/", "/grades", "/docs", "/passages/no-such-id"])
+def test_every_page_links_files_the_server_has(client, path):
+    """A page whose script or stylesheet link is broken loses its looks and its behaviour."""
+    html = client.get(path).get_data(as_text=True)
+    linked = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="(/static/[^"]+)"', html)
+    assert "/static/site.css" in linked
+    for url in linked:
+        with client.get(url) as res:
+            assert res.status_code == 200, url
+            assert res.get_data() == (ROOT / url.lstrip("/")).read_bytes()
 
 
 def test_script_never_parses_data_as_html():

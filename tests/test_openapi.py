@@ -10,8 +10,14 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from qa.openapi import MAX_SCORE, AskResponse, ForceHistory, GradesResponse, Health
 from qa.request import AskBody
+from web.openapi import (
+    MAX_SCORE,
+    AskResponse,
+    ForceHistory,
+    GradesResponse,
+    Health,
+)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 QUESTIONS = [

@@ -24,6 +24,7 @@ from common.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from web import shapes
 
 log = logging.getLogger(__name__)
 
@@ -62,15 +63,10 @@ def headers_of(exc: QAError) -> dict[str, str]:
     return {}
 
 
-def error_body(code: str, message: str) -> dict:
-    """The one JSON error shape."""
-    return {"error": {"code": code, "message": message}}
-
-
 def error_response(status: int, code: str, message: str, headers: dict | None = None):
     """JSON under /api/, a plain HTML page everywhere else."""
     if request.path == "/api" or request.path.startswith("/api/"):
-        return jsonify(error_body(code, message)), status, headers or {}
+        return jsonify(shapes.error(code, message)), status, headers or {}
     page = render_template("error.html", status=status, message=message)
     return page, status, headers or {}
 
