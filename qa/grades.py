@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from common.errors import BadRequest
 from corpus.grades import FIVE_TIER, NOT_GRADED, grade_in_sentence
@@ -169,9 +170,19 @@ def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuer
     form = args.get("format") or "json"
     if form not in ("json", "csv"):
         raise BadRequest('"format" must be json or csv', "bad_filter")
-    return GradeQuery(
-        **chosen, sort=args.get("sort") or None, descending=order == "desc", format=form
-    )
+    sort = (args.get("sort") or "").strip() or None
+    if sort is not None:
+        columns = sorted({column_of(c).id for c in every})
+        if sort != "force" and sort not in columns:
+            nearest = get_close_matches(sort, columns, n=5, cutoff=0)
+            shown = ", ".join(nearest) + (", ..." if len(columns) > len(nearest) else "")
+            raise BadRequest(
+                f'cannot sort by {sort!r}: "sort" is force or the id of a column of the table '
+                f"({len(columns)} columns, such as {shown or 'none yet'}); the headings of "
+                "/grades link to each",
+                "bad_filter",
+            )
+    return GradeQuery(**chosen, sort=sort, descending=order == "desc", format=form)
 
 
 def column_of(cell: GradeCell) -> Column:
