@@ -1,6 +1,5 @@
 """Report files in, typed Report and Passage records out."""
 
-from corpus.errors import ReportParseError
 from corpus.parser import parse_file, parse_report
 from corpus.records import Passage, Question, Report
 from corpus.reports import load_reports, report_files
@@ -9,7 +8,6 @@ __all__ = [
     "Passage",
     "Question",
     "Report",
-    "ReportParseError",
     "load_reports",
     "parse_file",
     "parse_report",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass, field
 
-from corpus.errors import ReportNotText, ReportParseError
+from common.errors import ReportNotText, ReportParseError
 
 
 @dataclass

@@ -9,8 +9,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from common.errors import ReportParseError
 from corpus.document import Document
-from corpus.errors import ReportParseError
 
 _DROP_TAGS = {
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",

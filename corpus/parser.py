@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from common.errors import ReportNotText, ReportParseError
 from corpus.assemble import assemble
 from corpus.document import Document, decode_text
-from corpus.errors import ReportNotText, ReportParseError
 from corpus.filetypes import what_file_is
 from corpus.html import html_document, looks_like_html
 from corpus.layouts import read_outline

@@ -15,8 +15,8 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
+from common.errors import ReportParseError
 from corpus.document import Document
-from corpus.errors import ReportParseError
 
 MAX_PAGES = 1000
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # all Flate streams together, once inflated

@@ -16,8 +16,8 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.durable import fsync_path, write_failure
-from corpus.errors import (
+from common.durable import fsync_path, write_failure
+from common.errors import (
     BadFileName,
     Conflict,
     NotFound,
@@ -26,7 +26,7 @@ from corpus.errors import (
     StorageError,
     UnsupportedMediaType,
 )
-from corpus.locks import FileLock
+from common.locks import FileLock
 from corpus.parser import parse_file, parse_report
 from corpus.records import Passage, Report
 
@@ -268,36 +268,6 @@ class CheckedReport:
     report: Report | None
     passages: int
     message: str  # the refusal, or a one-line summary of what was read
-
-    def to_dict(self) -> dict:
-        report = self.report
-        return {
-            "file": self.file,
-            "ok": report is not None,
-            "layout": report.layout if report else None,
-            "format": report.source_format if report else None,
-            "force": report.force if report else None,
-            "year": report.year if report else None,
-            "pillar": report.pillar if report else None,
-            "grade": report.grade if report else None,
-            "units": [
-                {
-                    "key": u.key,
-                    "label": u.label,
-                    "title": u.title,
-                    "grade": u.grade,
-                    "kind": u.kind,
-                    "question_number": u.number,
-                    "carried_over": u.carried_over,
-                    "areas_for_improvement": len(u.areas_for_improvement),
-                    "causes_of_concern": len(u.causes_of_concern),
-                }
-                for u in (report.units if report else ())
-            ],
-            "passages": self.passages,
-            "warnings": list(report.warnings) if report else [],
-            "message": self.message,
-        }
 
 
 def check_report_file(path: str | Path) -> CheckedReport:

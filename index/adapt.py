@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from corpus.durable import staged_folder
-from corpus.errors import ModelMismatch
+from common.durable import staged_folder
+from common.errors import ModelMismatch
 from corpus.records import Passage
 from corpus.sentences import sentences
 from index.encoder import WEIGHTS_FILE, Encoder, SentenceEncoder, file_sha256, model_fingerprint

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from corpus.errors import ModelChecksumError, ModelMismatch
+from common.errors import ModelChecksumError, ModelMismatch
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from corpus.errors import QAError
+from common.errors import QAError
 from index.rebuild import Rebuilder, RebuildSummary
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,8 @@ class RebuildJob:
             self._update(state="failed", message=result, finished_at=_now())
             return
         summary: RebuildSummary = result
-        status = {"summary": summary.to_dict(), "finished_at": _now(), "build_id": summary.build_id}
+        # The summary stays a record: the web layer shapes it for JSON.
+        status = {"summary": summary, "finished_at": _now(), "build_id": summary.build_id}
         try:
             if self.after is not None and not summary.up_to_date:
                 self.after()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.durable import staged_folder
+from common.durable import staged_folder
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length: sentence-transformers truncates here
 ONNX_FILE = "model.onnx"

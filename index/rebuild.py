@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from corpus.durable import write_failure
-from corpus.errors import QAError, StorageError
+from common.durable import write_failure
+from common.errors import QAError, StorageError
 from corpus.records import Passage, Report
 from corpus.reports import load_reports, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
@@ -90,9 +90,6 @@ class RebuildSummary:
     seconds: float = 0.0
     build_id: str | None = None
     notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def lines(self, index_dir: str | Path) -> list[str]:
         """The summary in words."""

@@ -38,9 +38,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from corpus.durable import fsync_path, write_failure
-from corpus.errors import IndexNotReady, ModelMismatch, StorageError
-from corpus.locks import FileLock
+from common.durable import fsync_path, write_failure
+from common.errors import IndexNotReady, ModelMismatch, StorageError
+from common.locks import FileLock
 from corpus.records import Passage, Report
 from corpus.sentences import sentence_spans
 from index.cache import text_key, write_cache

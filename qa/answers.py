@@ -23,7 +23,7 @@ from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Passage, Report, Unit
 from index.encoder import Encoder
 from index.keyword import tokenize
 from index.store import LoadedIndex
-from qa.cite import citation, cite, cite_unit, unit_citation, unit_name
+from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
 from qa.glossary import report_terms
 from qa.intent import states_improvement, states_judgement
 from qa.query import NUMERIC_TYPES, Query
@@ -116,28 +116,12 @@ class Row:
     grade: str | None
     passage_id: str | None
 
-    def to_dict(self) -> dict:
-        return {
-            "force": self.report.force,
-            "year": self.report.year,
-            "pillar": self.report.pillar,
-            "question_number": self.question.number if self.question else None,
-            "question": (
-                self.question.title if self.question and self.question.number is not None else None
-            ),
-            "unit": self.question.key if self.question else OVERVIEW,
-            "unit_title": self.question.title if self.question else self.report.headline,
-            "grade": self.grade,
-            "passage_id": self.passage_id,
-            "cite": cite_unit(self.report, self.question),
-        }
-
 
 @dataclass(frozen=True)
 class DirectAnswer:
     kind: str  # grade, improvements, reasons, sentence, compare, list or trend
     text: str
-    citation: dict | None
+    citation: Citation | None
     cite: str | None
     passage_id: str | None
     score: float | None = None
@@ -146,28 +130,6 @@ class DirectAnswer:
     rows: tuple[Row, ...] = ()
     answer_type: str | None = None  # for a sentence: number, percentage, unit ...
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # in passage_id
-
-    def to_dict(self) -> dict:
-        out = {
-            "kind": self.kind,
-            "text": self.text,
-            "passage_id": self.passage_id,
-            "citation": self.citation,
-            "cite": self.cite,
-        }
-        if self.score is not None:
-            out["score"] = round(self.score, 4)
-        if self.kind == "grade":
-            out["grade"] = self.grade
-        if self.kind in ("improvements", "reasons"):
-            out["items"] = list(self.items)
-        if self.kind == "reasons":
-            out["grade"] = self.grade
-        if self.rows:
-            out["rows"] = [r.to_dict() for r in self.rows]
-        if self.answer_type:
-            out["answer_type"] = self.answer_type
-        return out
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from corpus.records import OVERVIEW, Passage, Report, Unit
 
 
-def citation(passage: Passage) -> dict:
-    """The citation fields of a passage, as the JSON API returns them."""
-    return {
-        "force": passage.force,
-        "year": passage.year,
-        "pillar": passage.pillar,
-        "question_number": passage.question_number,
-        "question": passage.question,
-        "grade": passage.grade,
-        "section": passage.section,
-        "paragraph": passage.paragraph,
-        "unit": passage.unit,
-        "unit_label": passage.unit_label,
-        "unit_title": passage.unit_title,
-        "page": passage.page,
-    }
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage (or a whole unit: no section or paragraph) sits in its report."""
+
+    force: str
+    year: str
+    pillar: str | None
+    question_number: int | None
+    question: str | None  # the numbered question's text
+    grade: str | None
+    section: str | None
+    paragraph: int | None
+    unit: str
+    unit_label: str | None
+    unit_title: str | None
+    page: int | None
+
+
+def citation(passage: Passage) -> Citation:
+    """The citation of a passage."""
+    return Citation(
+        force=passage.force,
+        year=passage.year,
+        pillar=passage.pillar,
+        question_number=passage.question_number,
+        question=passage.question,
+        grade=passage.grade,
+        section=passage.section,
+        paragraph=passage.paragraph,
+        unit=passage.unit,
+        unit_label=passage.unit_label,
+        unit_title=passage.unit_title,
+        page=passage.page,
+    )
 
 
 def cite(passage: Passage) -> str:
@@ -48,22 +68,22 @@ def cite(passage: Passage) -> str:
     return " › ".join(parts)
 
 
-def unit_citation(report: Report, unit: Unit | None) -> dict:
-    """Citation fields for a whole unit (a question, an area; None: the overview)."""
-    return {
-        "force": report.force,
-        "year": report.year,
-        "pillar": (unit.pillar or report.pillar) if unit else report.pillar,
-        "question_number": unit.number if unit else None,
-        "question": unit.title if unit and unit.number is not None else None,
-        "grade": unit.grade if unit else report.grade,
-        "section": None,
-        "paragraph": None,
-        "unit": unit.key if unit else OVERVIEW,
-        "unit_label": unit.label if unit else None,
-        "unit_title": unit.title if unit else report.headline,
-        "page": unit.page if unit else None,
-    }
+def unit_citation(report: Report, unit: Unit | None) -> Citation:
+    """The citation of a whole unit (a question, an area; None: the overview)."""
+    return Citation(
+        force=report.force,
+        year=report.year,
+        pillar=(unit.pillar or report.pillar) if unit else report.pillar,
+        question_number=unit.number if unit else None,
+        question=unit.title if unit and unit.number is not None else None,
+        grade=unit.grade if unit else report.grade,
+        section=None,
+        paragraph=None,
+        unit=unit.key if unit else OVERVIEW,
+        unit_label=unit.label if unit else None,
+        unit_title=unit.title if unit else report.headline,
+        page=unit.page if unit else None,
+    )
 
 
 def unit_name(unit: Unit) -> str:

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import faiss
 
-from corpus.errors import IndexNotReady, NotFound
+from common.errors import IndexNotReady, NotFound
 from corpus.records import Passage, Question, Report, Unit
 from index.adapt import ModelChoice
 from index.encoder import Encoder
 from index.store import LoadedIndex, check_current, current_build_id, load_index
 from qa.answers import Answerer, DirectAnswer, highlight_spans
-from qa.cite import citation, cite
+from qa.cite import cite
 from qa.followup import prior as followup_prior
 from qa.query import Query, QueryReader
 from qa.request import AskRequest
@@ -33,16 +33,6 @@ class Hit:
     score: float
     highlights: tuple[tuple[int, int], ...] = ()
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.passage.id,
-            "text": self.passage.text,
-            "score": round(self.score, 4),
-            "highlights": [list(span) for span in self.highlights],
-            "citation": citation(self.passage),
-            "cite": cite(self.passage),
-        }
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -57,25 +47,6 @@ class Answer:
     @property
     def followup(self) -> bool:
         return bool(self.query and self.query.followup)
-
-    def to_dict(self) -> dict:
-        out = {
-            "question": self.question,
-            "answer": self.answer.to_dict() if self.answer else None,
-        }
-        if self.answer is None:
-            out["message"] = self.message or "No passage matches these filters."
-        elif self.scope is not None and self.scope.note:
-            out["message"] = self.scope.note
-        out["followup"] = self.followup
-        out["closest"] = self.answer is None and bool(self.hits)
-        if self.query is not None:
-            out["understood"] = self.query.to_dict()
-        if self.scope is not None:
-            out["scope"] = self.scope.to_dict()
-        out["passages"] = [h.to_dict() for h in self.hits]
-        out["took_ms"] = round(self.took_ms, 2)
-        return out
 
 
 @dataclass(frozen=True)
@@ -212,10 +183,6 @@ class Engine:
             self._checked_at = time.monotonic()
         return loaded.index
 
-    @property
-    def reports(self) -> list[Report]:
-        return self.index.reports
-
     def ask(self, request: AskRequest) -> Answer:
         """Passages for a question, best first, with highlights and a direct answer."""
         start = time.perf_counter()
@@ -256,10 +223,6 @@ class Engine:
             hits.append(Hit(passage, scored.score, tuple(highlights)))
         took = (time.perf_counter() - start) * 1000
         return Answer(request.question, hits, answer, took, query, scope, message)
-
-    def passage(self, passage_id: str) -> Passage | None:
-        row = self.retriever.row_of.get(passage_id)
-        return None if row is None else self.index.passages[row]
 
     def passage_in_context(self, passage_id: str, around: int = 2) -> PassageInContext:
         """The passage and up to ``around`` paragraphs before and after it under the same

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from corpus.errors import BadRequest
+from common.errors import BadRequest
 from corpus.records import Passage
 
 KEYS = ("force", "year", "pillar", "question_number", "unit")

@@ -7,12 +7,11 @@ that grade ("The force is good at ..."), else the unit's first paragraph.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 
-from corpus.errors import BadRequest
+from common.errors import BadRequest
 from corpus.grades import FIVE_TIER, NOT_GRADED, grade_in_sentence
 from corpus.records import OVERVIEW, Report, Unit
 from index.store import LoadedIndex
@@ -21,20 +20,6 @@ from qa.cite import cite_unit, unit_name
 # Best first; grades off the scale (Ungraded, Not yet graded ...) after every graded one.
 GRADE_RANK = {g: i for i, g in enumerate((*FIVE_TIER.grades, *NOT_GRADED))}
 GRADED_KINDS = ("question", "pillar", "area")
-CSV_FIELDS = (
-    "force",
-    "cycle",
-    "pillar",
-    "report",
-    "unit",
-    "unit_label",
-    "unit_title",
-    "kind",
-    "grade",
-    "carried_over",
-    "passage_id",
-    "cite",
-)
 
 
 @dataclass(frozen=True)
@@ -87,23 +72,6 @@ class GradeCell:
     def name(self) -> str:
         """'Q2 How effective is ...?' or 'Effectiveness overall'."""
         return unit_name(self.unit) if self.unit else self.label
-
-    def to_dict(self) -> dict:
-        return {
-            "force": self.report.force,
-            "cycle": self.report.year,
-            "pillar": self.pillar,
-            "report": self.report.id,
-            "unit": self.key,
-            "unit_label": self.label,
-            "unit_title": self.title,
-            "kind": self.unit.kind if self.unit else "report",
-            "grade": self.grade,
-            "carried_over": bool(self.unit and self.unit.carried_over),
-            "passage_id": self.stated.passage_id,
-            "span": list(self.stated.span) if self.stated.span else None,
-            "cite": self.cite,
-        }
 
 
 @dataclass(frozen=True)
@@ -202,9 +170,24 @@ def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuer
     form = args.get("format") or "json"
     if form not in ("json", "csv"):
         raise BadRequest('"format" must be json or csv', "bad_filter")
-    return GradeQuery(
-        **chosen, sort=args.get("sort") or None, descending=order == "desc", format=form
-    )
+    sort = (args.get("sort") or "").strip() or None
+    if sort is not None:
+        columns = sorted({column_of(c).id for c in every})
+        if sort != "force" and sort not in columns:
+            nearest = get_close_matches(sort, columns, n=5, cutoff=0)
+            shown = ", ".join(nearest) + (", ..." if len(columns) > len(nearest) else "")
+            raise BadRequest(
+                f'cannot sort by {sort!r}: "sort" is force or the id of a column of the table '
+                f"({len(columns)} columns, such as {shown or 'none yet'}); the headings of "
+                "/grades link to each",
+                "bad_filter",
+            )
+    return GradeQuery(**chosen, sort=sort, descending=order == "desc", format=form)
+
+
+def column_of(cell: GradeCell) -> Column:
+    """The table column a cell sits in."""
+    return Column(cell.report.year, cell.pillar, cell.key, cell.label, cell.title)
 
 
 def grade_cells(index: LoadedIndex) -> list[GradeCell]:
@@ -268,7 +251,7 @@ def grade_table(
     ``sort`` is "force" or a column id (sorted by grade, best first; no grade last)."""
     columns: dict[str, Column] = {}
     for cell in cells:  # in each report's reading order
-        column = Column(cell.report.year, cell.pillar, cell.key, cell.label, cell.title)
+        column = column_of(cell)
         columns.setdefault(column.id, column)
     seen = {column_id: i for i, column_id in enumerate(columns)}
     ordered = sorted(
@@ -278,7 +261,7 @@ def grade_table(
     position = {c.id: i for i, c in enumerate(ordered)}
     grid: dict[str, list[GradeCell | None]] = {}
     for cell in cells:
-        column_id = Column(cell.report.year, cell.pillar, cell.key, cell.label, cell.title).id
+        column_id = column_of(cell).id
         grid.setdefault(cell.report.force, [None] * len(ordered))[position[column_id]] = cell
     rows = [GradeRow(force, tuple(found)) for force, found in sorted(grid.items())]
     if sort in position:
@@ -301,16 +284,6 @@ def grade_table(
         pillars=tuple(sorted({c.pillar for c in every if c.pillar})),
         grades=tuple(sorted({c.grade for c in every}, key=lambda g: GRADE_RANK.get(g, 99))),
     )
-
-
-def cells_csv(cells: list[GradeCell]) -> str:
-    """The cells as CSV, one row per cell, with a header."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for cell in cells:
-        writer.writerow(cell.to_dict())
-    return out.getvalue()
 
 
 def grade_slug(grade: str | None) -> str:

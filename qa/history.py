@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.errors import NotFound
+from common.errors import NotFound
 from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Report, Unit
 from index.encoder import Encoder
 from index.store import LoadedIndex
@@ -51,9 +51,6 @@ class Cited:
     def cite(self) -> str:
         return cite_unit(self.report, self.unit)
 
-    def to_dict(self) -> dict:
-        return {"report": self.report.id, "passage_id": self.passage_id, "cite": self.cite}
-
 
 @dataclass(frozen=True)
 class UnitChange:
@@ -66,21 +63,6 @@ class UnitChange:
     after: GradeCell | None
     movement: str  # "up", "down", "same", "not comparable", "first graded", "not graded now"
 
-    def to_dict(self) -> dict:
-        def side(cell: GradeCell | None) -> dict | None:
-            if cell is None:
-                return None
-            return {"grade": cell.grade, "passage_id": cell.stated.passage_id, "cite": cell.cite}
-
-        return {
-            "unit": self.key,
-            "unit_label": self.label,
-            "unit_title": self.title,
-            "before": side(self.before),
-            "after": side(self.after),
-            "movement": self.movement,
-        }
-
 
 @dataclass(frozen=True)
 class AreaChange:
@@ -92,16 +74,6 @@ class AreaChange:
     similarity: float | None  # cosine of the two wordings, for "repeated"
     after: Cited  # where the later report says it (or, for "no longer listed", the report)
     before: Cited  # where the earlier report says it (or, for "new", the report)
-
-    def to_dict(self) -> dict:
-        return {
-            "status": self.status,
-            "text": self.text,
-            "earlier_text": self.earlier_text,
-            "similarity": None if self.similarity is None else round(self.similarity, 4),
-            "after": self.after.to_dict(),
-            "before": self.before.to_dict(),
-        }
 
 
 @dataclass(frozen=True)
@@ -118,16 +90,6 @@ class Step:
     def compared(self) -> bool:
         return self.note is None
 
-    def to_dict(self) -> dict:
-        return {
-            "before": self.before.id,
-            "after": self.after.id,
-            "compared": self.compared,
-            "note": self.note,
-            "units": [u.to_dict() for u in self.units],
-            "areas_for_improvement": [a.to_dict() for a in self.areas],
-        }
-
 
 @dataclass(frozen=True)
 class ForceHistory:
@@ -135,17 +97,6 @@ class ForceHistory:
     reports: tuple[Report, ...]  # oldest first
     steps: tuple[Step, ...]
     threshold: float = REPEATED_AT
-
-    def to_dict(self) -> dict:
-        return {
-            "force": self.force,
-            "reports": [
-                {"id": r.id, "title": r.title, "year": r.year, "pillar": r.pillar, "grade": r.grade}
-                for r in self.reports
-            ],
-            "repeated_at": self.threshold,
-            "steps": [s.to_dict() for s in self.steps],
-        }
 
 
 def force_history(index: LoadedIndex, encoder: Encoder, force: str) -> ForceHistory:

@@ -265,18 +265,6 @@ class Query:
     def has_topic(self) -> bool:
         return bool(self.topic)
 
-    def to_dict(self) -> dict:
-        return {
-            "intent": self.intent,
-            "answer_type": self.answer_type,
-            "forces": list(self.forces),
-            "unindexed_forces": list(self.unindexed_forces),
-            "years": list(self.years),
-            "pillars": list(self.pillars),
-            "topic": self.topic,
-            "followup": self.followup,
-        }
-
 
 @lru_cache(maxsize=1)
 def _places() -> list[str]:

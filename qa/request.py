@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from corpus.errors import BadQuestion, BadRequest
+from common.errors import BadQuestion, BadRequest
 
 MAX_QUESTION_CHARS = 1000
 MIN_K, MAX_K, DEFAULT_K = 1, 20, 5
@@ -22,6 +22,7 @@ MAX_HISTORY = 10
 MAX_HISTORY_IDS = 20
 FILTER_KEYS = ("force", "year", "pillar", "question_number", "unit")
 ASK_FIELDS = ("question", "k", "history", "filters")
+TURN_FIELDS = ("question", "passage_ids")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def decode_json(data: bytes) -> object:
 class TurnBody(BaseModel):
     """An earlier question of the conversation and the passages it was answered with."""
 
+    model_config = ConfigDict(extra="forbid")
     question: str = Field(max_length=MAX_QUESTION_CHARS, description="cut to 1,000 characters")
     passage_ids: list[str] = Field(default_factory=list, max_length=MAX_HISTORY_IDS)
 
@@ -167,6 +169,13 @@ def _history(value: object) -> tuple[Turn, ...]:
         if not isinstance(item, dict) or not isinstance(item.get("question"), str):
             raise BadRequest(
                 f'"history" turn {number} needs a "question" string: {shape}', "bad_history"
+            )
+        unknown = sorted(set(item) - set(TURN_FIELDS), key=str)
+        if unknown:
+            raise BadRequest(
+                f'"history" turn {number}: unknown field {", ".join(map(repr, unknown))}: '
+                f"send {', '.join(TURN_FIELDS)}",
+                "bad_history",
             )
         ids = item.get("passage_ids", [])
         if (

@@ -38,14 +38,6 @@ class Scope:
                 best[key] = report
         return list(best.values())
 
-    def to_dict(self) -> dict:
-        return {
-            "reports": [r.id for r in self.reports],
-            "forces": self.forces,
-            "named": self.named,
-            "note": self.note,
-        }
-
 
 def coverage(reports: list[Report]) -> str:
     """'Lancashire (2017 Effectiveness, 2018 Effectiveness) and Durham (2018 Legitimacy)'."""

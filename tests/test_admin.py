@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 import corpus.reports
-import qa.admin
+import web.admin
 from app import create_app
 from bench.synthetic import (
     CANAL_QUESTION,
@@ -24,7 +24,7 @@ from bench.synthetic import (
     embedded_texts,
     report_text,
 )
-from corpus.errors import BadFileName
+from common.errors import BadFileName
 
 TOKEN = "test-admin-token-8c1f0a"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -330,7 +330,7 @@ def test_the_token_is_compared_in_constant_time_on_every_path(admin, monkeypatch
         calls.append((given, expected))
         return real(given, expected)
 
-    monkeypatch.setattr(qa.admin.hmac, "compare_digest", spy)
+    monkeypatch.setattr(web.admin.hmac, "compare_digest", spy)
     guesses = ["x", TOKEN[:-1], TOKEN[:-1] + "!", TOKEN + "x" * 100, "ü" * 3, TOKEN]
     statuses = [
         admin.get("/api/reports/rebuild", headers={"Authorization": f"Bearer {g}"}).status_code

@@ -14,7 +14,6 @@ def test_ask_returns_cited_passages(client):
     assert res.status_code == 200
     data = res.get_json()
     assert data["question"] == "lantern-maker scheme for stop and search"
-    assert isinstance(data["took_ms"], float)
     assert len(data["passages"]) == 3
     scores = [p["score"] for p in data["passages"]]
     assert scores == sorted(scores, reverse=True)

@@ -614,7 +614,7 @@ def test_an_upload_acknowledged_before_a_kill_9_is_indexed_after_the_restart(
 
 def test_a_server_rebuild_runs_in_a_process_of_its_own(app, client, reports_dir, index_dir):
     """So the memory a rebuild takes (the model, the vectors) goes back when it ends."""
-    from corpus.locks import FileLock
+    from common.locks import FileLock
     from index.store import LOCK_FILE
 
     holders = []

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from corpus import ReportParseError, parse_report
+from common.errors import ReportParseError
+from corpus import parse_report
 
 
 def _zip() -> bytes:
@@ -35,7 +36,7 @@ def test_a_file_that_is_not_text_is_named_for_what_it_is(data, words):
         parse_report(data, "reports/upload.txt")
     assert words in caught.value.message
     assert caught.value.message.startswith("reports/upload.txt, line ")
-    assert caught.value.status == 415
+    assert caught.value.code == "unsupported_media_type"
 
 
 def test_a_pdf_is_read_as_a_pdf_whatever_its_name():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from corpus.errors import BadRequest
+from common.errors import BadRequest
 from corpus.records import Passage
 from qa.filters import Filters
 

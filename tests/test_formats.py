@@ -21,8 +21,8 @@ from bench.synthetic import (
     overview_report_text,
     report_text,
 )
-from corpus import ReportParseError, parse_report
-from corpus.errors import ReportNotText
+from common.errors import ReportNotText, ReportParseError
+from corpus import parse_report
 from corpus.reports import NewReport, add_reports
 from qa.cite import cite
 

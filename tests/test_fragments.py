@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus import ReportParseError, parse_file
+from common.errors import ReportParseError
+from corpus import parse_file
 from corpus.reports import check_report_file
 
 # CI has a copy of shared/ beside the clone, as the developers do.

@@ -88,6 +88,8 @@ def test_csv_has_the_same_cells_with_their_citations(client):
         ("?colour=red", "'colour'"),
         ("?force=Kent", "Lancashire"),  # says which forces there are
         ("?format=xml", "json or csv"),
+        ("?sort=grade", "cannot sort by 'grade'"),  # names what a sort can be
+        ("?sort=2018-effectiveness-q9", "2018-effectiveness-q1"),
     ],
 )
 def test_a_bad_argument_is_a_400_that_says_what_to_send(client, query, named):

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bench.synthetic import CANAL_REPORT, canal_report_text, report_text, write_report
-from corpus.errors import IndexNotReady
+from common.errors import IndexNotReady
 from index.jobs import RebuildJob
 from index.rebuild import LoadedModel, Rebuilder
 from index.store import build_lock, current_build_id

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import RebuildBusy
-from corpus.locks import FileLock
+from common.errors import RebuildBusy
+from common.locks import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,7 +73,7 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from corpus.locks import FileLock;"
+            "import sys, time; from common.locks import FileLock;"
             f"FileLock({str(path)!r}, 'a rebuild').acquire(); print('held', flush=True);"
             "time.sleep(600)",
         ],

@@ -10,8 +10,15 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from qa.openapi import MAX_SCORE, AskResponse, ForceHistory, GradesResponse, Health
 from qa.request import AskBody
+from web.openapi import (
+    MAX_SCORE,
+    AskResponse,
+    ForceHistory,
+    GradesResponse,
+    Health,
+    ReportsResponse,
+)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 QUESTIONS = [
@@ -62,11 +69,11 @@ def test_the_other_endpoints_match_too(client, doc):
         ("/api/grades", GradesResponse, "GradesResponse"),
         ("/api/forces/Lancashire", ForceHistory, "ForceHistory"),
         ("/api/health", Health, "Health"),
+        ("/api/reports", ReportsResponse, "ReportsResponse"),  # every report key described
     ]:
         body = client.get(path).get_json()
         model.model_validate(body)
         schema_check(doc, name, body)
-    schema_check(doc, "ReportsResponse", client.get("/api/reports").get_json())
     schema_check(doc, "ErrorBody", client.post("/api/ask", json={"question": ""}).get_json())
 
 
@@ -79,6 +86,10 @@ def test_unknown_fields_are_a_400_naming_them(client):
     response = client.post("/api/ask", json={"question": "q", "filters": {"region": "north"}})
     assert response.status_code == 400
     assert "'region'" in response.get_json()["error"]["message"]
+    turn = {"question": "earlier", "passage_ids": [], "answer": "Good"}
+    response = client.post("/api/ask", json={"question": "q", "history": [turn]})
+    assert response.status_code == 400
+    assert "'answer'" in response.get_json()["error"]["message"]
 
 
 def test_a_year_may_be_a_number_or_a_string(client):

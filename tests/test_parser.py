@@ -8,7 +8,8 @@ import re
 import pytest
 
 from bench.synthetic import EVAL_SET, REAL_REPORT, report_text
-from corpus import ReportParseError, parse_file, parse_report
+from common.errors import ReportParseError
+from corpus import parse_file, parse_report
 
 
 @pytest.fixture(scope="module")

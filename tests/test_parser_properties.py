@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import REAL_REPORT, as_html, as_pdf, report_text
-from corpus.errors import ReportNotText, ReportParseError
+from common.errors import ReportNotText, ReportParseError
 from corpus.parser import decode_report, parse_report
 from corpus.sentences import sentence_spans
 

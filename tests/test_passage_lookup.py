@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.errors import NotFound
+from common.errors import NotFound
 
 LANCS = "lancashire-2018-effectiveness"
 

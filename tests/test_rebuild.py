@@ -19,7 +19,7 @@ from bench.synthetic import (
     embedded_texts,
     write_report,
 )
-from corpus.errors import RebuildBusy, ReportParseError
+from common.errors import RebuildBusy, ReportParseError
 from index.cache import cache_path
 from index.rebuild import LoadedModel, Rebuilder
 from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id

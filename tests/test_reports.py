@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.synthetic import report_text
-from corpus import reports
-from corpus.errors import (
+from common.errors import (
     BadFileName,
     Conflict,
     NotFound,
@@ -16,6 +15,7 @@ from corpus.errors import (
     ReportParseError,
     UnsupportedMediaType,
 )
+from corpus import reports
 from corpus.reports import (
     NewReport,
     add_reports,
@@ -92,7 +92,7 @@ def test_a_file_that_does_not_parse_is_refused_with_the_parsers_message(reports_
 def test_binary_upload_is_not_text(reports_dir):
     with pytest.raises(ReportNotText) as caught:
         add_reports(reports_dir, [NewReport("image.txt", b"\x89PNG\r\n\x00\x00", "image.txt")])
-    assert caught.value.status == 415
+    assert caught.value.code == "unsupported_media_type"
 
 
 def test_the_same_report_under_another_name_is_refused(reports_dir):

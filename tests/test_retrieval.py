@@ -15,7 +15,7 @@ from bench.synthetic import (
     canal_report_text,
     write_report,
 )
-from corpus.errors import ModelChecksumError
+from common.errors import ModelChecksumError
 from index import encoder as encoder_module
 
 pytestmark = pytest.mark.real_model

@@ -9,8 +9,8 @@ import faiss
 import numpy as np
 import pytest
 
+from common.errors import IndexNotReady, ModelMismatch, RebuildBusy
 from corpus import load_reports
-from corpus.errors import IndexNotReady, ModelMismatch, RebuildBusy
 from index.store import (
     BUILDS,
     CURRENT,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bench.synthetic import AREAS_REPORT, areas_report_text, as_html, write_report
-from corpus import ReportParseError, parse_report
+from common.errors import ReportParseError
+from corpus import parse_report
 from tests.conftest import indexed_app
 
 AREA_IDS = [

@@ -7,7 +7,7 @@ a key the service sends but the document does not describe fails a test.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
@@ -213,8 +213,49 @@ class ForceHistory(Strict):
     steps: list[Step]
 
 
+class UnitOut(Strict):
+    key: str = Field(description="unique within the report; part of passage ids")
+    label: str = Field(description='short label for citations: "Q2", "Investigating crime"')
+    title: str | None = Field(description="the heading as printed")
+    grade: str | None
+    kind: Literal["overview", "question", "pillar", "area", "section"]
+    number: int | None = Field(description="framework question number, for numbered questions")
+    pillar: str | None
+    carried_over: bool = Field(description="the grade is carried over from an earlier inspection")
+    areas_for_improvement: list[str]
+    causes_of_concern: list[str]
+    page: int | None = Field(description="the PDF page the unit starts on")
+
+
+class QuestionOut(Strict):
+    number: int
+    text: str
+    grade: str | None
+    carried_over: bool
+    areas_for_improvement: list[str]
+
+
+class ReportOut(Strict):
+    id: str = Field(examples=["lancashire-2018-effectiveness"])
+    file: str = Field(description="the report file's name in the reports folder")
+    sha256: str
+    force: str
+    year: str = Field(description='the cycle as the report prints it: "2018", "2021/22"')
+    pillar: str | None = Field(description="None for overview pages and 2021+ reports")
+    headline: str | None
+    grade: str | None = Field(description="the pillar's (or the whole report's) grade")
+    updated: str | None = Field(description='"Last updated" date of the web page, as printed')
+    units: list[UnitOut]
+    acronyms: dict[str, str]
+    layout: str = Field(description="which layout read it, e.g. peel-2014-2019-pillar")
+    grade_scale: str | None
+    source_format: Literal["text", "html", "pdf"]
+    warnings: list[str] = Field(description="what the parser had to guess or could not find")
+    questions: list[QuestionOut] = Field(description="the numbered questions (a view of units)")
+
+
 class ReportsResponse(Strict):
-    reports: list[dict[str, Any]] = Field(description="every indexed report, as in the README")
+    reports: list[ReportOut] = Field(description="every indexed report")
     filters: dict[str, list[str | int]]
     examples: list[str]
 

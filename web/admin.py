@@ -1,15 +1,19 @@
-"""Validate requests to the admin endpoints: the bearer token and uploaded report files."""
+"""The admin endpoints: upload report files and rebuild, behind a bearer token."""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
 
+from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from corpus.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
-from corpus.records import Passage, Report
-from corpus.reports import NewReport, check_report_name
+from common.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
+from corpus.reports import NewReport, add_reports, check_report_name
+from index.jobs import RebuildJob
+from web import shapes
+
+admin = Blueprint("admin", __name__)
 
 # What browsers and curl send for a .txt, .html or .pdf file, and what clients send when
 # they do not say. The parser tells the three apart by their bytes.
@@ -67,19 +71,33 @@ def read_uploads(mimetype: str, files: Sequence[FileStorage]) -> list[NewReport]
     return uploads
 
 
-def added_reports(parsed: Sequence[tuple[Report, list[Passage]]]) -> list[dict]:
-    """What the upload answer says about each report added."""
-    return [
-        {
-            "file": report.file,
-            "report": report.id,
-            "force": report.force,
-            "year": report.year,
-            "pillar": report.pillar,
-            "layout": report.layout,
-            "format": report.source_format,
-            "units": len(report.units),
-            "passages": len(passages),
-        }
-        for report, passages in parsed
-    ]
+@admin.before_request
+def _check_token() -> None:
+    require_admin(current_app.config["ADMIN_TOKEN"], request.headers.get("Authorization"))
+
+
+def _job() -> RebuildJob:
+    return current_app.extensions["rebuild_job"]
+
+
+def _status(status: dict):
+    return jsonify(shapes.rebuild_status(status))
+
+
+@admin.post("/api/reports")
+def add_report_files():
+    uploads = read_uploads(request.mimetype, request.files.getlist(UPLOAD_FIELD))
+    added = add_reports(current_app.config["REPORTS_DIR"], uploads)
+    body = {"added": shapes.added_reports(added), "rebuild": shapes.rebuild_status(_job().start())}
+    return jsonify(body), 202, {"Location": url_for("admin.rebuild_status")}
+
+
+@admin.get("/api/reports/rebuild")
+def rebuild_status():
+    return _status(_job().status())
+
+
+@admin.post("/api/reports/rebuild")
+def start_rebuild():
+    # e.g. to retry one that failed, once the disk has room again
+    return _status(_job().start()), 202, {"Location": url_for("admin.rebuild_status")}

@@ -1,30 +1,41 @@
-"""`flask --app app index ...` and `flask --app app reports ...`: the reports folder and
-the index built from it."""
+"""`flask --app app index ...` and `flask --app app reports ...`: the Flask CLI wiring of
+the reports folder (corpus/) and the index built from it (index/)."""
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from corpus.errors import QAError, RebuildBusy
-from corpus.reports import (
-    NewReport,
-    add_reports,
-    check_report_file,
-    list_report_files,
-    remove_report,
-)
+from common.errors import QAError, RebuildBusy
+from corpus.reports import NewReport, add_reports, check_report_file, remove_report
+from index.listing import list_reports
 from index.rebuild import Rebuilder
-from index.store import manifest_problem, read_manifest, restore_build
+from index.store import restore_build
+from web import shapes
 
 index_cli = AppGroup("index", help="Build the search index from the reports folder.")
 reports_cli = AppGroup("reports", help="Add, list and remove report files (and rebuild).")
 
 WAIT_HELP = "Seconds to wait for a rebuild already running to finish."
+
+
+def errors_as_exit(command: Callable) -> Callable:
+    """Our errors become their message and exit status 1 (click.ClickException)."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except QAError as exc:
+            raise click.ClickException(exc.message) from None
+
+    return run
 
 
 class _ProgressBar:
@@ -59,7 +70,7 @@ class _ProgressBar:
 
 
 def _rebuild(full: bool = False, wait: float | None = 0.0, readapt: bool = False) -> None:
-    """Run one rebuild, printing its progress and summary; errors become a non-zero exit."""
+    """Run one rebuild, printing its progress and summary."""
     rebuilder: Rebuilder = current_app.extensions["rebuilder"]
     bar = _ProgressBar()
     try:
@@ -72,8 +83,6 @@ def _rebuild(full: bool = False, wait: float | None = 0.0, readapt: bool = False
                 ) from None
             click.echo(f"Waiting: {exc.message}.")
             summary = rebuilder.run(full=full, wait=wait, progress=bar, readapt=readapt)
-    except QAError as exc:
-        raise click.ClickException(exc.message) from None
     finally:
         bar.close()
     for line in summary.lines(rebuilder.index_dir):
@@ -89,6 +98,7 @@ def _rebuild(full: bool = False, wait: float | None = 0.0, readapt: bool = False
 )
 @click.option("--readapt", is_flag=True, help="Adapt the model to the reports afresh.")
 @click.option("--wait", type=float, default=0.0, show_default=True, help=WAIT_HELP)
+@errors_as_exit
 def rebuild(full: bool, if_stale: bool, readapt: bool, wait: float) -> None:
     """Parse every report, embed the paragraphs not embedded before, swap the new index in."""
     _rebuild(full=full, wait=wait, readapt=readapt)
@@ -97,6 +107,7 @@ def rebuild(full: bool, if_stale: bool, readapt: bool, wait: float) -> None:
 @index_cli.command("restore")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--wait", type=float, default=0.0, show_default=True, help=WAIT_HELP)
+@errors_as_exit
 def restore(folder: Path, wait: float) -> None:
     """Put a backed-up build folder back and make it the current index.
 
@@ -104,10 +115,7 @@ def restore(folder: Path, wait: float) -> None:
     nothing. A running server switches to it within a second.
     """
     index_dir = current_app.config["INDEX_DIR"]
-    try:
-        manifest = restore_build(index_dir, folder, wait=wait)
-    except QAError as exc:
-        raise click.ClickException(exc.message) from None
+    manifest = restore_build(index_dir, folder, wait=wait)
     click.echo(
         f"Restored {folder}: build {manifest['build_id']} is now current in {index_dir} "
         f"({manifest['passages']} passages, {len(manifest['reports'])} report(s))."
@@ -118,16 +126,14 @@ def restore(folder: Path, wait: float) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite a report file of the same name.")
 @click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
+@errors_as_exit
 def add(files: tuple[Path, ...], replace: bool, wait: float | None) -> None:
     """Copy report files into the reports folder, then rebuild the index.
 
     Every file must parse, and fit with the reports already there, or nothing is copied.
     """
-    try:
-        new = [NewReport(name=path.name, data=_read(path), source=str(path)) for path in files]
-        added = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
-    except QAError as exc:
-        raise click.ClickException(exc.message) from None
+    new = [NewReport(name=path.name, data=_read(path), source=str(path)) for path in files]
+    added = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
     for report, passages in added:
         click.echo(f"Added {report.file}: {report.title}, {len(passages)} passages.")
     _rebuild(wait=wait)
@@ -148,15 +154,15 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
 
     Exits non-zero when any file is refused.
     """
-    results = [check_report_file(path) for path in files]
+    results = [shapes.checked_report(check_report_file(path)) for path in files]
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
+        click.echo(json.dumps(results, ensure_ascii=False, indent=1))
     else:
         for result in results:
-            _print_check(result.to_dict())
-        refused = sum(1 for r in results if r.report is None)
+            _print_check(result)
+        refused = sum(1 for r in results if not r["ok"])
         click.echo(f"{len(results) - refused} read, {refused} refused.")
-    if any(r.report is None for r in results):
+    if not all(r["ok"] for r in results):
         raise SystemExit(1)
 
 
@@ -182,42 +188,26 @@ def _print_check(item: dict) -> None:
 @reports_cli.command("remove")
 @click.argument("name")
 @click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
+@errors_as_exit
 def remove(name: str, wait: float | None) -> None:
     """Delete one report file (by its file name) from the reports folder, then rebuild."""
-    try:
-        removed = remove_report(current_app.config["REPORTS_DIR"], name)
-    except QAError as exc:
-        raise click.ClickException(exc.message) from None
+    removed = remove_report(current_app.config["REPORTS_DIR"], name)
     click.echo(f"Removed {removed}.")
     _rebuild(wait=wait)
 
 
 @reports_cli.command("list")
-def list_reports() -> None:
+@errors_as_exit
+def list_command() -> None:
     """The report files, what each is, and whether the current index has it."""
     config = current_app.config
-    try:
-        files = list_report_files(config["REPORTS_DIR"])
-    except QAError as exc:
-        raise click.ClickException(exc.message) from None
-    manifest = read_manifest(config["INDEX_DIR"]) or {}
-    if manifest_problem(manifest):  # a damaged manifest indexes nothing
-        manifest = {}
-    indexed = {n: e.get("sha256") for n, e in manifest.get("reports", {}).items()}
-    width = max((len(f.name) for f in files), default=0)
-    for f in files:
+    listing = list_reports(config["REPORTS_DIR"], config["INDEX_DIR"])
+    width = max((len(f.name) for f, _ in listing.files), default=0)
+    for f, state in listing.files:
         if f.report is None:
             click.echo(f"{f.name:<{width}}  does not parse: {f.error}")
-            continue
-        state = (
-            "indexed"
-            if indexed.get(f.name) == f.sha256
-            else "changed since indexed"
-            if f.name in indexed
-            else "not indexed yet"
-        )
-        what = f.report.title
-        click.echo(f"{f.name:<{width}}  {what}, {f.passages} passages, {state}")
-    for name in sorted(set(indexed) - {f.name for f in files}):
+        else:
+            click.echo(f"{f.name:<{width}}  {f.report.title}, {f.passages} passages, {state}")
+    for name in listing.removed:
         click.echo(f"{name:<{width}}  removed from the folder but still indexed")
-    click.echo(f"{len(files)} report file(s) in {config['REPORTS_DIR']}.")
+    click.echo(f"{len(listing.files)} report file(s) in {config['REPORTS_DIR']}.")

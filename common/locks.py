@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.errors import RebuildBusy
+from common.errors import RebuildBusy
 
 POLL_SECONDS = 0.05
 

@@ -1,0 +1,34 @@
+"""`reports list`: each report file of the folder beside what the current build indexed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.reports import ReportFile, list_report_files
+from index.store import manifest_problem, read_manifest
+
+
+@dataclass(frozen=True)
+class Listing:
+    files: list[tuple[ReportFile, str]]  # each file with "indexed", "changed since indexed" ...
+    removed: list[str]  # files no longer in the folder that the current build still has
+
+
+def list_reports(reports_dir: str | Path, index_dir: str | Path) -> Listing:
+    """Every report file with whether the current index has it (in this version)."""
+    files = list_report_files(reports_dir)
+    manifest = read_manifest(index_dir) or {}
+    if manifest_problem(manifest):  # a damaged manifest indexes nothing
+        manifest = {}
+    indexed = {n: e.get("sha256") for n, e in manifest.get("reports", {}).items()}
+
+    def state(f: ReportFile) -> str:
+        if f.report is None:
+            return "does not parse"
+        if indexed.get(f.name) == f.sha256:
+            return "indexed"
+        return "changed since indexed" if f.name in indexed else "not indexed yet"
+
+    removed = sorted(set(indexed) - {f.name for f in files})
+    return Listing([(f, state(f)) for f in files], removed)

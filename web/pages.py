@@ -1,0 +1,58 @@
+"""The HTML pages: the chat page, the API reference, the grades table, a force over time
+and a passage in context. Errors on them are HTML pages (web/errors.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from qa.engine import Engine
+from qa.grades import grade_cells, grade_slug, grade_table, page_cells, parse_grade_query
+from qa.history import force_history
+from qa.marks import parse_spans, segments
+from web.openapi import openapi_document
+
+pages = Blueprint("pages", __name__)
+
+
+def _engine() -> Engine:
+    return current_app.extensions["qa"]
+
+
+@pages.get("/")
+def chat():
+    return render_template("chat.html")
+
+
+@pages.get("/docs")
+def api_docs():
+    return render_template("docs.html", doc=openapi_document())
+
+
+@pages.get("/grades")
+def grades():
+    every = grade_cells(_engine().index)
+    asked = parse_grade_query(request.args.to_dict(), every)
+    table = grade_table(page_cells(every, asked), every, asked.sort, asked.descending)
+    return render_template(
+        "grades.html",
+        table=table,
+        asked=asked,
+        chosen={k: v for k, v in asked.filters.items() if v},
+        slug=grade_slug,
+    )
+
+
+@pages.get("/forces/<force>")
+def force_page(force: str):
+    loaded = _engine().loaded
+    history = force_history(loaded.index, loaded.encoder, force)
+    return render_template("force.html", history=history, slug=grade_slug)
+
+
+@pages.get("/passages/<passage_id>")
+def passage(passage_id: str):
+    found = _engine().passage_in_context(passage_id)
+    spans = parse_spans(request.args.get("span"), len(found.passage.text))
+    return render_template(
+        "passage.html", found=found, cited_text=segments(found.passage.text, spans)
+    )
