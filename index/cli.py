@@ -18,8 +18,9 @@ from corpus.reports import (
     list_report_files,
     remove_report,
 )
+from index.manifest import manifest_problem
 from index.rebuild import Rebuilder
-from index.store import manifest_problem, read_manifest, restore_build
+from index.store import check_current, read_manifest, restore_build
 
 index_cli = AppGroup("index", help="Build the search index from the reports folder.")
 reports_cli = AppGroup("reports", help="Add, list and remove report files (and rebuild).")
@@ -111,6 +112,23 @@ def restore(folder: Path, wait: float) -> None:
     click.echo(
         f"Restored {folder}: build {manifest['build_id']} is now current in {index_dir} "
         f"({manifest['passages']} passages, {len(manifest['reports'])} report(s))."
+    )
+
+
+@index_cli.command("verify")
+def verify() -> None:
+    """Check every file of the current build against its manifest's checksums.
+
+    Start-up checks only sizes and the manifest's own checksum; this reads every file.
+    """
+    index_dir = current_app.config["INDEX_DIR"]
+    try:
+        folder, manifest = check_current(index_dir, verify_files=True)
+    except QAError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(
+        f"Build {manifest['build_id']} in {folder} is whole: {len(manifest['files'])} files "
+        "match their checksums."
     )
 
 

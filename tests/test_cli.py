@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 
-from index.store import CURRENT, MANIFEST_FILE, build_lock, current_build_id, load_index
+from index.load import load_index
+from index.manifest import MANIFEST_FILE
+from index.store import CURRENT, build_lock, current_build_id
 from tests.synthetic import (
     CANAL_REPORT,
     canal_report_text,

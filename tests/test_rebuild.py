@@ -14,9 +14,10 @@ import pytest
 
 from corpus.errors import RebuildBusy, ReportParseError
 from index.cache import cache_path
+from index.load import load_index as load
+from index.manifest import PASSAGES_FILE
 from index.rebuild import LoadedModel, Rebuilder
-from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id
-from index.store import load_index as load
+from index.store import BUILDS, CACHE, CURRENT, build_lock, current_build_id
 from tests.conftest import HashEncoder
 from tests.synthetic import (
     CANAL_QUESTION,

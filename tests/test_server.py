@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from index.store import INDEX_FILE, current_build
+from index.manifest import INDEX_FILE
+from index.store import current_build
 from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,14 +111,12 @@ def post(path: str, length: int | None, extra: str = "") -> bytes:
 @pytest.fixture(scope="module")
 def damaged_server(tmp_path_factory):
     """An index whose FAISS file was cut short, as a full disk or a bad copy leaves it."""
-    from corpus import load_reports
-    from index.store import build_index
-    from tests.conftest import HashEncoder
+    from tests.conftest import HashEncoder, build
     from tests.synthetic import REAL_REPORT
 
     tmp = tmp_path_factory.mktemp("served")
     index_dir = tmp / "index"
-    build_index(load_reports(REAL_REPORT.parent), HashEncoder(), index_dir)
+    build(REAL_REPORT.parent, HashEncoder(), index_dir)
     faiss_file = current_build(index_dir) / INDEX_FILE
     faiss_file.write_bytes(faiss_file.read_bytes()[:100])
     missing = Served(tmp / "no-index-here", tmp / "missing.log")
