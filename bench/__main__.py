@@ -562,9 +562,8 @@ def results_markdown(results: dict) -> str:
         f"  {results['settings']['perturbation']} per dimension, which gives the cosine of 0.90",
         "  to that mean that real passages show (median on the real 1,000-passage build). The",
         "  sentence vectors are real. Recall@10 of the HNSW graph is measured on those vectors.",
-        "- Peak RSS is the server's VmHWM, which counts the pages of the memory-mapped sentence",
-        "  vectors (sentences.npy) that questions have touched; those are file-backed and",
-        "  reclaimable, but they are counted.",
+        "- Peak RSS is the server's VmHWM: the model, and the whole build loaded into memory",
+        "  (passage vectors, float16 sentence vectors, passages, BM25), at its highest.",
     ]
     lines += ["", "Raw samples (count, spread) and every figure: `bench/results.json`.", ""]
     return "\n".join(lines)
