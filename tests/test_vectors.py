@@ -85,3 +85,23 @@ def test_more_asked_than_allowed_gives_what_there_is():
     allowed[[4, 9]] = True
     _, rows = build_vectors(vectors).search(queries[0], 10, allowed=allowed)
     assert sorted(r for r in rows[0] if r >= 0) == [4, 9]
+
+
+def test_no_other_module_imports_faiss():
+    """Changing the vector store (float16, another index, an external engine) touches
+    index/vectors.py only."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    importers = [
+        path.relative_to(root).as_posix()
+        for folder in ("corpus", "index", "qa", "bench", "tests", "web", "common")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"^\s*(import faiss|from faiss\b)", path.read_text("utf-8"), re.M)
+    ] + [
+        path.name
+        for path in root.glob("*.py")
+        if re.search(r"^\s*(import faiss|from faiss\b)", path.read_text("utf-8"), re.M)
+    ]
+    assert importers == ["index/vectors.py"]
