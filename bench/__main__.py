@@ -53,8 +53,10 @@ from bench.synthetic import DEFAULT_OUT, report_name, report_page, sentence_pool
 from corpus import load_reports
 from index.adapt import ModelChoice
 from index.cache import text_key, write_cache
+from index.embed import sentence_texts
+from index.load import load_index
 from index.rebuild import Rebuilder
-from index.store import CACHE, load_index, sentence_texts
+from index.store import CACHE
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_FILES = [ROOT / "tests" / "data" / f"eval-{name}.jsonl" for name in ("public", "dev")]
@@ -122,7 +124,7 @@ def machine() -> dict:
     }
 
 
-EXACT_LIMIT: int | None = None  # --exact-limit; None: index.store's default
+EXACT_LIMIT: int | None = None  # --exact-limit; None: index.vectors's default
 
 
 def models(models_dir: Path) -> ModelChoice:
@@ -262,14 +264,14 @@ def in_app(index_dir: Path, reports: Path, models_dir: Path, asked: list[str]) -
     search = []
     for v in vectors[:200]:
         start = time.perf_counter()
-        index.faiss_index.search(v.reshape(1, -1), 100)
+        index.vectors.search(v, 100)
         search.append((time.perf_counter() - start) * 1000)
     out["faiss_top100_ms"] = percentiles(search)
     if out["vector_index"]["type"] != "flat":
-        _, found = index.faiss_index.search(vectors, 10)
-        _, truth = index.exact_index.search(vectors, 10)
+        _, found = index.vectors.search(vectors, 10)
+        _, truth = index.vectors.exact().search(vectors, 10)
         recall = [len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)]
-        out["ef_search"] = int(index.faiss_index.hnsw.efSearch)
+        out["ef_search"] = index.vectors.ef_search
         out["ef_sweep"] = ef_sweep(index, vectors, truth)
         out["recall_at_10"] = round(float(np.mean(recall)), 4)
         out["recall_at_10_min"] = round(float(np.min(recall)), 2)
@@ -277,7 +279,7 @@ def in_app(index_dir: Path, reports: Path, models_dir: Path, asked: list[str]) -
         exact = []
         for v in vectors[:200]:
             start = time.perf_counter()
-            index.exact_index.search(v.reshape(1, -1), 100)
+            index.vectors.exact().search(v, 100)
             exact.append((time.perf_counter() - start) * 1000)
         out["exact_top100_ms"] = percentiles(exact)
     return out
@@ -285,22 +287,22 @@ def in_app(index_dir: Path, reports: Path, models_dir: Path, asked: list[str]) -
 
 def ef_sweep(index, vectors: np.ndarray, truth: np.ndarray) -> list[dict]:
     """recall@10 and search time of the HNSW graph at several efSearch settings."""
-    graph, chosen = index.faiss_index, index.faiss_index.hnsw.efSearch
+    graph, chosen = index.vectors, index.vectors.ef_search
     out = []
     try:
         for ef in (64, 128, 256, 512):
-            graph.hnsw.efSearch = ef
+            graph.ef_search = ef
             _, found = graph.search(vectors, 10)
             recall = np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)])
             times = []
             for v in vectors[:200]:
                 start = time.perf_counter()
-                graph.search(v.reshape(1, -1), 100)
+                graph.search(v, 100)
                 times.append((time.perf_counter() - start) * 1000)
             out.append({"ef_search": ef, "recall_at_10": round(float(recall), 4),
                         "top100_p50_ms": round(float(np.median(times)), 3)})  # fmt: skip
     finally:
-        graph.hnsw.efSearch = chosen
+        graph.ef_search = chosen
     return out
 
 
@@ -560,9 +562,8 @@ def results_markdown(results: dict) -> str:
         f"  {results['settings']['perturbation']} per dimension, which gives the cosine of 0.90",
         "  to that mean that real passages show (median on the real 1,000-passage build). The",
         "  sentence vectors are real. Recall@10 of the HNSW graph is measured on those vectors.",
-        "- Peak RSS is the server's VmHWM, which counts the pages of the memory-mapped sentence",
-        "  vectors (sentences.npy) that questions have touched; those are file-backed and",
-        "  reclaimable, but they are counted.",
+        "- Peak RSS is the server's VmHWM: the model, and the whole build loaded into memory",
+        "  (passage vectors, float16 sentence vectors, passages, BM25), at its highest.",
     ]
     lines += ["", "Raw samples (count, spread) and every figure: `bench/results.json`.", ""]
     return "\n".join(lines)

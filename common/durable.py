@@ -10,6 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# The name a file or folder is written under before it is renamed into place: hidden, and
+# recognisable, so what a crash leaves behind can be found and removed.
+TEMP_PREFIX = ".tmp-"
+
 
 def fsync_path(path: str | Path) -> None:
     """Flush a file's contents, or a folder's entries (new names, renames), to disk."""

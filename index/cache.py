@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from common.durable import TEMP_PREFIX
+
 log = logging.getLogger(__name__)
-TEMP_PREFIX = ".tmp-"
 
 
 def text_key(text: str) -> str:

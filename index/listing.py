@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.reports import ReportFile, list_report_files
-from index.store import manifest_problem, read_manifest
+from index.manifest import manifest_problem
+from index.store import read_manifest
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,10 @@ from common.errors import QAError, StorageError
 from corpus.records import Passage, Report
 from corpus.reports import load_reports, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
+from index.embed import embed, sentence_texts
 from index.encoder import Encoder
-from index.store import (
-    CACHE,
-    build_lock,
-    clean_builds,
-    current_build,
-    damage,
-    embed,
-    manifest_problem,
-    model_entry,
-    publish_build,
-    read_manifest,
-    sentence_texts,
-)
+from index.manifest import damage, manifest_problem, model_entry
+from index.store import CACHE, build_lock, clean_builds, current_build, publish_build, read_manifest
 
 # Called with (stage, done, total): stage is "parsing", "embedding" or "writing".
 Progress = Callable[[str, int, int], None]
@@ -124,7 +114,7 @@ class Rebuilder:
     reports_dir: str | Path
     index_dir: str | Path
     model: ModelSource
-    exact_limit: int | None = None  # most passages searched exactly (store.EXACT_LIMIT)
+    exact_limit: int | None = None  # most passages searched exactly (vectors.EXACT_LIMIT)
     # file name -> ((size, mtime), sha256): a report's checksum, taken again when it changes
     _checksums: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -22,7 +22,7 @@ import numpy as np
 from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Passage, Report, Unit
 from index.encoder import Encoder
 from index.keyword import tokenize
-from index.store import LoadedIndex
+from index.load import LoadedIndex
 from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
 from qa.glossary import report_terms
 from qa.intent import states_improvement, states_judgement

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 import time
 from dataclasses import dataclass
 
-import faiss
-
-from common.errors import IndexNotReady, NotFound
+from common.errors import NotFound
 from corpus.records import Passage, Question, Report, Unit
 from index.adapt import ModelChoice
 from index.encoder import Encoder
-from index.store import LoadedIndex, check_current, current_build_id, load_index
+from index.live import LiveIndex
+from index.load import LoadedIndex
 from qa.answers import Answerer, DirectAnswer, highlight_spans
 from qa.cite import cite
 from qa.followup import prior as followup_prior
@@ -23,8 +20,6 @@ from qa.request import AskRequest
 from qa.retrieve import Retriever
 from qa.scope import Scope
 from qa.scope import resolve as resolve_scope
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,38 +72,21 @@ class Loaded:
 
 
 class Engine:
-    """Loads the index, and the model that built it, on first use; answers questions.
-
-    It follows the index folder: at most every ``check_seconds`` a request looks at
-    which build is current (one readlink) and, when a new one has appeared, loads it
-    and swaps it in. Each request takes the loaded index once and uses it to the end,
-    so a request is answered wholly by the old build or wholly by the new one; the old
-    one is freed when the last request using it finishes.
-    """
+    """Answers questions from the build being served (index/live.py loads it, and the
+    model that built it, on first use, and swaps in newer builds as they appear)."""
 
     def __init__(self, index_dir: str, models: ModelChoice, check_seconds: float = 1.0) -> None:
-        self.index_dir = index_dir
-        self.models = models
-        self.check_seconds = check_seconds
-        self._loaded: Loaded | None = None
-        self._swap_lock = threading.Lock()  # one thread at a time checks for and loads a build
-        self._checked_at = 0.0
-        self._refused: str | None = None  # a build that failed to load; not retried
-        self.damage_on_disk: str | None = None  # what happened to the serving build's files
+        self.live = LiveIndex(index_dir, models, _prepare, check_seconds)
 
     @property
     def loaded(self) -> Loaded:
         """The current index with its encoder, retriever and answerer (loading if needed)."""
-        loaded = self._loaded
-        if loaded is None:
-            with self._swap_lock:
-                if self._loaded is None:
-                    self._loaded = self._load()
-                    self._checked_at = time.monotonic()
-                return self._loaded
-        if time.monotonic() - self._checked_at >= self.check_seconds:
-            self._follow_current(loaded)
-        return self._loaded
+        return self.live.current
+
+    @property
+    def damage_on_disk(self) -> str | None:
+        """What happened to the serving build's files on disk, or None."""
+        return self.live.damage_on_disk
 
     @property
     def index(self) -> LoadedIndex:
@@ -122,66 +100,9 @@ class Engine:
     def retriever(self) -> Retriever:
         return self.loaded.retriever
 
-    def _load(self) -> Loaded:
-        # One question is one FAISS query: OpenMP threads cannot split it usefully and spin
-        # while they wait, which on two busy cores made an exact search over 10,000
-        # passages take 27 ms instead of 1.7 ms (measured). Threaded servers get their
-        # parallelism from concurrent requests instead.
-        faiss.omp_set_num_threads(1)
-        # Missing or damaged files are reported before the model is loaded for nothing.
-        _, manifest = check_current(self.index_dir)
-        encoder = self.models.encoder_for_index(manifest["model"])
-        index = load_index(self.index_dir, encoder.checksum)
-        reports = index.reports
-        vocabulary = {w for p in index.passages for w in re.findall(r"[a-z]+", p.text.lower())}
-        reader = QueryReader(
-            [r.force for r in reports],
-            vocabulary,
-            index.acronyms,
-            encoder,
-        )
-        return Loaded(index, encoder, Retriever(index), reader, Answerer(index, encoder))
-
-    def _follow_current(self, serving: Loaded) -> None:
-        """Swap in the current build if it is not the one serving; keep serving if it fails."""
-        if not self._swap_lock.acquire(blocking=False):
-            return  # another request is checking or loading: this one uses what is loaded
-        try:
-            self._checked_at = time.monotonic()
-            build = current_build_id(self.index_dir)
-            if build is None or build in (serving.index.build_id, self._refused):
-                self._watch_disk(serving.index)
-                return
-            try:
-                self._loaded, self.damage_on_disk = self._load(), None
-            except IndexNotReady as exc:
-                self._refused = build
-                log.error("still serving build %s: %s", serving.index.build_id, exc.message)
-                return
-            log.info("now serving build %s", self._loaded.index.build_id)
-        finally:
-            self._swap_lock.release()
-
-    def _watch_disk(self, index: LoadedIndex) -> None:
-        """Say once (in the log and /api/health) when the files of the build being served
-        are damaged on disk; answers still come whole from the copy in memory."""
-        problem = index.damage_on_disk()
-        if problem != self.damage_on_disk and problem:
-            log.error(
-                "build %s is damaged on disk (%s); answering from the copy loaded in memory "
-                "until it is restored (flask --app app index restore) or rebuilt",
-                index.build_id,
-                problem,
-            )
-        self.damage_on_disk = problem
-
     def reload(self) -> LoadedIndex:
         """Load the current build now; if that fails, what was loaded stays loaded."""
-        with self._swap_lock:
-            loaded = self._load()
-            self._loaded, self._refused, self.damage_on_disk = loaded, None, None
-            self._checked_at = time.monotonic()
-        return loaded.index
+        return self.live.reload().index
 
     def ask(self, request: AskRequest) -> Answer:
         """Passages for a question, best first, with highlights and a direct answer."""
@@ -249,6 +170,13 @@ class Engine:
             before=siblings[max(0, at - around) : at],
             after=siblings[at + 1 : at + 1 + around],
         )
+
+
+def _prepare(index: LoadedIndex, encoder: Encoder) -> Loaded:
+    """The question pipeline over one loaded build."""
+    vocabulary = {w for p in index.passages for w in re.findall(r"[a-z]+", p.text.lower())}
+    reader = QueryReader([r.force for r in index.reports], vocabulary, index.acronyms, encoder)
+    return Loaded(index, encoder, Retriever(index), reader, Answerer(index, encoder))
 
 
 def _grouped_by_force(results: list, index: LoadedIndex) -> list:

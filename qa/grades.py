@@ -14,7 +14,7 @@ from difflib import get_close_matches
 from common.errors import BadRequest
 from corpus.grades import FIVE_TIER, NOT_GRADED, grade_in_sentence
 from corpus.records import OVERVIEW, Report, Unit
-from index.store import LoadedIndex
+from index.load import LoadedIndex
 from qa.cite import cite_unit, unit_name
 
 # Best first; grades off the scale (Ungraded, Not yet graded ...) after every graded one.

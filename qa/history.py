@@ -24,7 +24,7 @@ import numpy as np
 from common.errors import NotFound
 from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Report, Unit
 from index.encoder import Encoder
-from index.store import LoadedIndex
+from index.load import LoadedIndex
 from qa.cite import cite_unit
 from qa.grades import GRADE_RANK, GradeCell, cycle_order, grade_cells
 from qa.scope import coverage

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.keyword import tokenize
-from index.store import LoadedIndex
+from index.load import LoadedIndex
 from qa.filters import Filters
 from qa.intent import states_improvement, states_judgement
 from qa.query import Query
@@ -25,7 +25,6 @@ INTENT_BOOST = 0.1  # added to the fused score (top = 1) of passages that match 
 SENTENCE_WEIGHT = 1.25
 RRF_K = 60  # the usual constant; smaller values let one signal's top rank dominate
 CANDIDATES = 100  # pool size from each first-stage retriever
-EXACT_FILTER_LIMIT = 50_000  # below this, a filtered dense search scans every passage
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class Retriever:
             extra = [r for r in prior if allowed is None or allowed[r]]
             pool = np.unique(np.concatenate([pool, np.array(extra, dtype=np.int64)]))
 
-        paragraph = index.faiss_index.reconstruct_batch(pool) @ vector
+        paragraph = index.vectors.vectors(pool) @ vector
         per_sentence = self._sentence_similarities(pool, vector)
         best_sentence = np.array([s.max() if len(s) else -1.0 for s in per_sentence])
         fused = (
@@ -112,21 +111,8 @@ class Retriever:
         ]
 
     def _dense_candidates(self, vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
-        index = self.index
-        total = len(index.passages)
-        want = (
-            CANDIDATES
-            if allowed is None
-            else (total if total <= EXACT_FILTER_LIMIT else CANDIDATES * 20)
-        )
-        # A filtered search below the limit scans every passage: exactly, even when the
-        # index is an approximate graph (whose search slows down as k grows).
-        searcher = index.faiss_index if allowed is None else index.exact_index
-        _, rows = searcher.search(vector.reshape(1, -1), min(want, total))
-        rows = rows[0][rows[0] >= 0]
-        if allowed is not None:
-            rows = rows[allowed[rows]][:CANDIDATES]
-        return rows
+        _, rows = self.index.vectors.search(vector, CANDIDATES, allowed=allowed)
+        return rows[0][rows[0] >= 0]
 
     def _sentence_similarities(self, pool: np.ndarray, vector: np.ndarray) -> list[np.ndarray]:
         """Cosine of the question with every sentence of each pooled passage, in order.
@@ -137,7 +123,7 @@ class Retriever:
         starts, ends = offsets[pool], offsets[pool + 1]
         counts = ends - starts
         rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        similarities = np.asarray(self.index.sentence_vectors[rows]) @ vector
+        similarities = self.index.sentence_vectors[rows].astype(np.float32) @ vector
         return np.split(similarities, np.cumsum(counts)[:-1])
 
 

@@ -15,7 +15,8 @@ import pytest
 from app import create_app
 from bench.synthetic import REAL_REPORT, report_text, write_report
 from corpus import load_reports
-from index.store import build_index
+from index.rebuild import LoadedModel, Rebuilder
+from index.store import read_manifest
 
 
 class HashEncoder:
@@ -43,10 +44,17 @@ class HashEncoder:
         return out / np.where(norms == 0, 1, norms)
 
 
+def build(reports: Path, encoder, index_dir: Path, exact_limit: int | None = None) -> dict:
+    """Index a folder of reports with ``encoder`` by the service's own rebuild (every
+    passage embedded afresh, a new build made current); returns its manifest."""
+    Rebuilder(reports, index_dir, LoadedModel(encoder), exact_limit=exact_limit).run(full=True)
+    return read_manifest(index_dir)
+
+
 def indexed_app(reports: Path, encoder, index_dir: Path, **config):
     """The app over a folder of reports, indexed first with ``encoder`` by the service's own
     build; ``config`` adds or overrides settings."""
-    build_index(load_reports(reports), encoder, index_dir)
+    build(reports, encoder, index_dir)
     return create_app(
         {
             "TESTING": True,
@@ -76,7 +84,7 @@ def reports_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def index_dir(tmp_path: Path, reports_dir: Path, encoder: HashEncoder) -> Path:
     folder = tmp_path / "index"
-    build_index(load_reports(reports_dir), encoder, folder)
+    build(reports_dir, encoder, folder)
     return folder
 
 
@@ -129,7 +137,7 @@ def real_encoder(real_models_dir):
 def real_index_dir(tmp_path_factory, real_encoder) -> Path:
     """The shipped report indexed with the real model, once per session."""
     folder = tmp_path_factory.mktemp("real") / "index"
-    build_index(load_reports(REAL_REPORT.parent), real_encoder, folder)
+    build(REAL_REPORT.parent, real_encoder, folder)
     return folder
 
 

@@ -12,7 +12,9 @@ from bench.synthetic import (
     report_text,
     write_report,
 )
-from index.store import CURRENT, MANIFEST_FILE, build_lock, current_build_id, load_index
+from index.load import load_index
+from index.manifest import MANIFEST_FILE
+from index.store import CURRENT, build_lock, current_build_id
 
 
 def test_rebuild_reports_what_it_did(runner, index_dir, reports_dir, encoder):

@@ -11,8 +11,9 @@ import weakref
 
 from app import create_app
 from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, write_report
+from index.manifest import PASSAGES_FILE
 from index.rebuild import LoadedModel, Rebuilder
-from index.store import CURRENT, PASSAGES_FILE, current_build_id
+from index.store import CURRENT, current_build_id
 from tests.conftest import HashEncoder
 from tests.serving import serving
 
@@ -133,13 +134,12 @@ def test_a_graph_index_answers_like_the_exact_one(tmp_path, reports_dir, encoder
     """Over the exact limit the build is an HNSW graph; on a corpus this small it must
     find what exact search finds, filtered or not."""
     from app import create_app
-    from corpus import load_reports
-    from index.store import build_index
+    from tests.conftest import build
 
     answers = {}
     for name, limit in (("exact", None), ("graph", 5)):
         folder = tmp_path / name
-        build_index(load_reports(reports_dir), encoder, folder, exact_limit=limit)
+        build(reports_dir, encoder, folder, exact_limit=limit)
         client = create_app({"TESTING": True, "INDEX_DIR": str(folder), "ENCODER": encoder})
         client = client.test_client()
         for body in (

@@ -29,16 +29,8 @@ from bench.synthetic import (
     canal_report_text,
     write_report,
 )
-from index.store import (
-    BUILDS,
-    CACHE,
-    INDEX_FILE,
-    MANIFEST_FILE,
-    PASSAGES_FILE,
-    SENTENCES_FILE,
-    current_build,
-    current_build_id,
-)
+from index.manifest import INDEX_FILE, MANIFEST_FILE, PASSAGES_FILE, SENTENCES_FILE, seal
+from index.store import BUILDS, CACHE, current_build, current_build_id
 
 
 def refuse(code: int):
@@ -246,7 +238,7 @@ def _edit_manifest(index_dir: Path, edit) -> None:
     path.chmod(0o644)
     manifest = json.loads(path.read_text("utf-8"))
     edit(manifest)
-    path.write_text(json.dumps(manifest), "utf-8")
+    path.write_text(json.dumps(seal(manifest)), "utf-8")  # edited as if on purpose
 
 
 def _adapted_from(base: Path, path: str):
@@ -513,11 +505,10 @@ def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
     every level from nothing up to enough: each write in turn (cache, FAISS file, arrays,
     passages, manifest) is the one that fails. Every failure is the same clean
     storage_error with the old build still served; then a rebuild goes through."""
-    from corpus import load_reports
-    from index.store import build_index
+    from tests.conftest import build
 
     index_dir = small_disk / "index"
-    build_index(load_reports(reports_dir), encoder, index_dir)
+    build(reports_dir, encoder, index_dir)
     old = current_build_id(index_dir)
     app = create_app(
         {

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import report_text, write_report
-from corpus import load_reports
-from index.store import build_index
+from tests.conftest import build
 
 ROOT = Path(__file__).resolve().parents[1]
 LANCS = "lancashire-2018-effectiveness"
@@ -126,7 +125,7 @@ def test_passage_page_escapes_report_text(tmp_path, encoder):
         )
     )
     write_report(reports, "testshire-2018-legitimacy.txt", text)
-    build_index(load_reports(reports), encoder, tmp_path / "index")
+    build(reports, encoder, tmp_path / "index")
     app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "ENCODER": encoder})
     html = app.test_client().get("/passages/testshire-2018-legitimacy-q1-p1").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html

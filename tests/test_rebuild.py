@@ -21,9 +21,10 @@ from bench.synthetic import (
 )
 from common.errors import RebuildBusy, ReportParseError
 from index.cache import cache_path
+from index.load import load_index as load
+from index.manifest import PASSAGES_FILE
 from index.rebuild import LoadedModel, Rebuilder
-from index.store import BUILDS, CACHE, CURRENT, PASSAGES_FILE, build_lock, current_build_id
-from index.store import load_index as load
+from index.store import BUILDS, CACHE, CURRENT, build_lock, current_build_id
 from tests.conftest import HashEncoder
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from bench.loopback import free_port
-from index.store import INDEX_FILE, current_build
+from index.manifest import INDEX_FILE
+from index.store import current_build
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_LIMIT = 64 * 1024  # QA_MAX_CONTENT_LENGTH for these servers
@@ -111,13 +112,11 @@ def post(path: str, length: int | None, extra: str = "") -> bytes:
 def damaged_server(tmp_path_factory):
     """An index whose FAISS file was cut short, as a full disk or a bad copy leaves it."""
     from bench.synthetic import REAL_REPORT
-    from corpus import load_reports
-    from index.store import build_index
-    from tests.conftest import HashEncoder
+    from tests.conftest import HashEncoder, build
 
     tmp = tmp_path_factory.mktemp("served")
     index_dir = tmp / "index"
-    build_index(load_reports(REAL_REPORT.parent), HashEncoder(), index_dir)
+    build(REAL_REPORT.parent, HashEncoder(), index_dir)
     faiss_file = current_build(index_dir) / INDEX_FILE
     faiss_file.write_bytes(faiss_file.read_bytes()[:100])
     missing = Served(tmp / "no-index-here", tmp / "missing.log")

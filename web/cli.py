@@ -16,7 +16,7 @@ from common.errors import QAError, RebuildBusy
 from corpus.reports import NewReport, add_reports, check_report_file, remove_report
 from index.listing import list_reports
 from index.rebuild import Rebuilder
-from index.store import restore_build
+from index.store import check_current, restore_build
 from web import shapes
 
 index_cli = AppGroup("index", help="Build the search index from the reports folder.")
@@ -119,6 +119,21 @@ def restore(folder: Path, wait: float) -> None:
     click.echo(
         f"Restored {folder}: build {manifest['build_id']} is now current in {index_dir} "
         f"({manifest['passages']} passages, {len(manifest['reports'])} report(s))."
+    )
+
+
+@index_cli.command("verify")
+@errors_as_exit
+def verify() -> None:
+    """Check every file of the current build against its manifest's checksums.
+
+    Start-up checks only sizes and the manifest's own checksum; this reads every file.
+    """
+    index_dir = current_app.config["INDEX_DIR"]
+    folder, manifest = check_current(index_dir, verify_files=True)
+    click.echo(
+        f"Build {manifest['build_id']} in {folder} is whole: {len(manifest['files'])} files "
+        "match their checksums."
     )
 
 
