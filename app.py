@@ -235,7 +235,8 @@ def _register_admin_routes(app: Flask, job: RebuildJob) -> None:
     @app.post("/api/reports/rebuild")
     def start_rebuild():
         admin()  # e.g. to retry one that failed, once the disk has room again
-        return jsonify(job.start()), 202, {"Location": url_for("rebuild_status")}
+        # refused (409) while one runs, here or in another worker: uploads queue instead
+        return jsonify(job.start(queue=False)), 202, {"Location": url_for("rebuild_status")}
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None):
