@@ -86,11 +86,14 @@ class RebuildJob:
             return self._snapshot()
 
     def _try_claim(self) -> bool:
-        self._claim.path.parent.mkdir(parents=True, exist_ok=True)
+        """Take the claim unless another worker holds it (False)."""
         try:
+            self._claim.path.parent.mkdir(parents=True, exist_ok=True)
             self._claim.acquire(wait=0)
         except RebuildBusy:
             return False
+        except OSError:  # a full disk or a read-only folder: the rebuild will say so
+            pass
         return True
 
     def catch_up(self) -> dict | None:
@@ -141,6 +144,8 @@ class RebuildJob:
                     self._status = {"state": "failed", "message": exc.message}
                     self._pending, self._thread = False, None
                 return
+            except OSError:  # cannot write the claim: run, and the rebuild says why it fails
+                pass
         while True:
             with self._lock:
                 if not self._pending:
