@@ -194,6 +194,10 @@ def test_every_worker_picks_up_a_build_published_while_serving(workers, real_enc
     from tests.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text
 
     first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    deadline = time.monotonic() + 60  # the master forks its workers one after the other
+    while len(workers.workers()) < 2:
+        assert time.monotonic() < deadline, workers.output()
+        time.sleep(0.2)
     assert len(workers.workers()) == 2, workers.output()
     # Published by another process (as `flask index rebuild` does): no worker made it.
     (workers.reports / CANAL_REPORT).write_text(canal_report_text(), "utf-8")
