@@ -4,8 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-# Waitress worker threads: search is CPU-bound and numpy/FAISS release the GIL, so a few
-# more threads than cores keeps both cores busy while one request waits on I/O.
+# Worker processes (gunicorn, one per core by default): ranking holds the GIL, so one
+# process serves on one core. SERVER=waitress serves in one process instead.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+SERVER ?=
+# Waitress threads in each worker: a few more than one lets a request's I/O overlap
+# another's search.
 THREADS ?= 8
 # The browser tests drive Debian's Chromium: `playwright install` downloads browsers,
 # which needs network that CI machines do not have.
@@ -17,10 +21,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # by waitress (plain-text 413) as soon as its Content-Length, or its chunks, pass the cap.
 QA_MAX_CONTENT_LENGTH ?= 4194304
 MAX_BODY ?= $(shell echo $$(( $(QA_MAX_CONTENT_LENGTH) + 65536 )))
-# serve.py runs waitress with room for thousands of idle or slow connections (waitress's
-# defaults let about 100 lock everyone out) and refuses ambiguously framed requests.
+# serve.py runs gunicorn with a waitress in each worker, with room for thousands of idle or
+# slow connections (waitress's defaults let about 100 lock everyone out) and refusing
+# ambiguously framed requests.
 SERVE := QA_PRELOAD=true $(BIN)/python -m serve --host=$(HOST) --port=$(PORT) \
-	--threads=$(THREADS) --max-request-body-size=$(MAX_BODY)
+	--workers=$(WORKERS) --threads=$(THREADS) --max-request-body-size=$(MAX_BODY) \
+	$(if $(SERVER),--server=$(SERVER))
 
 .PHONY: install browser run serve soak index test screenshot lint format bench clean
 

@@ -10,9 +10,18 @@ index of it with the production rebuild path (index/rebuild.py), then measures:
 - start-up: a waitress server (``app:create_app``, QA_PRELOAD) from process start to its
   first answered ``/api/ask``;
 - HTTP load on 127.0.0.1 with 1, 8 and 32 concurrent clients (requests per second,
-  p50/p95, errors), each level bounded in requests and seconds;
-- the server's peak RSS (VmHWM) after the load;
+  p50/p95, errors), each level bounded in requests and seconds, against one server
+  process (``python -m serve --server waitress``); then 8 clients against ``--workers``
+  gunicorn workers (``python -m serve``, as ``make run``), in the same run;
+- the server's peak RSS (VmHWM) after the load, and the proportional memory (PSS) of one
+  process against all the workers and their master;
+- /api/ask over HTTP (one client, p50) against a bare torch encode of the same
+  questions (sentence-transformers, in this process);
 - for an HNSW index, recall@10 against exact search on the same questions.
+
+``--vectors-only 1000000`` measures the vector part alone at a size the whole service
+cannot be built at here: memory and exact top-100 search time of that many derived
+vectors (sentence vectors of the real pool, perturbed as below).
 
 Build throughput is measured with real embeddings up to ``--real-max`` passages. Above
 it, embedding every passage with the real model would take hours on two cores, so the
@@ -67,6 +76,7 @@ LOAD_SECONDS = 10.0  # per concurrency level
 LOAD_REQUESTS = 2000  # per concurrency level, whichever bound comes first
 START_TIMEOUT = 120.0
 THREADS = 8  # waitress threads, as `make run`
+WORKERS = os.cpu_count() or 1  # gunicorn workers, as `make run`
 # Per-dimension noise added to the normalised mean of a passage's sentence vectors. On
 # the real 1,000-passage build, a passage's vector has cosine 0.90 (median; 5th-95th
 # percentile 0.83-0.96) with that mean; 0.025 gives 1 / sqrt(1 + 384 * 0.025**2) = 0.90.
@@ -368,8 +378,32 @@ def load_level(port: int, clients: int, asked: list[str]) -> dict:
     }
 
 
-def http_server(index_dir: Path, reports: Path, models_dir: Path, asked: list[str]) -> dict:
-    """Start waitress as `make run` does; time to first answer, load levels, peak RSS."""
+def pss_mb(pids: list[int]) -> float:
+    """Proportional set size of these processes together: shared pages (the memory-mapped
+    index, what the workers inherited from the master) counted once."""
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1)
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in found.split()]
+
+
+def http_server(
+    index_dir: Path,
+    reports: Path,
+    models_dir: Path,
+    asked: list[str],
+    workers: int = 0,
+    levels: tuple[int, ...] = LEVELS,
+) -> dict:
+    """Start `python -m serve` as `make serve` does, one waitress process (``workers`` 0) or
+    that many gunicorn workers; time to first answer, load levels, memory."""
     port = free_port()
     env = dict(
         os.environ,
@@ -380,13 +414,14 @@ def http_server(index_dir: Path, reports: Path, models_dir: Path, asked: list[st
         QA_PRELOAD="true",
     )
     command = [
-        sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}",
-        f"--threads={THREADS}", "--call", "app:create_app",
+        sys.executable, "-m", "serve", "--host=127.0.0.1", f"--port={port}",
+        f"--threads={THREADS}",
+        *(["--server=waitress"] if workers == 0 else [f"--workers={workers}"]),
     ]  # fmt: skip
+    log = index_dir.parent / f"server-{index_dir.name}-{workers}.log"
     start = time.perf_counter()
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    with open(log, "wb") as err:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         first = None
         while time.perf_counter() - start < START_TIMEOUT and server.poll() is None:
@@ -398,19 +433,74 @@ def http_server(index_dir: Path, reports: Path, models_dir: Path, asked: list[st
                 time.sleep(0.05)
         if first is None:
             server.kill()
-            raise RuntimeError(f"server did not answer: {server.stderr.read().decode()[-2000:]}")
-        out = {"threads": THREADS, "startup_to_first_answer_s": round(first, 2)}
+            raise RuntimeError(f"server did not answer: {log.read_text()[-2000:]}")
+        out = {"threads": THREADS, "workers": workers, "startup_to_first_answer_s": round(first, 2)}
         out["rss_after_start_mb"] = peak_rss_mb(server.pid)
-        out["levels"] = [load_level(port, n, asked) for n in LEVELS]
+        warm = load_level(port, 8, asked[:WARM_UP])  # every worker past its first questions
+        out["warm_up_errors"] = warm["errors"]
+        out["levels"] = [load_level(port, n, asked) for n in levels]
         out["peak_rss_mb"] = peak_rss_mb(server.pid)
+        out["pss_mb"] = pss_mb([server.pid, *children(server.pid)])
         return out
     finally:
         server.terminate()
         try:
-            server.wait(10)
+            server.wait(30)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(10)
+
+
+def torch_encode(asked: list[str]) -> dict:
+    """A bare torch encode of each question (the packaged model, sentence-transformers),
+    the yardstick for /api/ask over HTTP."""
+    from index.encoder import SentenceEncoder
+
+    encoder = SentenceEncoder()
+    for q in asked[:WARM_UP]:
+        encoder.encode([q])
+    times = []
+    for q in asked[:200]:
+        start = time.perf_counter()
+        encoder.encode([q])
+        times.append((time.perf_counter() - start) * 1000)
+    return percentiles(times)
+
+
+def vectors_only(size: int, work: Path, asked: list[str], seed: int = 0) -> dict:
+    """Memory and exact search time of ``size`` derived passage vectors, without building
+    the rest of the service (which does not fit in this machine's memory at this size)."""
+    import faiss
+
+    choice = models(work / "models")
+    encoder = choice.encoder_for_build([], None)
+    pool = sentence_pool()
+    real = encoder.encode(pool)
+    rng = np.random.default_rng(seed)
+    vectors = np.empty((size, encoder.dimension), dtype=np.float32)
+    for at in range(0, size, 100_000):
+        n = min(100_000, size - at)
+        picks = rng.integers(0, len(real), size=(n, 4))  # a passage of about four sentences
+        mean = real[picks].mean(axis=1)
+        mean /= np.linalg.norm(mean, axis=1, keepdims=True)
+        chunk = mean + PERTURBATION * rng.standard_normal(mean.shape).astype(np.float32)
+        vectors[at : at + n] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
+    faiss.omp_set_num_threads(1)  # as the server: one thread per question
+    index = faiss.IndexFlatIP(encoder.dimension)
+    index.add(vectors)
+    questions_vectors = encoder.encode(asked[:50])
+    times = []
+    for v in questions_vectors:
+        start = time.perf_counter()
+        index.search(v.reshape(1, -1), 100)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "passages": size,
+        "embeddings": "derived (perturbed means of real sentence vectors)",
+        "float32_vectors_mb": round(vectors.nbytes / 2**20, 1),
+        "float16_vectors_mb": round(vectors.nbytes / 2 / 2**20, 1),
+        "exact_top100_ms": percentiles(times),
+    }
 
 
 def run_size(
@@ -443,6 +533,11 @@ def run_size(
     print(f"[{size:,}] in-app: {json.dumps(result['in_app'])}", flush=True)
     result["http"] = http_server(index_dir, reports, models_dir, asked)
     print(f"[{size:,}] http: {json.dumps(result['http'])}", flush=True)
+    result["http_workers"] = http_server(
+        index_dir, reports, models_dir, asked, workers=WORKERS, levels=(8,)
+    )
+    print(f"[{size:,}] http, {WORKERS} workers: {json.dumps(result['http_workers'])}", flush=True)
+    result["torch_encode_ms"] = torch_encode(asked)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
     result["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return result
@@ -474,7 +569,8 @@ def results_markdown(results: dict) -> str:
         "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
         f"Model: base all-MiniLM-L6-v2 (not adapted), queries encoded with ONNX Runtime "
-        f"(1 thread per request). Server: waitress, {THREADS} threads. In-app: "
+        f"(1 thread per request). Server: one waitress process, {THREADS} threads (and "
+        f"gunicorn workers below). In-app: "
         f"{QUESTIONS} questions through Flask's test client after {WARM_UP} warm-up ones. "
         f"HTTP: each level runs {LOAD_SECONDS:.0f} s or {LOAD_REQUESTS} requests, on 127.0.0.1.",
         "",
@@ -548,6 +644,7 @@ def results_markdown(results: dict) -> str:
     ]
     if loads:
         lines += ["", f"1-minute load average on {m['cores']} cores: " + "; ".join(loads) + "."]
+    lines += serving_markdown(results)
     lines += targets_markdown(results)
     lines += [
         "",
@@ -567,6 +664,51 @@ def results_markdown(results: dict) -> str:
     ]
     lines += ["", "Raw samples (count, spread) and every figure: `bench/results.json`.", ""]
     return "\n".join(lines)
+
+
+def serving_markdown(results: dict) -> list[str]:
+    """One process against several workers, and the cost of a question against an encode."""
+    sizes = sorted((int(k), r) for k, r in results["sizes"].items() if "http_workers" in r)
+    lines = []
+    if sizes:
+        workers = sizes[0][1]["http_workers"]["workers"]
+        lines += [
+            "",
+            "## Serving on every core",
+            "",
+            f"The same build served by one waitress process and by {workers} gunicorn workers "
+            "(`python -m serve`, each worker a waitress), one after the other in this run; 8 "
+            "clients. Memory: proportional set size (PSS) of every process of the server, so "
+            "pages the workers share are counted once. Per request: `/api/ask` over HTTP with "
+            "one client (p50, a new connection each) against a bare torch encode of the same "
+            "questions (sentence-transformers, p50).",
+            "",
+            f"| passages | 1 process req/s | {workers} workers req/s | workers / 1 "
+            "| 8 clients p50 ms: 1 / workers | PSS MB: 1 / workers | ask over HTTP p50 ms "
+            "| torch encode p50 ms | ask / encode |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+    for size, r in sizes:
+        one = next(lv for lv in r["http"]["levels"] if lv["clients"] == 8)
+        many = next(lv for lv in r["http_workers"]["levels"] if lv["clients"] == 8)
+        single = next(lv for lv in r["http"]["levels"] if lv["clients"] == 1)
+        ask, encode = single["latency_ms"]["p50"], r["torch_encode_ms"]["p50"]
+        lines.append(
+            f"| {size:,} | {one['rps']} | {many['rps']} | {many['rps'] / one['rps']:.2f} "
+            f"| {one['latency_ms']['p50']} / {many['latency_ms']['p50']} "
+            f"| {r['http'].get('pss_mb', '-')} / {r['http_workers']['pss_mb']} "
+            f"| {ask} | {encode} | {ask / encode:.2f} |"
+        )
+    big = results.get("vectors_only")
+    if big:
+        lines += [
+            "",
+            f"Vectors alone at {big['passages']:,} passages ({big['embeddings']}): "
+            f"{big['float32_vectors_mb']:,} MB as float32 ({big['float16_vectors_mb']:,} MB as "
+            f"float16), exact top-100 search p50 {big['exact_top100_ms']['p50']} ms, p95 "
+            f"{big['exact_top100_ms']['p95']} ms (one thread).",
+        ]
+    return lines
 
 
 def targets_markdown(results: dict) -> list[str]:
@@ -590,6 +732,13 @@ def targets_markdown(results: dict) -> list[str]:
         row("HTTP >= 150 req/s, 8 clients, 10,000", eight["rps"], 150, "above", "req/s")
         row("errors at 8 clients, 10,000", eight["errors"], 0, "below", "")
         row("start-up < 5 s at 10,000", ten["http"]["startup_to_first_answer_s"], 5, "below", "s")
+        if "http_workers" in ten:
+            many = next(lv for lv in ten["http_workers"]["levels"] if lv["clients"] == 8)
+            times = round(many["rps"] / eight["rps"], 2)
+            row("workers >= 2x one process, 8 clients, 10,000", times, 2, "above", "x")
+            single = next(lv for lv in ten["http"]["levels"] if lv["clients"] == 1)
+            ratio = round(single["latency_ms"]["p50"] / ten["torch_encode_ms"]["p50"], 2)
+            row("ask over HTTP <= 0.6 torch encode, 10,000", ratio, 0.6, "below", "x")
     if hundred:
         row("in-app p50 < 15 ms at 100,000", hundred["in_app"]["ask_ms"]["p50"], 15, "below", "ms")
         row("recall@10 >= 0.99", hundred["in_app"].get("recall_at_10"), 0.99, "above", "")
@@ -629,6 +778,13 @@ def main(argv: list[str] | None = None) -> None:
         "--serve-only",
         action="store_true",
         help="measure the builds already in --work again (their build figures are kept)",
+    )
+    parser.add_argument(
+        "--vectors-only",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also measure N derived vectors alone (memory, exact search)",
     )
     parser.add_argument("--work", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
@@ -675,9 +831,14 @@ def main(argv: list[str] | None = None) -> None:
         previous = kept["sizes"]
         if "shipped_report_build" in kept:
             results["shipped_report_build"] = kept["shipped_report_build"]
+        if "vectors_only" in kept:
+            results["vectors_only"] = kept["vectors_only"]
     if "shipped_report_build" not in results:
         results["shipped_report_build"] = shipped_build(args.work)
     print(f"shipped report build: {results['shipped_report_build']}", flush=True)
+    if args.vectors_only:
+        results["vectors_only"] = vectors_only(args.vectors_only, args.work, asked)
+        print(f"vectors only: {results['vectors_only']}", flush=True)
     for size in args.sizes:
         build = previous[str(size)]["build"] if args.serve_only else None
         results["sizes"][str(size)] = run_size(size, args.real_max, args.work, asked, build)

@@ -9,7 +9,8 @@ loopback (127.0.0.1) and bounded in time (``--seconds``) and count (``--max-requ
    ``var/soak/index`` with the real model (the first build adapts the model to the
    reports, about 2 minutes on two cores; the adapted model is kept in ``var/models``, as
    `make index` keeps it, and reused).
-2. Starts `make serve` (waitress, the Makefile's threads and limits) on a free port.
+2. Starts `make serve` (a gunicorn worker per core, each a waitress with the Makefile's threads
+   and limits) on a free port.
 3. Runs ``--clients`` threads, each asking questions over one keep-alive connection, for
    ``--seconds`` seconds. At ``--add-at`` seconds, `flask --app app reports add` adds a
    made-up report (the "Northmoor" one from the tests) and rebuilds in its own process;

@@ -4,6 +4,11 @@ Each rebuild runs in a child process of its own (started fresh, not forked from 
 threaded server): loading the model and embedding take hundreds of megabytes, and
 they go back to the system when the child exits instead of staying in the server.
 A thread of the server waits for the child and relays its progress.
+
+A server may run several worker processes, each with its own job. A job that is
+rebuilding holds a lock on a file in the index folder (``CLAIM_FILE``) for as long as it
+runs, so a rebuild asked of another worker meanwhile is refused as busy, and an upload
+to another worker waits for it and then rebuilds once more.
 """
 
 from __future__ import annotations
@@ -13,13 +18,16 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
-from common.errors import QAError
+from common.errors import QAError, RebuildBusy
+from common.locks import FileLock
 from index.rebuild import Rebuilder, RebuildSummary
 
 log = logging.getLogger(__name__)
 # A rebuild started from the command line may hold the lock; wait for it this long.
 LOCK_WAIT_SECONDS = 900.0
+CLAIM_FILE = ".rebuild-job.lock"  # held by the server worker whose job is rebuilding
 
 
 def _now() -> str:
@@ -48,16 +56,45 @@ class RebuildJob:
         self._pending = False  # a rebuild was asked for and has not started yet
         self._running = False
         self._status: dict = {"state": "idle", "message": "no rebuild since the server started"}
+        self._claim = FileLock(Path(rebuilder.index_dir) / CLAIM_FILE, "a rebuild of the index")
 
-    def start(self) -> dict:
-        """Ask for a rebuild; returns the status right after asking."""
+    def start(self, queue: bool = True) -> dict:
+        """Ask for a rebuild; returns the status right after asking.
+
+        While one is running (in this process or another worker), ``queue`` runs one more
+        afterwards, so every change made before asking is in the index it leaves (for an
+        upload); without it, RebuildBusy (for a plain request to rebuild)."""
         with self._lock:
+            if self._thread is not None:
+                if not queue:
+                    raise RebuildBusy("a rebuild of the index is already in progress")
+                self._pending = True
+                return self._snapshot()
+            claimed = self._try_claim()
+            if not claimed and not queue:
+                raise RebuildBusy(
+                    f"a rebuild of the index is already in progress ({self._claim.holder()})"
+                )
             self._pending = True
-            if self._thread is None:
-                self._status = {"state": "queued", "requested_at": _now()}
-                self._thread = threading.Thread(target=self._work, name="rebuild", daemon=True)
-                self._thread.start()
+            self._status = {"state": "queued", "requested_at": _now()}
+            if not claimed:
+                self._status["message"] = "waiting for the rebuild another worker is running"
+            self._thread = threading.Thread(
+                target=self._work, args=(claimed,), name="rebuild", daemon=True
+            )
+            self._thread.start()
             return self._snapshot()
+
+    def _try_claim(self) -> bool:
+        """Take the claim unless another worker holds it (False)."""
+        try:
+            self._claim.path.parent.mkdir(parents=True, exist_ok=True)
+            self._claim.acquire(wait=0)
+        except RebuildBusy:
+            return False
+        except OSError:  # a full disk or a read-only folder: the rebuild will say so
+            pass
+        return True
 
     def catch_up(self) -> dict | None:
         """Start a rebuild when the reports folder has files the current build lacks (or has
@@ -65,8 +102,11 @@ class RebuildJob:
         is indexed when the server starts again. Returns those changes, or None."""
         behind = self.rebuilder.behind()
         if behind:
+            try:
+                self.start(queue=False)
+            except RebuildBusy:  # another worker of this server is catching up already
+                return behind
             log.warning("the index is behind the reports folder (%s): rebuilding", behind)
-            self.start()
         return behind
 
     def status(self) -> dict:
@@ -95,10 +135,21 @@ class RebuildJob:
         else:
             self._update(state=stage)
 
-    def _work(self) -> None:
+    def _work(self, claimed: bool) -> None:
+        if not claimed:
+            try:
+                self._claim.acquire(self.lock_wait)
+            except RebuildBusy as exc:
+                with self._lock:
+                    self._status = {"state": "failed", "message": exc.message}
+                    self._pending, self._thread = False, None
+                return
+            except OSError:  # cannot write the claim: run, and the rebuild says why it fails
+                pass
         while True:
             with self._lock:
                 if not self._pending:
+                    self._claim.release()
                     self._thread = None
                     return
                 self._pending, self._running = False, True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import numpy as np
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 KEYWORD_DIR = "keyword"
+# bm25s.tokenize's own word pattern: the index is built with it, so queries use it too
+WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
 @lru_cache(maxsize=1)
@@ -22,11 +25,19 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
 def tokenize(texts: list[str]) -> list[list[str]]:
-    """Lower-cased, stemmed word tokens without English stop words."""
-    return bm25s.tokenize(
-        texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
-    )
+    """Lower-cased, stemmed word tokens without English stop words: the tokens
+    ``bm25s.tokenize`` gives the index, without the progress bars (two tqdm objects per
+    call even when hidden), vocabulary and set of stop words it builds on every call."""
+    stem, stop = _stemmer().stemWords, _stopwords()
+    return [stem([w for w in WORD.findall(text.lower()) if w not in stop]) for text in texts]
 
 
 class KeywordIndex:

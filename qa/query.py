@@ -363,8 +363,8 @@ class QueryReader:
         vector = topic_vector = None
         topic = " ".join([query.topic, *report_terms(query.topic)]) if query.topic else ""
         if self.encoder is not None:
-            # one model call; the topic is embedded with the search text only when the
-            # answer will look for the report question it is about
+            # One model call per question; the topic is embedded with the search text only
+            # when the answer will look for the report question it is about.
             wants_topic = bool(topic) and query.intent in STRUCTURAL
             vectors = self.encoder.encode([dense, topic] if wants_topic else [dense])
             vector = vectors[0]
@@ -373,8 +373,10 @@ class QueryReader:
             intent = self._intent_by_meaning(vector)
             if intent != query.intent:
                 query = _replace(query, intent=intent)
-                if topic and intent in STRUCTURAL:  # rare: examples made it a grade question
-                    topic_vector = self.encoder.encode([topic])[0]
+                if topic and intent in STRUCTURAL:
+                    # Rare (the examples made it a grade question): the question's own
+                    # vector stands for its topic rather than a second model call.
+                    topic_vector = vector
         return _replace(
             query, dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector
         )
@@ -434,6 +436,12 @@ class QueryReader:
             return expanded.dense, expanded.keywords
         addition = " ".join(extra)
         return f"{expanded.dense} ({addition})", f"{expanded.keywords} {addition}"
+
+    def warm(self) -> None:
+        """Embed the intent examples now, not at the first question that needs them (a
+        server that forks workers does this once, before the fork)."""
+        if self.encoder is not None:
+            self._example_vectors()
 
     def _intent_by_meaning(self, vector: np.ndarray) -> str:
         names, matrix = self._example_vectors()

@@ -3,9 +3,12 @@ loaded beside the dense index."""
 
 from __future__ import annotations
 
+import bm25s
 import numpy as np
 
-from index.keyword import KeywordIndex, tokenize
+from bench.synthetic import REAL_REPORT
+from corpus import load_reports
+from index.keyword import KeywordIndex, _stemmer, tokenize
 
 PARAGRAPHS = [
     "The force keeps eleven canal boats for river patrols along the towpaths.",
@@ -62,3 +65,20 @@ def test_a_saved_index_loads_with_the_same_scores(tmp_path):
     tokens = tokenize(["council anti-social behaviour teams"])[0]
     np.testing.assert_allclose(loaded.scores(tokens), index.scores(tokens))
     assert int(np.argmax(loaded.scores(tokens))) == 2
+
+
+def test_questions_are_tokenized_as_bm25s_tokenizes_the_passages():
+    texts = [p.text for _, ps in load_reports(REAL_REPORT.parent) for p in ps]
+    texts += [
+        "How long do DIGITAL devices wait for examination?",
+        "what's the force's grade for 2018/19 – and why?",
+        "Crime-recording: is it accurate (HMICFRS)?",
+        "the and of a",
+        "",
+    ]
+    theirs = bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
+    )
+    assert tokenize(texts) == theirs
+    assert tokenize(["the and of a"]) == [[]]
+    assert "examin" in tokenize(["How long do devices wait for examination?"])[0]

@@ -1,4 +1,5 @@
-"""`make run`: builds the index when missing and serves the API with waitress."""
+"""`make run`: builds the index when missing and serves the API on every core (gunicorn
+workers, each answering with waitress), following new builds and sharing one rebuild."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -59,7 +61,7 @@ def test_make_run_builds_and_serves(tmp_path, real_models_dir, real_encoder):
             assert time.monotonic() < deadline, "server did not come up"
             time.sleep(0.5)
         assert health["passages"] > 90 and health["model"] == "all-MiniLM-L6-v2+peel"
-        assert headers["Server"] == "waitress"
+        assert headers["Server"] == "waitress"  # in each gunicorn worker
         status, _, answer = fetch(
             f"{base}/api/ask", {"question": "How long do digital devices wait for examination?"}
         )
@@ -72,3 +74,176 @@ def test_make_run_builds_and_serves(tmp_path, real_models_dir, real_encoder):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
         proc.stdout.close()
+
+
+# ---------------------------------------------------------------- several workers
+
+
+class Workers:
+    """`make serve` with two gunicorn workers over a copy of the shipped report indexed
+    with the real model; the admin endpoints on."""
+
+    TOKEN = "workers-test-token-5d2e"
+
+    def __init__(self, tmp_path: Path, models_dir: Path, encoder) -> None:
+        from bench.synthetic import REAL_REPORT
+        from corpus import load_reports
+        from index.store import build_index
+
+        self.reports = tmp_path / "reports"
+        self.reports.mkdir()
+        (self.reports / REAL_REPORT.name).write_bytes(REAL_REPORT.read_bytes())
+        self.index = tmp_path / "index"
+        build_index(load_reports(self.reports), encoder, self.index)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(
+            os.environ,
+            QA_INDEX_DIR=str(self.index),
+            QA_REPORTS_DIR=str(self.reports),
+            QA_MODELS_DIR=str(models_dir),
+            QA_ADMIN_TOKEN=self.TOKEN,
+            PORT=str(self.port),
+            WORKERS="2",
+            THREADS="2",
+        )
+        self.log_path = tmp_path / "server.log"
+        self.log = open(self.log_path, "wb")  # closed in stop()
+        self.proc = subprocess.Popen(
+            ["make", "-s", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for(self, condition, what: str, seconds: float = 240) -> dict:
+        """Ask /api/health (a new connection each time) until ``condition`` holds."""
+        deadline = time.monotonic() + seconds
+        while True:
+            assert self.proc.poll() is None, self.output()
+            try:
+                status, _, health = fetch(f"{self.base}/api/health")
+                if status == 200 and condition(health):
+                    return health
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, f"{what}; server log:\n{self.output()}"
+            time.sleep(0.2)
+
+    def workers(self) -> list[int]:
+        """The worker processes: forks of gunicorn's master (same command line, -m serve)."""
+        family, todo = set(), [self.proc.pid]
+        while todo:
+            children = subprocess.run(
+                ["pgrep", "-P", str(todo.pop())], capture_output=True, text=True
+            ).stdout.split()
+            family.update(int(c) for c in children)
+            todo += children
+        serving = {
+            pid
+            for pid in family
+            if b"serve" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        }
+        parent = {pid: int(Path(f"/proc/{pid}/stat").read_text().split()[3]) for pid in serving}
+        return [pid for pid in serving if parent[pid] in serving]
+
+    def admin(self, method: str, path: str, files: dict[str, bytes] | None = None):
+        headers = {"Authorization": f"Bearer {self.TOKEN}"}
+        data = None
+        if files:
+            boundary = "workers-test-boundary"
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+                f'filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+                for name, content in files.items()
+            ]
+            data = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as res:
+                return res.status, json.loads(res.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=60)
+        self.log.close()
+
+
+@pytest.fixture
+def workers(tmp_path, real_models_dir, real_encoder):
+    server = Workers(tmp_path, real_models_dir, real_encoder)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_every_worker_picks_up_a_build_published_while_serving(workers, real_encoder):
+    from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text
+    from corpus import load_reports
+    from index.store import build_index
+
+    first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    deadline = time.monotonic() + 60  # the master forks its workers one after the other
+    while len(workers.workers()) < 2:
+        assert time.monotonic() < deadline, workers.output()
+        time.sleep(0.2)
+    assert len(workers.workers()) == 2, workers.output()
+    # Published by another process (as `flask index rebuild` does): no worker made it.
+    (workers.reports / CANAL_REPORT).write_text(canal_report_text(), "utf-8")
+    build_index(load_reports(workers.reports), real_encoder, workers.index)
+    new = workers.wait_for(lambda h: h["build_id"] != first["build_id"], "no worker swapped")
+    time.sleep(1.5)  # past INDEX_CHECK_SECONDS: every worker has looked since
+    # Each request on a new connection, taken by whichever worker accepts it first.
+    for _ in range(30):
+        status, _, health = fetch(f"{workers.base}/api/health")
+        assert status == 200 and health["build_id"] == new["build_id"]
+        assert health["reports"] == 2
+    for _ in range(6):
+        status, _, answer = fetch(f"{workers.base}/api/ask", {"question": CANAL_QUESTION})
+        assert status == 200
+        assert "eleven canal boats" in answer["passages"][0]["text"]
+
+
+def test_two_rebuilds_asked_of_two_workers_run_once_and_an_upload_is_not_lost(workers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, report_text
+
+    first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    # A file put in the folder by hand: the index is behind it until a rebuild.
+    (workers.reports / CANAL_REPORT).write_text(canal_report_text(), "utf-8")
+    barrier = threading.Barrier(2)
+
+    def ask_rebuild(_):
+        barrier.wait()
+        return workers.admin("POST", "/api/reports/rebuild")
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(ask_rebuild, range(2)), key=lambda a: a[0])
+    (started, _), (busy, refusal) = answers
+    assert (started, busy) == (202, 409), answers
+    assert refusal["error"]["code"] == "rebuild_busy"
+    assert "already in progress" in refusal["error"]["message"]
+    # An upload meanwhile, to whichever worker takes it, is stored and indexed after.
+    status, body = workers.admin(
+        "POST", "/api/reports", {"otherton-2018-legitimacy.txt": report_text("Otherton").encode()}
+    )
+    assert status == 202, body
+    done = workers.wait_for(
+        lambda h: h["reports"] == 3 and h["status"] == "ok", "the upload was not indexed"
+    )
+    assert done["build_id"] != first["build_id"]
+    status, _, answer = fetch(f"{workers.base}/api/ask", {"question": CANAL_QUESTION})
+    assert any("eleven canal boats" in p["text"] for p in answer["passages"])
+    assert "Traceback" not in workers.output()

@@ -99,5 +99,6 @@ def rebuild_status():
 
 @admin.post("/api/reports/rebuild")
 def start_rebuild():
-    # e.g. to retry one that failed, once the disk has room again
-    return _status(_job().start()), 202, {"Location": url_for("admin.rebuild_status")}
+    # e.g. to retry one that failed, once the disk has room again; refused (409) while one
+    # runs, here or in another worker: uploads queue instead
+    return _status(_job().start(queue=False)), 202, {"Location": url_for("admin.rebuild_status")}
