@@ -52,8 +52,9 @@ from bench.machine import cpu_model
 from corpus import load_reports
 from index.adapt import ModelChoice
 from index.cache import text_key, write_cache
+from index.embed import sentence_keys, sentence_texts
 from index.rebuild import Rebuilder
-from index.store import CACHE, load_index, sentence_texts
+from index.store import CACHE, load_index
 from tests.loopback import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -202,12 +203,14 @@ def derived_build(reports: Path, index_dir: Path, models_dir: Path, seed: int = 
         mean = sentence_vectors[[row[s] for s in sentence_texts([p])]].mean(axis=0)
         v = mean / np.linalg.norm(mean) + PERTURBATION * rng.standard_normal(encoder.dimension)
         passage_vectors[i] = v / np.linalg.norm(v)
-    texts = [p.text for p in passages] + sentences
+    # Under the keys the rebuild looks for (a pooled sentence's key names its passage).
     write_cache(
         index_dir / CACHE,
         encoder.checksum,
-        [text_key(t) for t in texts],
-        np.concatenate([passage_vectors, sentence_vectors]),
+        [text_key(p.text) for p in passages] + sentence_keys(encoder, passages),
+        np.concatenate(
+            [passage_vectors, sentence_vectors[[row[s] for s in sentence_texts(passages)]]]
+        ),
     )
     summary = Rebuilder(reports, index_dir, choice, exact_limit=EXACT_LIMIT).run()
     return {

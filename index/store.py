@@ -42,8 +42,8 @@ from corpus.durable import fsync_path, write_failure
 from corpus.errors import IndexNotReady, ModelMismatch, StorageError
 from corpus.locks import FileLock
 from corpus.records import Passage, Report
-from corpus.sentences import sentence_spans
-from index.cache import text_key, write_cache
+from index.cache import write_cache
+from index.embed import embed_passages, sentence_layout
 from index.encoder import Encoder, file_sha256
 from index.keyword import KeywordIndex
 
@@ -60,7 +60,6 @@ BUILDS = "builds"
 CACHE = "cache"
 LOCK_FILE = ".lock"
 TEMP_PREFIX = ".tmp-"
-BATCH = 64
 # Below this many passages an exact scan is fast (about 2 ms at 20,000 on two cores) and
 # needs no tuning; above it, an HNSW graph answers in well under a millisecond, at a
 # recall@10 against exact search that bench/ measures (python -m bench).
@@ -140,62 +139,33 @@ class LoadedIndex:
         ]
 
 
-def embed(
-    encoder: Encoder, texts: Sequence[str], progress: Callable[[int], None] | None = None
-) -> np.ndarray:
-    """Embed texts in length-sorted batches (less padding), returned in the original order."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
-    for start in range(0, len(order), BATCH):
-        rows = order[start : start + BATCH]
-        out[rows] = encoder.encode([texts[i] for i in rows])
-        if progress:
-            progress(len(rows))
-    return out
-
-
 def build_index(
     parsed: Sequence[tuple[Report, list[Passage]]],
     encoder: Encoder,
     index_dir: str | Path,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     exact_limit: int | None = None,
 ) -> dict:
     """Embed every passage afresh and publish the result as the current build.
 
     Takes the build lock (refusing if another rebuild holds it) and remembers the
     vectors in the embedding cache, so the next incremental rebuild can reuse them.
+    ``progress(done, total)`` counts the passages (or texts) embedded.
     """
     passages = [p for _, ps in parsed for p in ps]
-    texts = [p.text for p in passages] + sentence_texts(passages)
     with build_lock(index_dir).hold():
         clean_builds(index_dir)
-        vectors = embed(encoder, texts, progress)
-        keys = [text_key(t) for t in texts]
-        write_cache(Path(index_dir) / CACHE, encoder.checksum, keys, vectors)
+        embedded = embed_passages(encoder, passages, progress=progress)
+        write_cache(Path(index_dir) / CACHE, encoder.checksum, embedded.keys, embedded.table)
         n = len(passages)
         return publish_build(
             index_dir,
             parsed,
-            vectors[:n],
-            vectors[n:],
+            embedded.vectors[:n],
+            embedded.vectors[n:],
             model_entry(encoder),
             exact_limit=exact_limit,
         )
-
-
-def sentence_layout(passages: Sequence[Passage]) -> tuple[np.ndarray, np.ndarray]:
-    """(spans, offsets) of every passage's sentences: passage i owns spans[offsets[i]:
-    offsets[i + 1]], each a [start, end) character span of its text."""
-    spans = [sentence_spans(p.text) for p in passages]
-    offsets = np.cumsum([0] + [len(s) for s in spans], dtype=np.int64)
-    flat = np.array([span for ss in spans for span in ss], dtype=np.int32).reshape(-1, 2)
-    return flat, offsets
-
-
-def sentence_texts(passages: Sequence[Passage]) -> list[str]:
-    """The text of every sentence of every passage, in order."""
-    return [p.text[a:b] for p in passages for a, b in sentence_spans(p.text)]
 
 
 def model_entry(encoder: Encoder) -> dict:
@@ -250,7 +220,7 @@ def publish_build(
     """Write a new build folder and make it current with one rename; hold the build lock.
 
     ``vectors`` row i belongs to the i-th passage of ``parsed``; ``sentence_vectors``
-    to the sentences of the passages in order (``sentence_texts``); ``model`` is
+    to the sentences of the passages in order (``index.embed.sentence_layout``); ``model`` is
     ``model_entry(encoder)``; ``extra`` adds facts to the manifest (e.g. rebuild counts);
     ``exact_limit``: the most passages searched exactly (default ``EXACT_LIMIT``).
     """

@@ -108,7 +108,7 @@ def canal_report_text() -> str:
 def embedded_texts(text: str) -> set[str]:
     """What a build embeds for a report: its passages and their sentences."""
     from corpus.parser import parse_report
-    from index.store import sentence_texts
+    from index.embed import sentence_texts
 
     _, passages = parse_report(text.encode(), "report.txt")
     return {p.text for p in passages} | set(sentence_texts(passages))
