@@ -181,6 +181,25 @@ def shipped_build(work: Path) -> dict:
     }
 
 
+def adaptation(work: Path) -> dict:
+    """The one-off adaptation of the model to the shipped report that a first `make run`
+    does before its first build (index/adapt.py), timed from loading the base model to
+    the adapted model saved."""
+    from index.adapt import EPOCHS, train, training_pairs
+    from index.encoder import model_fingerprint
+
+    passages = [p for _, ps in load_reports(ROOT / "corpus" / "reports") for p in ps]
+    pairs = training_pairs(passages)
+    _, _, base = model_fingerprint(None)
+    out = work / "adapted-shipped"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    train(base, pairs, out)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out, ignore_errors=True)
+    return {"pairs": len(pairs), "epochs": EPOCHS, "seconds": round(seconds, 1)}
+
+
 def derived_build(reports: Path, index_dir: Path, models_dir: Path, seed: int = 0) -> dict:
     """Real sentence vectors, derived passage vectors (see the module docstring), put in the
     embedding cache; then the production rebuild publishes the build from the cache."""
@@ -525,6 +544,13 @@ def results_markdown(results: dict) -> str:
                 f"in {b['sentence_embedding_s']} s) | {b['build_from_cache_s']} "
                 "(from the cache: parse, BM25, FAISS, write) | - | - | - | - | - |"
             )
+    adapted = results.get("adaptation")
+    if adapted:
+        lines += [
+            "",
+            f"Adapting the model to the shipped report (once, before a first `make run` builds): "
+            f"{adapted['pairs']} pairs, {adapted['epochs']} pass(es), {adapted['seconds']} s.",
+        ]
     for size, r in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
         sweep = r["in_app"].get("ef_sweep")
         if not sweep:
@@ -606,6 +632,10 @@ def targets_markdown(results: dict) -> list[str]:
     shipped = results.get("shipped_report_build")
     if shipped:
         row("build >= 60 passages/s (real report)", shipped["passages_per_s"], 60, "above", "/s")
+    adapted = results.get("adaptation")
+    if shipped and adapted:
+        first = round(adapted["seconds"] + shipped["full_rebuild_s"], 1)
+        row("adapt + build the shipped report < 60 s (first `make run`)", first, 60, "below", "s")
     return ["", "## Targets", "", "| target | measured | |", "|---|---|---|", *rows]
 
 
@@ -663,6 +693,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.shipped_only:
         results = json.loads((args.out / "results.json").read_text("utf-8"))
         results["shipped_report_build"] = shipped_build(args.work)
+        results["adaptation"] = adaptation(args.work)
         (args.out / "results.json").write_text(json.dumps(results, indent=1), "utf-8")
         (args.out / "RESULTS.md").write_text(results_markdown(results), "utf-8")
         return
@@ -677,9 +708,13 @@ def main(argv: list[str] | None = None) -> None:
         previous = kept["sizes"]
         if "shipped_report_build" in kept:
             results["shipped_report_build"] = kept["shipped_report_build"]
+            if "adaptation" in kept:
+                results["adaptation"] = kept["adaptation"]
     if "shipped_report_build" not in results:
         results["shipped_report_build"] = shipped_build(args.work)
+        results["adaptation"] = adaptation(args.work)
     print(f"shipped report build: {results['shipped_report_build']}", flush=True)
+    print(f"adaptation: {results.get('adaptation')}", flush=True)
     for size in args.sizes:
         build = previous[str(size)]["build"] if args.serve_only else None
         results["sizes"][str(size)] = run_size(size, args.real_max, args.work, asked, build)
