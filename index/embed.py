@@ -7,7 +7,9 @@ encoding each sentence on its own cost five (the paragraph and every sentence). 
 sentence vector sees its paragraph, so it depends on the paragraph as well as on its
 own words: the cache keys it by both (``sentence_key``).
 
-A sentence the paragraph's pass did not reach (past the model's 256-token limit) is
+Measured against encoding each sentence alone, pooling lost a question of the public
+evaluation set, so it is off (``POOL_SENTENCES``) until it holds up; the code path is kept
+and tested. A sentence the paragraph's pass did not reach (past the model's 256-token limit) is
 encoded on its own. An encoder that cannot give token states (any object with
 ``encode(list[str]) -> ndarray``, such as the tests' small deterministic one) encodes
 every sentence on its own, keyed by its text.
@@ -27,6 +29,11 @@ from corpus.sentences import sentence_spans
 from index.cache import text_key
 from index.encoder import Encoder
 
+# Pool sentence vectors from their paragraph's pass (one pass per paragraph) rather than
+# encode each sentence alone. Off: on the public evaluation set it lost a question at hit@5
+# (0.87 -> 0.83) and MRR@10 fell 0.72 -> 0.70, beyond the 0.01 allowed, though the dev set
+# gained (README, "Speed"). ``embed_passages(pool=True)`` turns it on.
+POOL_SENTENCES = False
 # Texts per model call. Sorted by length, a batch pads little; a smaller batch pads less
 # still and keeps the attention matrices in cache (measured: bench/RESULTS.md).
 BATCH = 16
@@ -93,9 +100,10 @@ def sentence_texts(passages: Sequence[Passage]) -> list[str]:
     return [p.text[a:b] for p in passages for a, b in sentence_spans(p.text)]
 
 
-def pools(encoder: Encoder) -> bool:
-    """Whether sentence vectors come from their paragraph's pass with this encoder."""
-    return isinstance(encoder, TokenEncoder)
+def pools(encoder: Encoder, pool: bool | None = None) -> bool:
+    """Whether sentence vectors come from their paragraph's pass with this encoder
+    (``pool``: whether to pool when it can; None: ``POOL_SENTENCES``)."""
+    return (POOL_SENTENCES if pool is None else pool) and isinstance(encoder, TokenEncoder)
 
 
 def sentence_key(text: str, span: Span) -> str:
@@ -103,10 +111,12 @@ def sentence_key(text: str, span: Span) -> str:
     return text_key(f"{span[0]}:{span[1]}\0{text}")
 
 
-def sentence_keys(encoder: Encoder, passages: Sequence[Passage]) -> list[str]:
+def sentence_keys(
+    encoder: Encoder, passages: Sequence[Passage], pool: bool | None = None
+) -> list[str]:
     """The cache key of every sentence of every passage, in order: by passage and span
     when the encoder pools them from the passage, by the sentence's text otherwise."""
-    if pools(encoder):
+    if pools(encoder, pool):
         return [sentence_key(p.text, s) for p in passages for s in sentence_spans(p.text)]
     return [text_key(t) for t in sentence_texts(passages)]
 
@@ -169,17 +179,19 @@ def embed_passages(
     passages: Sequence[Passage],
     cached: Mapping[str, np.ndarray] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    pool: bool | None = None,
 ) -> Embedded:
     """The vectors of every passage and sentence, taking from ``cached`` (cache key ->
-    vector) what it holds and embedding the rest; ``progress(done, total)``."""
+    vector) what it holds and embedding the rest; ``progress(done, total)``; ``pool``:
+    see ``pools``."""
     cached = cached or {}
     passage_keys = [text_key(p.text) for p in passages]
-    keys = passage_keys + sentence_keys(encoder, passages)
+    keys = passage_keys + sentence_keys(encoder, passages, pool)
     texts = dict(zip(passage_keys, (p.text for p in passages), strict=True))
     distinct = list(dict.fromkeys(keys))
     missing = {k for k in distinct if k not in cached}
     fresh: dict[str, np.ndarray] = {}
-    if pools(encoder):
+    if pools(encoder, pool):
         # A passage is run again when its vector or any of its sentences' is missing.
         layout = {k: [sentence_key(t, s) for s in sentence_spans(t)] for k, t in texts.items()}
         todo = [k for k, sk in layout.items() if k in missing or missing.intersection(sk)]

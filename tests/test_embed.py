@@ -70,7 +70,7 @@ TEXTS = [
 
 def test_a_sentence_vector_is_its_own_words_pooled_from_the_passage():
     encoder = WordStates()
-    assert pools(encoder) and not pools(HashEncoder())
+    assert pools(encoder, pool=True) and not pools(HashEncoder(), pool=True)
     vectors, sentences = embed_with_sentences(encoder, TEXTS)
     assert encoder.passes and not encoder.alone  # one pass per passage, nothing alone
     for text, pooled in zip(TEXTS, sentences, strict=True):
@@ -92,14 +92,14 @@ def test_a_sentence_past_the_token_limit_is_encoded_on_its_own():
 def test_cached_passages_are_not_run_again_and_rows_follow_the_layout():
     encoder = WordStates()
     passages = [passage(t, n) for n, t in enumerate(TEXTS)]
-    first = embed_passages(encoder, passages)
+    first = embed_passages(encoder, passages, pool=True)
     spans, offsets = sentence_layout(passages)
     assert first.vectors.shape == (len(passages) + len(spans), 32)
     assert (first.embedded, first.reused, first.sentences_embedded) == (2, 0, len(spans))
     cached = dict(zip(first.keys, first.table, strict=True))
     changed = [passages[0], passage(TEXTS[1] + " Waits are short.", 1)]
     encoder.passes.clear()
-    second = embed_passages(encoder, changed, cached)
+    second = embed_passages(encoder, changed, cached, pool=True)
     assert encoder.passes == [changed[1].text]  # the unchanged passage came from the cache
     assert (second.embedded, second.reused) == (1, 1)
     np.testing.assert_array_equal(second.vectors[0], first.vectors[0])
