@@ -62,7 +62,7 @@ from bench.synthetic import DEFAULT_OUT, report_name, report_page, sentence_pool
 from corpus import load_reports
 from index.adapt import ModelChoice
 from index.cache import text_key, write_cache
-from index.embed import sentence_texts
+from index.embed import sentence_keys, sentence_texts
 from index.load import load_index
 from index.rebuild import Rebuilder
 from index.store import CACHE
@@ -192,6 +192,25 @@ def shipped_build(work: Path) -> dict:
     }
 
 
+def adaptation(work: Path) -> dict:
+    """The one-off adaptation of the model to the shipped report that a first `make run`
+    does before its first build (index/adapt.py), timed from loading the base model to
+    the adapted model saved."""
+    from index.adapt import EPOCHS, train, training_pairs
+    from index.encoder import model_fingerprint
+
+    passages = [p for _, ps in load_reports(ROOT / "corpus" / "reports") for p in ps]
+    pairs = training_pairs(passages)
+    _, _, base = model_fingerprint(None)
+    out = work / "adapted-shipped"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    train(base, pairs, out)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out, ignore_errors=True)
+    return {"pairs": len(pairs), "epochs": EPOCHS, "seconds": round(seconds, 1)}
+
+
 def derived_build(reports: Path, index_dir: Path, models_dir: Path, seed: int = 0) -> dict:
     """Real sentence vectors, derived passage vectors (see the module docstring), put in the
     embedding cache; then the production rebuild publishes the build from the cache."""
@@ -214,12 +233,14 @@ def derived_build(reports: Path, index_dir: Path, models_dir: Path, seed: int = 
         mean = sentence_vectors[[row[s] for s in sentence_texts([p])]].mean(axis=0)
         v = mean / np.linalg.norm(mean) + PERTURBATION * rng.standard_normal(encoder.dimension)
         passage_vectors[i] = v / np.linalg.norm(v)
-    texts = [p.text for p in passages] + sentences
+    # Under the keys the rebuild looks for (a pooled sentence's key names its passage).
     write_cache(
         index_dir / CACHE,
         encoder.checksum,
-        [text_key(t) for t in texts],
-        np.concatenate([passage_vectors, sentence_vectors]),
+        [text_key(p.text) for p in passages] + sentence_keys(encoder, passages),
+        np.concatenate(
+            [passage_vectors, sentence_vectors[[row[s] for s in sentence_texts(passages)]]]
+        ),
     )
     summary = Rebuilder(reports, index_dir, choice, exact_limit=EXACT_LIMIT).run()
     return {
@@ -620,6 +641,13 @@ def results_markdown(results: dict) -> str:
                 f"in {b['sentence_embedding_s']} s) | {b['build_from_cache_s']} "
                 "(from the cache: parse, BM25, FAISS, write) | - | - | - | - | - |"
             )
+    adapted = results.get("adaptation")
+    if adapted:
+        lines += [
+            "",
+            f"Adapting the model to the shipped report (once, before a first `make run` builds): "
+            f"{adapted['pairs']} pairs, {adapted['epochs']} pass(es), {adapted['seconds']} s.",
+        ]
     for size, r in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
         sweep = r["in_app"].get("ef_sweep")
         if not sweep:
@@ -753,6 +781,10 @@ def targets_markdown(results: dict) -> list[str]:
     shipped = results.get("shipped_report_build")
     if shipped:
         row("build >= 60 passages/s (real report)", shipped["passages_per_s"], 60, "above", "/s")
+    adapted = results.get("adaptation")
+    if shipped and adapted:
+        first = round(adapted["seconds"] + shipped["full_rebuild_s"], 1)
+        row("adapt + build the shipped report < 60 s (first `make run`)", first, 60, "below", "s")
     return ["", "## Targets", "", "| target | measured | |", "|---|---|---|", *rows]
 
 
@@ -817,6 +849,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.shipped_only:
         results = json.loads((args.out / "results.json").read_text("utf-8"))
         results["shipped_report_build"] = shipped_build(args.work)
+        results["adaptation"] = adaptation(args.work)
         (args.out / "results.json").write_text(json.dumps(results, indent=1), "utf-8")
         (args.out / "RESULTS.md").write_text(results_markdown(results), "utf-8")
         return
@@ -831,11 +864,15 @@ def main(argv: list[str] | None = None) -> None:
         previous = kept["sizes"]
         if "shipped_report_build" in kept:
             results["shipped_report_build"] = kept["shipped_report_build"]
+            if "adaptation" in kept:
+                results["adaptation"] = kept["adaptation"]
         if "vectors_only" in kept:
             results["vectors_only"] = kept["vectors_only"]
     if "shipped_report_build" not in results:
         results["shipped_report_build"] = shipped_build(args.work)
+        results["adaptation"] = adaptation(args.work)
     print(f"shipped report build: {results['shipped_report_build']}", flush=True)
+    print(f"adaptation: {results.get('adaptation')}", flush=True)
     if args.vectors_only:
         results["vectors_only"] = vectors_only(args.vectors_only, args.work, asked)
         print(f"vectors only: {results['vectors_only']}", flush=True)

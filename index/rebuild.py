@@ -9,14 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
 from common.durable import write_failure
 from common.errors import QAError, StorageError
 from corpus.records import Passage, Report
 from corpus.reports import load_reports, report_files
-from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, text_key, write_cache
-from index.embed import embed, sentence_texts
+from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, write_cache
+from index.embed import Embedded, embed_passages
 from index.encoder import Encoder
 from index.manifest import damage, manifest_problem, model_entry
 from index.store import CACHE, build_lock, clean_builds, current_build, publish_build, read_manifest
@@ -208,16 +206,16 @@ class Rebuilder:
             else:
                 cache = read_cache(index_dir / CACHE, encoder.checksum)
                 summary.notes += [cache.problem] if cache.problem else []
-            vectors, keys, distinct = self._vectors(encoder, passages, cache, summary, progress)
+            embedded = self._vectors(encoder, passages, cache, summary, progress)
             progress("writing", 0, 0)
-            write_cache(index_dir / CACHE, encoder.checksum, keys, distinct)
+            write_cache(index_dir / CACHE, encoder.checksum, embedded.keys, embedded.table)
             counts = {"embedded": summary.embedded, "reused": summary.reused}
             n = len(passages)
             manifest = publish_build(
                 index_dir,
                 parsed,
-                vectors[:n],
-                vectors[n:],
+                embedded.vectors[:n],
+                embedded.vectors[n:],
                 model_entry(encoder),
                 {"rebuild": counts},
                 exact_limit=self.exact_limit,
@@ -233,34 +231,17 @@ class Rebuilder:
         cache: EmbeddingCache,
         summary: RebuildSummary,
         progress: Progress,
-    ) -> tuple[np.ndarray, list[str], np.ndarray]:
-        """A vector per passage and then per sentence, plus the distinct text keys and their
-        vectors (for the cache)."""
-        sentences = sentence_texts(passages)
-        texts = [p.text for p in passages] + sentences
-        keys = [text_key(t) for t in texts]
-        distinct = dict(zip(keys, texts, strict=True))
-        missing = [k for k in distinct if k not in cache.vectors]
-        passage_keys = keys[: len(passages)]
-        summary.reused = sum(1 for k in passage_keys if k in cache.vectors)
-        summary.embedded = len(passage_keys) - summary.reused
-        summary.sentences_embedded = sum(1 for k in set(keys[len(passages) :]) if k in missing)
-        fresh: dict[str, np.ndarray] = {}
-        if missing:
-            done = 0
-            progress("embedding", 0, len(missing))
-
-            def step(n: int) -> None:
-                nonlocal done
-                done += n
-                progress("embedding", done, len(missing))
-
-            embedded = embed(encoder, [distinct[k] for k in missing], step)
-            fresh = dict(zip(missing, embedded, strict=True))
-        order = list(distinct)
-        table = np.stack([fresh[k] if k in fresh else cache.vectors[k] for k in order])
-        row = {k: i for i, k in enumerate(order)}
-        return table[[row[k] for k in keys]], order, table
+    ) -> Embedded:
+        """A vector per passage and then per sentence, embedding what the cache lacks."""
+        embedded = embed_passages(
+            encoder,
+            passages,
+            cache.vectors,
+            lambda done, total: progress("embedding", done, total),
+        )
+        summary.embedded, summary.reused = embedded.embedded, embedded.reused
+        summary.sentences_embedded = embedded.sentences_embedded
+        return embedded
 
 
 def _built_with(manifest: dict) -> str | None:

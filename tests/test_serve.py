@@ -87,14 +87,13 @@ class Workers:
 
     def __init__(self, tmp_path: Path, models_dir: Path, encoder) -> None:
         from bench.synthetic import REAL_REPORT
-        from corpus import load_reports
-        from index.store import build_index
+        from tests.conftest import build
 
         self.reports = tmp_path / "reports"
         self.reports.mkdir()
         (self.reports / REAL_REPORT.name).write_bytes(REAL_REPORT.read_bytes())
         self.index = tmp_path / "index"
-        build_index(load_reports(self.reports), encoder, self.index)
+        build(self.reports, encoder, self.index)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(
@@ -190,8 +189,7 @@ def workers(tmp_path, real_models_dir, real_encoder):
 
 def test_every_worker_picks_up_a_build_published_while_serving(workers, real_encoder):
     from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text
-    from corpus import load_reports
-    from index.store import build_index
+    from tests.conftest import build
 
     first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
     deadline = time.monotonic() + 60  # the master forks its workers one after the other
@@ -201,7 +199,7 @@ def test_every_worker_picks_up_a_build_published_while_serving(workers, real_enc
     assert len(workers.workers()) == 2, workers.output()
     # Published by another process (as `flask index rebuild` does): no worker made it.
     (workers.reports / CANAL_REPORT).write_text(canal_report_text(), "utf-8")
-    build_index(load_reports(workers.reports), real_encoder, workers.index)
+    build(workers.reports, real_encoder, workers.index)
     new = workers.wait_for(lambda h: h["build_id"] != first["build_id"], "no worker swapped")
     time.sleep(1.5)  # past INDEX_CHECK_SECONDS: every worker has looked since
     # Each request on a new connection, taken by whichever worker accepts it first.
