@@ -491,7 +491,7 @@ def torch_encode(asked: list[str]) -> dict:
 def vectors_only(size: int, work: Path, asked: list[str], seed: int = 0) -> dict:
     """Memory and exact search time of ``size`` derived passage vectors, without building
     the rest of the service (which does not fit in this machine's memory at this size)."""
-    import faiss
+    from index.vectors import ExactVectors, single_threaded
 
     choice = models(work / "models")
     encoder = choice.encoder_for_build([], None)
@@ -506,9 +506,8 @@ def vectors_only(size: int, work: Path, asked: list[str], seed: int = 0) -> dict
         mean /= np.linalg.norm(mean, axis=1, keepdims=True)
         chunk = mean + PERTURBATION * rng.standard_normal(mean.shape).astype(np.float32)
         vectors[at : at + n] = chunk / np.linalg.norm(chunk, axis=1, keepdims=True)
-    faiss.omp_set_num_threads(1)  # as the server: one thread per question
-    index = faiss.IndexFlatIP(encoder.dimension)
-    index.add(vectors)
+    single_threaded()  # as the server: one thread per question
+    index = ExactVectors.build(vectors)
     questions_vectors = encoder.encode(asked[:50])
     times = []
     for v in questions_vectors:

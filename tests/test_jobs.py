@@ -38,7 +38,7 @@ def test_a_rebuild_goes_from_idle_to_done_and_says_what_it_did(folders):
     assert asked["state"] in ("queued", "parsing", "embedding", "done")
     done = job.wait(timeout=60)
     assert done["state"] == "done" and done["another_queued"] is False
-    assert done["summary"]["added"] == [FIRST]
+    assert done["summary"].added == [FIRST]
     assert done["build_id"] == current_build_id(folders[1])
     assert "Rebuilt" in done["message"] and done["finished_at"]
     assert reloads == [1]  # the server is told to switch to the new build
@@ -51,7 +51,7 @@ def test_nothing_changed_is_done_without_a_reload(folders):
     build = job.wait(timeout=60)["build_id"]
     job.start()
     again = job.wait(timeout=60)
-    assert again["state"] == "done" and again["summary"]["up_to_date"] is True
+    assert again["state"] == "done" and again["summary"].up_to_date is True
     assert again["build_id"] == build and reloads == [1]
     assert again["message"].startswith("Index up to date")
 
@@ -79,8 +79,8 @@ def test_progress_shows_while_embedding_and_a_second_request_runs_once_more(fold
         release.set()
     final = job.wait(timeout=60)
     # the second run picked up the report added while the first was embedding
-    assert final["state"] == "done" and final["summary"]["added"] == [CANAL_REPORT]
-    assert final["summary"]["reports"] == 2
+    assert final["state"] == "done" and final["summary"].added == [CANAL_REPORT]
+    assert final["summary"].reports == 2
 
 
 def test_a_report_that_does_not_parse_fails_the_job_and_keeps_the_build(folders):
@@ -122,10 +122,10 @@ def test_catching_up_rebuilds_only_when_the_folder_has_changed(folders):
     assert job.catch_up() is None  # no build yet: nothing to compare with
     job.start()
     job.wait(timeout=60)
-    assert job.catch_up() is None and job.status()["summary"]["added"] == [FIRST]
+    assert job.catch_up() is None and job.status()["summary"].added == [FIRST]
     write_report(folders[0], CANAL_REPORT, canal_report_text())
     assert job.catch_up() == {"added": [CANAL_REPORT], "changed": [], "removed": []}
-    assert job.wait(timeout=60)["summary"]["added"] == [CANAL_REPORT]
+    assert job.wait(timeout=60)["summary"].added == [CANAL_REPORT]
 
 
 def test_a_rebuild_in_its_own_process_reports_back(folders):
@@ -134,4 +134,4 @@ def test_a_rebuild_in_its_own_process_reports_back(folders):
     job.start()
     done = job.wait(timeout=300)
     assert done["state"] == "done", done
-    assert done["summary"]["added"] == [FIRST] and current_build_id(index) == done["build_id"]
+    assert done["summary"].added == [FIRST] and current_build_id(index) == done["build_id"]
