@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from common.durable import fsync_path, write_failure
+from common.durable import TEMP_PREFIX, fsync_path, write_failure
 from common.errors import (
     BadFileName,
     Conflict,
@@ -36,7 +36,6 @@ REPORT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 # Adding or removing a report takes milliseconds; waiting this long means something is stuck.
 LOCK_WAIT_SECONDS = 10.0
 MAX_NAME_CHARS = 120
-TEMP_PREFIX = ".adding-"  # a file being written; hidden, so never read as a report
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 Parsed = list[tuple[Report, list[Passage]]]

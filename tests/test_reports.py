@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.synthetic import report_text
+from common.durable import TEMP_PREFIX
 from common.errors import (
     BadFileName,
     Conflict,
@@ -45,7 +46,7 @@ def test_add_copies_a_report_that_parses(reports_dir):
 
 
 def test_a_file_left_half_written_by_a_killed_add_is_ignored_then_cleared(reports_dir):
-    (reports_dir / ".adding-1a2b3c4d-otherton.txt").write_text("Otherton PEEL 20")
+    (reports_dir / f"{TEMP_PREFIX}1a2b3c4d-otherton.txt").write_text("Otherton PEEL 20")
     assert len(load_reports(reports_dir)) == 2
     add_reports(reports_dir, [new("otherton.txt", report_text("Otherton"))])
     assert [p.name for p in reports_dir.iterdir() if p.name.startswith(".")] == []
