@@ -8,7 +8,8 @@ script can test for; what a class means over HTTP (status, headers) is decided i
     QAError                      internal
     ├── BadRequest               bad_request (or a more precise code given when raised)
     │   ├── BadQuestion          bad_question
-    │   └── BadFileName          bad_file_name
+    │   ├── BadFileName          bad_file_name
+    │   └── BadSourceUrl         bad_source_url (a report's published address)
     ├── Unauthorized             unauthorized (no or a wrong admin token)
     ├── Forbidden                forbidden
     ├── NotFound                 not_found
@@ -54,6 +55,12 @@ class BadFileName(BadRequest):
     """A report file name that is not a plain ``name.txt`` inside the reports folder."""
 
     code = "bad_file_name"
+
+
+class BadSourceUrl(BadRequest):
+    """A published-report address that is not an http(s) URL, or not one per file."""
+
+    code = "bad_source_url"
 
 
 class Unauthorized(QAError):

@@ -127,6 +127,9 @@ class Report:
     grade_scale: str | None = None  # a corpus.grades scale name, None when nothing is graded
     source_format: str = "text"  # "text", "html" or "pdf"
     warnings: tuple[str, ...] = ()  # what the parser had to guess or could not find
+    # The address of the published page, when recorded (`reports add --source`); kept
+    # beside the report files, not in them (corpus/reports.py), so the parser never sets it.
+    source_url: str | None = None
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -3,22 +3,30 @@
 Changes to the folder are made holding a lock on the folder itself, and each file
 appears whole, by a rename, so a rebuild reading the folder never sees a
 half-written report or a set of reports that does not parse together.
+
+The address of each report's published page, when known, is kept in one hidden file of
+the folder (``.sources.json``: file name -> http(s) URL), never in the report files,
+which are stored byte for byte. It is written by the same renames as the files it names.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import json
 import os
 import re
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from common.durable import TEMP_PREFIX, fsync_path, write_failure
 from common.errors import (
     BadFileName,
+    BadSourceUrl,
     Conflict,
     NotFound,
     ReportExists,
@@ -37,6 +45,8 @@ REPORT_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 LOCK_WAIT_SECONDS = 10.0
 MAX_NAME_CHARS = 120
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SOURCES_FILE = ".sources.json"  # report file name -> published address; hidden: not a report
+MAX_URL_CHARS = 2000
 
 Parsed = list[tuple[Report, list[Passage]]]
 
@@ -48,6 +58,7 @@ class NewReport:
     name: str
     data: bytes
     source: str  # named in error messages: the path given or the uploaded file name
+    source_url: str | None = None  # the address of the published page, if known
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class ReportFile:
     report: Report | None
     passages: int
     error: str | None  # the parser's message when the file is not a readable report
+    source_url: str | None = None
 
 
 def report_files(reports_dir: str | Path) -> list[Path]:
@@ -94,6 +106,78 @@ def check_report_name(name: str) -> str:
             f"starting with a letter or digit, at most {MAX_NAME_CHARS} characters"
         )
     return name
+
+
+def is_web_address(url: object) -> bool:
+    """Whether ``url`` is an absolute http or https address (what a link may point to)."""
+    if not isinstance(url, str) or len(url) > MAX_URL_CHARS:
+        return False
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def check_source_url(url: str, name: str) -> str:
+    """``url`` itself when it can be recorded as the published address of report ``name``."""
+    if not is_web_address(url):
+        shown = repr(url)[:80] + ("..." if len(repr(url)) > 80 else "")
+        raise BadSourceUrl(
+            f"{shown} is not a usable address for {name}: give the published page's full "
+            f"http:// or https:// address (at most {MAX_URL_CHARS} characters, no spaces); "
+            "nothing was added"
+        )
+    return url
+
+
+def with_source_urls(new: Sequence[NewReport], urls: Sequence[str]) -> list[NewReport]:
+    """The files given, each with its published address: none at all, or one per file in
+    the same order (an empty address means none for that file)."""
+    if not urls:
+        return list(new)
+    if len(urls) != len(new):
+        raise BadSourceUrl(
+            f"{len(new)} report file(s) and {len(urls)} source address(es): give one address "
+            "per file, in the same order as the files, or none; nothing was added"
+        )
+    return [
+        dataclasses.replace(n, source_url=check_source_url(u, n.name) if u else None)
+        for n, u in zip(new, urls, strict=True)
+    ]
+
+
+def read_sources(reports_dir: str | Path) -> dict[str, str]:
+    """The published addresses recorded in the folder: report file name -> URL."""
+    path = Path(reports_dir) / SOURCES_FILE
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ReportParseError(
+            str(path), 0, f"cannot read the recorded report addresses ({exc}): fix or delete it"
+        ) from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and is_web_address(v) for k, v in data.items()
+    ):
+        raise ReportParseError(
+            str(path),
+            0,
+            "is not a JSON object of report file names and http(s) addresses: fix or delete it",
+        )
+    return data
+
+
+def _with_sources(parsed: Parsed, sources: dict[str, str]) -> Parsed:
+    return [(dataclasses.replace(r, source_url=sources.get(r.file)), ps) for r, ps in parsed]
+
+
+def _sources_bytes(sources: dict[str, str]) -> bytes:
+    return (json.dumps(dict(sorted(sources.items())), indent=1) + "\n").encode("utf-8")
 
 
 @contextlib.contextmanager
@@ -137,6 +221,7 @@ def load_reports(reports_dir: str | Path) -> Parsed:
     """Parse every report in the folder; any bad file stops everything with its name and line."""
     with reports_lock(reports_dir):
         parsed = _check_unique(_parse_folder(reports_dir))
+        parsed = _with_sources(parsed, read_sources(reports_dir))
     if not parsed:
         raise ReportParseError(
             str(reports_dir), 0, f"no report files ({', '.join(REPORT_SUFFIXES)}) found"
@@ -148,10 +233,14 @@ def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool
     """Copy new report files into the folder, only if each parses and all still fit together.
 
     Nothing is written unless every file is accepted. With ``replace`` a file of the same
-    name is overwritten; without it, that is refused.
+    name is overwritten; without it, that is refused. Each file's published address is
+    recorded as given: a file added (or replaced) without one has none.
     """
     folder = Path(reports_dir)
     names = [check_report_name(n.name) for n in new]
+    for n in new:
+        if n.source_url is not None:
+            check_source_url(n.source_url, n.name)
     if not names:
         raise BadFileName("no report files given")
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -168,10 +257,19 @@ def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool
                 f"(flask --app app reports remove {clash[0]}) or add it with --replace"
             )
         parsed = _check_unique(_parse_folder(folder, skip=set(names)) + parsed_new)
+        sources = {k: v for k, v in read_sources(folder).items() if k in existing}
+        sources.update({n.name: n.source_url for n in new if n.source_url})
+        for n in new:
+            if not n.source_url:
+                sources.pop(n.name, None)
+        files = [(n.name, n.data) for n in new]
+        if sources or (folder / SOURCES_FILE).exists():
+            files.append((SOURCES_FILE, _sources_bytes(sources)))
         for stray in folder.glob(f"{TEMP_PREFIX}*"):  # left by an add that was killed
             stray.unlink()
-        _write_all(folder, [(n.name, n.data) for n in new])
-    return parsed[len(parsed) - len(new) :]
+        _write_all(folder, files)  # the addresses are renamed into place with the files
+    added = zip(new, parsed[len(parsed) - len(new) :], strict=True)
+    return [(dataclasses.replace(r, source_url=n.source_url), ps) for n, (r, ps) in added]
 
 
 def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
@@ -249,6 +347,7 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
             raise Conflict(
                 f"{name} is the only report and the index needs at least one: add another first"
             )
+        sources = read_sources(folder)
         try:
             (folder / name).unlink()
             fsync_path(folder)
@@ -256,6 +355,11 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
             raise StorageError(
                 f"cannot remove {name} from the reports folder {folder}: {write_failure(exc)}"
             ) from exc
+        if sources.pop(name, None) is not None:
+            # The report is gone already; an address left behind if this fails names no
+            # file, so nothing reads it, and the next add of that name replaces it.
+            with contextlib.suppress(OSError):
+                _stage_and_rename(folder, [(SOURCES_FILE, _sources_bytes(sources))])
     return name
 
 
@@ -282,13 +386,16 @@ def check_report_file(path: str | Path) -> CheckedReport:
 def list_report_files(reports_dir: str | Path) -> list[ReportFile]:
     """Every report file in the folder with what it parses to, or why it does not."""
     out = []
+    sources = read_sources(reports_dir)
     for path in report_files(reports_dir):
         data = path.read_bytes()
+        url = sources.get(path.name)
         try:
             report, passages = parse_report(data, path)
         except ReportParseError as exc:
             checksum = hashlib.sha256(data).hexdigest()
-            out.append(ReportFile(path.name, checksum, None, 0, exc.message))
+            out.append(ReportFile(path.name, checksum, None, 0, exc.message, url))
         else:
-            out.append(ReportFile(path.name, report.sha256, report, len(passages), None))
+            report = dataclasses.replace(report, source_url=url)
+            out.append(ReportFile(path.name, report.sha256, report, len(passages), None, url))
     return out

@@ -12,7 +12,7 @@ from typing import Protocol
 from common.durable import write_failure
 from common.errors import QAError, StorageError
 from corpus.records import Passage, Report
-from corpus.reports import load_reports, report_files
+from corpus.reports import load_reports, read_sources, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, write_cache
 from index.embed import Embedded, embed_passages
 from index.encoder import Encoder
@@ -70,6 +70,8 @@ class RebuildSummary:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # unchanged files whose published address changed: a new build, nothing to embed
+    sources: list[str] = field(default_factory=list)
     reports: int = 0
     passages: int = 0
     embedded: int = 0  # passages embedded afresh (a text twice in the corpus is embedded once)
@@ -94,6 +96,7 @@ class RebuildSummary:
         for word, names in (("added", self.added), ("changed", self.changed)):
             out += [f"  {word}: {name}" for name in names]
         out += [f"  removed: {name}" for name in self.removed]
+        out += [f"  published address changed: {name}" for name in self.sources]
         out.append(
             f"Passages: {self.embedded} embedded afresh, {self.reused} reused from the cache "
             f"(and {self.sentences_embedded} new sentences)."
@@ -118,7 +121,8 @@ class Rebuilder:
 
     def behind(self) -> dict[str, list[str]] | None:
         """The report files the current build lacks, has in another version, or has but the
-        folder no longer does; None when it is up to date (or there is no build to compare).
+        folder no longer does (and, under "sources", those whose published address changed);
+        None when it is up to date (or there is no build to compare).
 
         Cheap enough for every health check: a file is hashed again only when its size or
         modification time changes."""
@@ -127,6 +131,7 @@ class Rebuilder:
             return None
         try:
             files = {p.name: self._checksum(p) for p in report_files(self.reports_dir)}
+            urls = read_sources(self.reports_dir)
         except (OSError, QAError):
             return None
         built = {name: entry["sha256"] for name, entry in manifest["reports"].items()}
@@ -135,6 +140,10 @@ class Rebuilder:
             "changed": sorted(n for n in files if n in built and built[n] != files[n]),
             "removed": sorted(set(built) - set(files)),
         }
+        entries = manifest["reports"]
+        same = {n: urls.get(n) for n in files if built.get(n) == files[n]}
+        if sources := _sources_changed(entries, same):
+            changes["sources"] = sources  # only when there are some: the usual shape stays
         return changes if any(changes.values()) else None
 
     def _checksum(self, path: Path) -> str:
@@ -271,6 +280,16 @@ def _adapting_progress(progress: Progress) -> Callable[[int], object]:
     return _Bar
 
 
+def _sources_changed(built: dict, urls: dict[str, str | None]) -> list[str]:
+    """The files a build has, in the same version, whose published address is not the one
+    the build has (a build written before addresses were recorded has none)."""
+    return sorted(
+        name
+        for name, url in urls.items()
+        if isinstance(built.get(name), dict) and built[name].get("source_url") != url
+    )
+
+
 def _compare(
     manifest: dict | None,
     parsed: list[tuple[Report, list[Passage]]],
@@ -291,6 +310,9 @@ def _compare(
         removed=sorted(set(built) - set(files)),
         unchanged=sorted(n for n in files if built.get(n) == files[n]),
     )
+    if manifest and isinstance(manifest.get("reports"), dict):
+        urls = {r.file: r.source_url for r, _ in parsed if r.file in summary.unchanged}
+        summary.sources = _sources_changed(manifest["reports"], urls)
     folder = current_build(index_dir)
     if manifest is None or folder is None:
         summary.reason = "there is no index yet"
@@ -302,6 +324,8 @@ def _compare(
         summary.reason = problem
     elif summary.added or summary.changed or summary.removed:
         summary.reason = "the reports have changed"
+    elif summary.sources:  # the passages are the same: every vector comes from the cache
+        summary.reason = "the published address of a report has changed"
     elif problem := damage(folder, manifest):  # every file's checksum: only when it matters
         summary.reason = f"the current index is damaged ({problem})"
     else:

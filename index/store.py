@@ -74,6 +74,12 @@ def build_lock(index_dir: str | Path) -> FileLock:
     return FileLock(folder / LOCK_FILE, "a rebuild of the index")
 
 
+def _report_entry(report: Report) -> dict:
+    """What the manifest says of one report: enough to tell whether it changed."""
+    entry = {"id": report.id, "sha256": report.sha256}
+    return entry | ({"source_url": report.source_url} if report.source_url else {})
+
+
 def publish_build(
     index_dir: str | Path,
     parsed: Sequence[tuple[Report, list[Passage]]],
@@ -132,7 +138,7 @@ def publish_build(
                 "vector_index": store.describe(),
                 "passages": len(passages),
                 "sentences": len(spans),
-                "reports": {r.file: {"id": r.id, "sha256": r.sha256} for r, _ in parsed},
+                "reports": {r.file: _report_entry(r) for r, _ in parsed},
                 "files": checksums,
                 "sizes": sizes,
                 **(extra or {}),

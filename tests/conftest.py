@@ -4,6 +4,7 @@ structure tests, and the real model (loaded once per session) for retrieval test
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import pytest
 from app import create_app
 from bench.synthetic import REAL_REPORT, report_text, write_report
 from corpus import load_reports
+from corpus.reports import SOURCES_FILE
 from index.rebuild import LoadedModel, Rebuilder
 from index.store import read_manifest
 
@@ -154,6 +156,7 @@ def real_app(real_index_dir, real_encoder):
 
 
 MULTI = Path(__file__).resolve().parent / "data" / "multi"
+MULTI_SOURCE_URL = "https://www.example.org/synthetic/lancashire-2017-effectiveness"
 
 
 @pytest.fixture(scope="session")
@@ -166,6 +169,9 @@ def multi_app(tmp_path_factory, real_encoder):
     shutil.copy(REAL_REPORT, reports / REAL_REPORT.name)
     for path in sorted(MULTI.glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
+    # One report with a published address, as `reports add --source` records it (made up).
+    lancs = "synthetic-lancashire-2017-effectiveness.txt"
+    (reports / SOURCES_FILE).write_text(json.dumps({lancs: MULTI_SOURCE_URL}))
     return indexed_app(reports, real_encoder, folder / "index")
 
 

@@ -90,6 +90,7 @@ def test_upload_adds_the_report_and_rebuilds(admin, reports_dir, encoder):
             "format": "text",
             "units": 3,
             "passages": 4,
+            "source_url": None,
         }
     ]
     assert body["rebuild"]["state"] in ("queued", "parsing", "embedding", "writing", "done")
@@ -115,6 +116,40 @@ def test_several_files_in_one_upload(admin, reports_dir):
     assert wait_for_rebuild(admin)["state"] == "done"
     forces = {r["force"] for r in admin.get("/api/reports").get_json()["reports"]}
     assert {"Northmoor", "Otherton"} <= forces
+
+
+PUBLISHED = "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/northmoor-2019/"
+
+
+def test_an_upload_may_send_each_files_published_address(admin, reports_dir):
+    files = [
+        (io.BytesIO(canal_report_text().encode()), CANAL_REPORT, "text/plain"),
+        (io.BytesIO(report_text(force="Otherton").encode()), "otherton.txt", "text/plain"),
+    ]
+    data = {"file": files, "source": [PUBLISHED, ""]}  # one per file, in order; "" is none
+    res = admin.post("/api/reports", data=data, headers=AUTH)
+    assert res.status_code == 202, res.get_json()
+    assert [a["source_url"] for a in res.get_json()["added"]] == [PUBLISHED, None]
+    assert wait_for_rebuild(admin)["state"] == "done"
+    served = {r["file"]: r["source_url"] for r in admin.get("/api/reports").get_json()["reports"]}
+    assert served[CANAL_REPORT] == PUBLISHED and served["otherton.txt"] is None
+    assert (reports_dir / CANAL_REPORT).read_text() == canal_report_text()
+
+
+@pytest.mark.parametrize(
+    "sources", [["javascript:alert(1)"], [PUBLISHED, PUBLISHED], ["//example.org/x"]]
+)
+def test_a_bad_published_address_is_400_and_nothing_changes(admin, reports_dir, sources):
+    before = folder_state(reports_dir)
+    data = {
+        "file": [(io.BytesIO(canal_report_text().encode()), CANAL_REPORT, "text/plain")],
+        "source": sources,
+    }
+    res = admin.post("/api/reports", data=data, headers=AUTH)
+    assert res.status_code == 400
+    assert res.get_json()["error"]["code"] == "bad_source_url"
+    assert "nothing was added" in res.get_json()["error"]["message"]
+    assert folder_state(reports_dir) == before
 
 
 def test_progress_is_reported_while_embedding(admin_app, admin, encoder):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
 from bench.synthetic import (
     CANAL_REPORT,
     canal_report_text,
@@ -139,3 +141,47 @@ def test_reports_check_says_what_each_file_is_and_writes_nothing(runner, reports
     assert lines[-1] == "1 read, 1 refused."
     assert sorted(p.name for p in reports_dir.iterdir()) == before
     assert runner.invoke(args=["reports", "check", str(report)]).exit_code == 0
+
+
+PUBLISHED = "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/northmoor-2019/"
+
+
+def test_reports_add_records_the_published_address(runner, index_dir, reports_dir, tmp_path):
+    source = write_report(tmp_path / "downloads", CANAL_REPORT, canal_report_text())
+    result = runner.invoke(args=["reports", "add", str(source), "--source", PUBLISHED])
+    assert result.exit_code == 0, result.output
+    assert f"published at {PUBLISHED}" in result.output
+    assert (reports_dir / CANAL_REPORT).read_bytes() == source.read_bytes()
+    indexed = {r.file: r.source_url for r in load_index(index_dir).reports}
+    assert indexed[CANAL_REPORT] == PUBLISHED
+
+    listed = runner.invoke(args=["reports", "list"]).output
+    assert re.search(rf"{CANAL_REPORT} .*indexed\n +published at {re.escape(PUBLISHED)}\n", listed)
+    assert "3 report file(s)" in listed  # the addresses file is no report
+
+    result = runner.invoke(args=["reports", "remove", CANAL_REPORT])
+    assert result.exit_code == 0, result.output
+    assert PUBLISHED not in runner.invoke(args=["reports", "list"]).output
+    assert PUBLISHED not in (reports_dir / ".sources.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("sources", "words"),
+    [
+        (["javascript:alert(1)"], "is not a usable address for northmoor-2019-efficiency.txt"),
+        (["www.example.org/northmoor"], "full http:// or https:// address"),
+        ([PUBLISHED, PUBLISHED], "1 report file(s) and 2 source address(es)"),
+    ],
+)
+def test_reports_add_refuses_a_bad_address_and_writes_nothing(
+    runner, index_dir, reports_dir, tmp_path, sources, words
+):
+    build = current_build_id(index_dir)
+    before = sorted(p.name for p in reports_dir.iterdir())
+    source = write_report(tmp_path / "downloads", CANAL_REPORT, canal_report_text())
+    args = ["reports", "add", str(source)] + [a for s in sources for a in ("--source", s)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert words in result.output and "nothing was added" in result.output
+    assert sorted(p.name for p in reports_dir.iterdir()) == before
+    assert current_build_id(index_dir) == build

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.conftest import MULTI_SOURCE_URL
 from tests.serving import serving
 from tests.test_page import WAIT_MS, Watch, ask
 
@@ -76,6 +77,9 @@ def test_a_grade_cell_opens_the_paragraph_that_states_it(page, base_url):
     expect(page.locator("#passage mark")).to_contain_text("inadequate")  # the stating sentence
     expect(page.locator("#passage")).to_be_in_viewport()
     expect(page.locator(".grade-line")).to_contain_text("Inadequate")
+    published = page.get_by_role("link", name="Read the published report")
+    expect(published).to_have_attribute("href", MULTI_SOURCE_URL)
+    expect(published).to_have_attribute("rel", "noopener noreferrer")
 
 
 @pytest.mark.parametrize("page", [(360, 740)], indirect=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import report_text, write_report
+from corpus.reports import NewReport, add_reports
 from tests.conftest import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,6 +109,34 @@ def test_overview_passage_page(client):
     assert "Effectiveness overview: How effectively does the force reduce crime" in html
     assert "Lancashire Constabulary is good at reducing crime and keeping people safe." in html
     assert "earlier paragraph" not in html
+
+
+def test_passage_page_links_the_published_report_when_its_address_is_known(
+    app, client, reports_dir
+):
+    url = 'https://www.example.org/peel/lancashire-2018?part=q2&quote="x"'
+    name = f"{LANCS}.txt"
+    add_reports(
+        reports_dir,
+        [NewReport(name, (reports_dir / name).read_bytes(), name, source_url=url)],
+        replace=True,
+    )
+    before = client.get(f"/passages/{LANCS}-q2-p11").get_data(as_text=True)
+    assert "Read the published report" not in before  # the build served has no address yet
+    app.extensions["rebuilder"].run()
+    html = client.get(f"/passages/{LANCS}-q2-p11").get_data(as_text=True)
+    link = re.search(
+        r'<p class="source-link"><a ([^>]*)>Read the published report</a>([^<]*)', html
+    )
+    assert link, html
+    assert link.group(1) == (
+        'href="https://www.example.org/peel/lancashire-2018?part=q2&amp;quote=&#34;x&#34;" '
+        'rel="noopener noreferrer"'
+    )
+    assert link.group(2).strip() == "on www.example.org"
+    other = client.get("/passages/testshire-2018-legitimacy-q1-p1")
+    assert other.status_code == 200
+    assert "Read the published report" not in other.get_data(as_text=True)
 
 
 def test_passage_page_escapes_report_text(tmp_path, encoder):

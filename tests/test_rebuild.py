@@ -20,6 +20,7 @@ from bench.synthetic import (
     write_report,
 )
 from common.errors import RebuildBusy, ReportParseError
+from corpus.reports import NewReport, add_reports
 from index.cache import cache_path
 from index.load import load_index as load
 from index.manifest import PASSAGES_FILE
@@ -219,3 +220,24 @@ def test_a_killed_rebuild_leaves_the_old_index_serving(
     assert summary.added == [CANAL_REPORT] and leftovers(index_dir) == []
     assert sorted(os.listdir(index_dir / BUILDS)) == sorted([build, summary.build_id])
     assert top_passage(client, CANAL_QUESTION)["citation"]["force"] == "Northmoor"
+
+
+def test_a_new_published_address_alone_makes_a_build_without_embedding(
+    rebuilder, encoder, reports_dir, index_dir, client
+):
+    name = "testshire-2018-legitimacy.txt"
+    url = "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/testshire-2018/"
+    same = NewReport(name, (reports_dir / name).read_bytes(), name, source_url=url)
+    add_reports(reports_dir, [same], replace=True)
+    assert rebuilder.behind() == {"added": [], "changed": [], "removed": [], "sources": [name]}
+    build = current_build_id(index_dir)
+
+    texts, summary = embedded_by(encoder, rebuilder.run)
+    assert not summary.up_to_date and summary.sources == [name]
+    assert summary.reason == "the published address of a report has changed"
+    assert texts == [] and summary.embedded == summary.sentences_embedded == 0
+    assert "  published address changed: " + name in summary.lines(index_dir)
+    assert current_build_id(index_dir) == summary.build_id != build
+    assert rebuilder.behind() is None and rebuilder.run().up_to_date
+    served = {r["file"]: r["source_url"] for r in client.get("/api/reports").get_json()["reports"]}
+    assert served[name] == url and set(served.values()) == {url, None}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from bench.synthetic import report_text
+from bench.synthetic import REAL_REPORT, report_text
 from common.durable import TEMP_PREFIX
 from common.errors import (
     BadFileName,
+    BadSourceUrl,
     Conflict,
     NotFound,
     RebuildBusy,
@@ -159,3 +162,77 @@ def test_two_force_names_that_make_the_same_id_are_refused_naming_both_files(rep
     assert "same report" not in message
     (reports_dir / "st-helens.txt").unlink()
     assert folder_state(reports_dir) == before
+
+
+PUBLISHED = "https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/otherton-2019/"
+
+
+def everything_in(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_published_address_is_kept_beside_the_report_not_in_it(reports_dir):
+    name = "otherton-2019-legitimacy.txt"
+    added = add_reports(
+        reports_dir, [replace(new(name, report_text("Otherton")), source_url=PUBLISHED)]
+    )
+    assert added[0][0].source_url == PUBLISHED
+    assert (reports_dir / name).read_text() == report_text("Otherton")  # byte for byte
+    by_file = {r.file: r for r, _ in load_reports(reports_dir)}
+    assert by_file[name].source_url == PUBLISHED
+    assert {r.source_url for f, r in by_file.items() if f != name} == {None}
+    assert len(by_file) == 3  # the addresses file is not read as a report
+    listed = {f.name: f.source_url for f in list_report_files(reports_dir)}
+    assert listed[name] == PUBLISHED and listed[REAL_REPORT.name] is None
+
+    remove_report(reports_dir, name)
+    assert reports.read_sources(reports_dir) == {}
+    add_reports(reports_dir, [new(name, report_text("Otherton"))])  # same name, no address
+    assert {r.file: r.source_url for r, _ in load_reports(reports_dir)}[name] is None
+
+
+def test_replacing_a_report_without_an_address_drops_the_old_one(reports_dir):
+    name = "otherton-2019-legitimacy.txt"
+    add_reports(reports_dir, [replace(new(name, report_text("Otherton")), source_url=PUBLISHED)])
+    add_reports(reports_dir, [new(name, report_text("Otherton"))], replace=True)
+    assert reports.read_sources(reports_dir) == {}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/report.pdf",
+        "www.justiceinspectorates.gov.uk/report",
+        "https://",
+        "https://exa mple.org/",
+        "https://example.org/\nreport",
+        "http://example.org:port/",
+        "",
+        "https://example.org/" + "a" * 2000,
+    ],
+)
+def test_an_address_that_is_not_http_is_refused_and_nothing_is_written(reports_dir, url):
+    before = everything_in(reports_dir)
+    report = replace(new("otherton.txt", report_text("Otherton")), source_url=url)
+    with pytest.raises(BadSourceUrl) as caught:
+        add_reports(reports_dir, [report])
+    assert "http:// or https://" in caught.value.message and "otherton.txt" in caught.value.message
+    assert everything_in(reports_dir) == before
+
+
+def test_addresses_are_given_one_per_file_or_not_at_all():
+    files = [new("a.txt", "x"), new("b.txt", "y")]
+    assert reports.with_source_urls(files, ()) == files
+    paired = reports.with_source_urls(files, [PUBLISHED, ""])
+    assert [f.source_url for f in paired] == [PUBLISHED, None]
+    with pytest.raises(BadSourceUrl, match="2 report file.* and 1 source address"):
+        reports.with_source_urls(files, [PUBLISHED])
+    with pytest.raises(BadSourceUrl, match="a.txt"):
+        reports.with_source_urls(files, ["file:///etc/passwd", PUBLISHED])
+
+
+def test_a_damaged_addresses_file_is_named(reports_dir):
+    (reports_dir / reports.SOURCES_FILE).write_text('{"a.txt": "javascript:alert(1)"}')
+    with pytest.raises(ReportParseError, match=r"\.sources\.json.*fix or delete it"):
+        load_reports(reports_dir)

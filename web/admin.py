@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.datastructures import FileStorage
 
 from common.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
-from corpus.reports import NewReport, add_reports, check_report_name
+from corpus.reports import NewReport, add_reports, check_report_name, with_source_urls
 from index.jobs import RebuildJob
 from web import shapes
 
@@ -26,6 +26,7 @@ REPORT_TYPES = (
     "",
 )
 UPLOAD_FIELD = "file"
+SOURCE_FIELD = "source"  # the published report's address: none, or one per file in order
 
 
 def require_admin(token: str | None, authorization: str | None) -> None:
@@ -45,8 +46,11 @@ def require_admin(token: str | None, authorization: str | None) -> None:
         raise Unauthorized("the admin token is not the one configured in QA_ADMIN_TOKEN")
 
 
-def read_uploads(mimetype: str, files: Sequence[FileStorage]) -> list[NewReport]:
-    """The report files of a multipart upload, each with a plain name and a report type."""
+def read_uploads(
+    mimetype: str, files: Sequence[FileStorage], sources: Sequence[str] = ()
+) -> list[NewReport]:
+    """The report files of a multipart upload, each with a plain name and a report type,
+    and the published address ``sources`` gives it (none, or one per file in order)."""
     if mimetype != "multipart/form-data":
         raise UnsupportedMediaType(
             f"send the report files as multipart/form-data in the field '{UPLOAD_FIELD}' "
@@ -68,7 +72,7 @@ def read_uploads(mimetype: str, files: Sequence[FileStorage]) -> list[NewReport]
                 "web page (text/html) or a PDF (application/pdf)"
             )
         uploads.append(NewReport(name=name, data=upload.read(), source=name))
-    return uploads
+    return with_source_urls(uploads, sources)
 
 
 @admin.before_request
@@ -86,7 +90,11 @@ def _status(status: dict):
 
 @admin.post("/api/reports")
 def add_report_files():
-    uploads = read_uploads(request.mimetype, request.files.getlist(UPLOAD_FIELD))
+    uploads = read_uploads(
+        request.mimetype,
+        request.files.getlist(UPLOAD_FIELD),
+        request.form.getlist(SOURCE_FIELD),
+    )
     added = add_reports(current_app.config["REPORTS_DIR"], uploads)
     body = {"added": shapes.added_reports(added), "rebuild": shapes.rebuild_status(_job().start())}
     return jsonify(body), 202, {"Location": url_for("admin.rebuild_status")}

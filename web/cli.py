@@ -13,7 +13,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from common.errors import QAError, RebuildBusy
-from corpus.reports import NewReport, add_reports, check_report_file, remove_report
+from corpus.reports import (
+    NewReport,
+    add_reports,
+    check_report_file,
+    remove_report,
+    with_source_urls,
+)
 from index.listing import list_reports
 from index.rebuild import Rebuilder
 from index.store import check_current, restore_build
@@ -140,17 +146,31 @@ def verify() -> None:
 @reports_cli.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite a report file of the same name.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="URL",
+    help="The http(s) address of the published report; once per file, in the same order.",
+)
 @click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
 @errors_as_exit
-def add(files: tuple[Path, ...], replace: bool, wait: float | None) -> None:
+def add(
+    files: tuple[Path, ...], replace: bool, sources: tuple[str, ...], wait: float | None
+) -> None:
     """Copy report files into the reports folder, then rebuild the index.
 
     Every file must parse, and fit with the reports already there, or nothing is copied.
+    The passage page links to the published report when --source gives its address
+    (one --source per file, in order); a file replaced without --source has none.
     """
     new = [NewReport(name=path.name, data=_read(path), source=str(path)) for path in files]
+    new = with_source_urls(new, sources)
     added = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
     for report, passages in added:
         click.echo(f"Added {report.file}: {report.title}, {len(passages)} passages.")
+        if report.source_url:
+            click.echo(f"  published at {report.source_url}")
     _rebuild(wait=wait)
 
 
@@ -223,6 +243,8 @@ def list_command() -> None:
             click.echo(f"{f.name:<{width}}  does not parse: {f.error}")
         else:
             click.echo(f"{f.name:<{width}}  {f.report.title}, {f.passages} passages, {state}")
+        if f.source_url:
+            click.echo(f"{'':<{width}}  published at {f.source_url}")
     for name in listing.removed:
         click.echo(f"{name:<{width}}  removed from the folder but still indexed")
     click.echo(f"{len(listing.files)} report file(s) in {config['REPORTS_DIR']}.")

@@ -251,6 +251,11 @@ class ReportOut(Strict):
     grade_scale: str | None
     source_format: Literal["text", "html", "pdf"]
     warnings: list[str] = Field(description="what the parser had to guess or could not find")
+    source_url: str | None = Field(
+        description="the http(s) address of the published report, when recorded "
+        "(reports add --source, or the upload's source field)",
+        examples=["https://hmicfrs.justiceinspectorates.gov.uk/peel-assessments/"],
+    )
     questions: list[QuestionOut] = Field(description="the numbered questions (a view of units)")
 
 
@@ -269,7 +274,11 @@ class Health(Strict):
     model: str
     build_id: str
     # Present only with status behind or damaged (servers that check the folder and disk).
-    behind: dict[str, list[str]] | None = Field(None, description="added, changed, removed")
+    behind: dict[str, list[str]] | None = Field(
+        None,
+        description="added, changed, removed (and sources: files whose published address "
+        "changed, when there are some)",
+    )
     rebuild: str | None = Field(None, description="the background rebuild's state")
     damaged: str | None = Field(None, description="what happened to the build's files")
 
@@ -362,7 +371,15 @@ def openapi_document() -> dict:
                                         "file": {
                                             "type": "array",
                                             "items": {"type": "string", "format": "binary"},
-                                        }
+                                        },
+                                        "source": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                            "description": "the http(s) address of each "
+                                            "file's published report, if known: none, or "
+                                            "one per file in the same order (an empty value "
+                                            "means none for that file)",
+                                        },
                                     },
                                     "required": ["file"],
                                 }
@@ -377,7 +394,7 @@ def openapi_document() -> dict:
                         **{
                             status: _error(text)
                             for status, text in [
-                                ("400", "bad_file_name or no_file"),
+                                ("400", "bad_file_name, no_file or bad_source_url"),
                                 ("401", "unauthorized: the token is missing or wrong"),
                                 ("403", "forbidden: no admin token is configured"),
                                 ("409", "a report of that name exists, or a rebuild holds it"),

@@ -3,8 +3,11 @@ and a passage in context. Errors on them are HTML pages (web/errors.py)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, render_template, request
 
+from corpus.reports import is_web_address
 from qa.engine import Engine
 from qa.grades import grade_cells, grade_slug, grade_table, page_cells, parse_grade_query
 from qa.history import force_history
@@ -53,6 +56,12 @@ def force_page(force: str):
 def passage(passage_id: str):
     found = _engine().passage_in_context(passage_id)
     spans = parse_spans(request.args.get("span"), len(found.passage.text))
+    url = found.report.source_url if found.report else None
     return render_template(
-        "passage.html", found=found, cited_text=segments(found.passage.text, spans)
+        "passage.html",
+        found=found,
+        cited_text=segments(found.passage.text, spans),
+        # only an http(s) address becomes a link, whatever a hand-edited build holds
+        source_url=url if is_web_address(url) else None,
+        source_host=urlsplit(url).hostname if is_web_address(url) else None,
     )

@@ -250,6 +250,7 @@ def added_reports(parsed: Sequence[tuple[Report, list[Passage]]]) -> list[dict]:
             "format": r.source_format,
             "units": len(r.units),
             "passages": len(passages),
+            "source_url": r.source_url,
         }
         for r, passages in parsed
     ]
