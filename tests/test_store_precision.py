@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from qa.evaluate import read_items
 
 import index.store
 from app import create_app
+from bench.evaluate import read_items
 from bench.synthetic import REAL_REPORT
 from index.load import load_index
 from tests.conftest import MULTI, build
