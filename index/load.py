@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,8 @@ import numpy as np
 
 from common.errors import IndexNotReady, ModelMismatch
 from corpus.records import Passage, Report
+from index import facts
+from index.facts import PassageFacts
 from index.keyword import KeywordIndex
 from index.manifest import (
     HINT,
@@ -25,6 +28,8 @@ from index.manifest import (
 from index.store import check_current
 from index.vectors import VectorStore, VectorsUnreadable, load_vectors
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class LoadedIndex:
@@ -38,6 +43,7 @@ class LoadedIndex:
     sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
     sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]
     keyword: KeywordIndex
+    facts: PassageFacts  # what each passage states, and the passages' words
     folder: Path | None = None  # the build folder it was loaded from
     file_stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # (size, mtime) at load
     _disk: tuple[dict, str | None] | None = field(default=None, repr=False)  # last verdict
@@ -185,6 +191,7 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         raise IndexNotReady(
             f"the keyword index at {folder} is unreadable ({exc}): {HINT}"
         ) from None
+    passage_facts = _facts(folder, manifest, passages)
     return LoadedIndex(
         vectors,
         passages,
@@ -194,9 +201,33 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         sentence_spans=spans,
         sentence_offsets=offsets,
         keyword=keyword,
+        facts=passage_facts,
         folder=folder,
         file_stats=stats,
     )
+
+
+def _facts(folder: Path, manifest: dict, passages: list[Passage]) -> PassageFacts:
+    """The facts the build stored; worked out again (slower) for a build made before they
+    were stored or under other rules (corpus/statements.py's VERSION)."""
+    if manifest.get("facts") != facts.VERSION or not set(facts.FILES) <= set(manifest["files"]):
+        log.warning(
+            "build %s has no stored passage facts of version %s: working them out now "
+            "(a rebuild, `make index`, stores them and starts faster)",
+            manifest["build_id"],
+            facts.VERSION,
+        )
+        return facts.compute(passages)
+    flags = _array(folder, facts.STATEMENTS_FILE, manifest)
+    try:
+        stored = facts.from_stored(flags, _read_sized(folder, facts.WORDS_FILE, manifest))
+    except ValueError as exc:
+        raise IndexNotReady(
+            f"the passage facts at {folder} are unreadable ({exc}): {HINT}"
+        ) from None
+    if len(stored.judgement) != len(passages):
+        raise IndexNotReady(f"the passage facts at {folder} do not match its passages: {HINT}")
+    return stored
 
 
 def _stat_key(path: Path) -> tuple[int, int]:
