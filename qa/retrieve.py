@@ -45,7 +45,7 @@ class Retriever:
             self.rows_by_unit.setdefault((p.report, p.unit), []).append(row)
         self.filters = Filters(index.passages)
         self.report_of = np.array([p.report for p in index.passages], dtype=object)
-        # worked out when the build was made (index/facts.py, qa/intent.py's rules)
+        # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
         self.judgement = index.facts.judgement
         self.improvement = index.facts.improvement
 
