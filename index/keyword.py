@@ -61,6 +61,16 @@ class KeywordIndex:
     def load(cls, folder: Path) -> KeywordIndex:
         return cls(bm25s.BM25.load(str(folder / KEYWORD_DIR), mmap=False))
 
+    def document_frequency(self) -> dict[str, int]:
+        """In how many passages each token occurs (as ``tokenize`` makes tokens): the
+        passages each token's column of the BM25 score matrix holds."""
+        counts = np.diff(self._retriever.scores["indptr"])
+        return {
+            token: int(counts[column])
+            for token, column in self.vocabulary.items()
+            if column < len(counts) and counts[column] > 0
+        }
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """One BM25 score per passage (zeros when no token is known)."""
         known = [t for t in tokens if t in self.vocabulary]

@@ -8,7 +8,9 @@ The index folder (``QA_INDEX_DIR``) holds::
                                     sentence vectors of every passage (sentences.npy,
                                     float16; sentence_spans.npy, and sentence_offsets.npy:
                                     passage i owns rows offsets[i]:offsets[i+1]), keyword/
-                                    (BM25), and manifest.json (index/manifest.py)
+                                    (BM25), statements.npy and words.json (what each
+                                    passage states, its words: index/facts.py), and
+                                    manifest.json (index/manifest.py)
     builds/.tmp-<build id>/         a build being written (a crashed one is removed later)
     cache/                          embeddings already computed (index/cache.py)
     .lock                           held by the one rebuild that may run at a time
@@ -38,6 +40,7 @@ from common.durable import TEMP_PREFIX, fsync_path, write_failure
 from common.errors import IndexNotReady, StorageError
 from common.locks import FileLock
 from corpus.records import Passage, Report
+from index import facts
 from index.embed import sentence_layout
 from index.keyword import KeywordIndex
 from index.manifest import (
@@ -105,6 +108,7 @@ def publish_build(
     if len(sentence_vectors) != len(spans):
         raise ValueError(f"{len(sentence_vectors)} vectors for {len(spans)} sentences")
     keyword = KeywordIndex.build([p.text for p in passages])
+    passage_facts = facts.compute(passages)
     store = build_vectors(vectors, exact_limit)
 
     now = datetime.now(UTC)
@@ -125,6 +129,7 @@ def publish_build(
         np.save(staging / SPANS_FILE, spans)
         np.save(staging / OFFSETS_FILE, offsets)
         keyword.save(staging)
+        facts.save(staging, passage_facts)
         checksums, sizes = describe_files(staging)
         manifest = write_manifest(
             staging,
@@ -138,6 +143,7 @@ def publish_build(
                 "vector_index": store.describe(),
                 "passages": len(passages),
                 "sentences": len(spans),
+                "facts": facts.VERSION,
                 "reports": {r.file: _report_entry(r) for r, _ in parsed},
                 "files": checksums,
                 "sizes": sizes,

@@ -15,7 +15,7 @@ third class with the same five methods and its own ``type``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 import faiss
 import numpy as np
@@ -68,6 +68,21 @@ class VectorStore:
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError:
             raise VectorsUnreadable("not a FAISS index") from None
+        return cls._checked(index, description)
+
+    @classmethod
+    def from_file(cls, fh: BinaryIO, description: dict) -> VectorStore:
+        """A store read from an open file of what ``save`` wrote, in pieces: no copy of
+        the whole file's bytes on the way (``from_bytes`` holds three at once: 600 MB at
+        100,000 passages, measured)."""
+        try:
+            index = faiss.read_index(faiss.PyCallbackIOReader(fh.read))
+        except RuntimeError:
+            raise VectorsUnreadable("not a FAISS index") from None
+        return cls._checked(index, description)
+
+    @classmethod
+    def _checked(cls, index: faiss.Index, description: dict) -> VectorStore:
         store = cls._wrap(index, description)
         if store is None:
             raise VectorsUnreadable(f"not the {description.get('type')} index its manifest says")
@@ -181,9 +196,12 @@ def build_vectors(vectors: np.ndarray, exact_limit: int | None = None) -> Vector
     return backend.build(vectors)
 
 
-def load_vectors(data: bytes, description: dict) -> VectorStore:
-    """The store a manifest's ``vector_index`` describes, from its file's bytes."""
+def load_vectors(data: bytes | BinaryIO, description: dict) -> VectorStore:
+    """The store a manifest's ``vector_index`` describes, from its file's bytes or from
+    the file itself, open for reading."""
     backend = BACKENDS.get(description.get("type", "flat"))
     if backend is None:
         raise VectorsUnreadable(f"unknown vector index type {description.get('type')!r}")
-    return backend.from_bytes(data, description)
+    if isinstance(data, bytes):
+        return backend.from_bytes(data, description)
+    return backend.from_file(data, description)

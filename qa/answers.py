@@ -618,13 +618,9 @@ class Answerer:
 
     @property
     def stem_frequency(self) -> dict[str, int]:
-        """In how many passages each stemmed word occurs."""
+        """In how many passages each stemmed word occurs (read off the keyword index)."""
         if self._stems is None:
-            counts: dict[str, int] = {}
-            for tokens in tokenize([p.text for p in self.index.passages]):
-                for token in set(tokens):
-                    counts[token] = counts.get(token, 0) + 1
-            self._stems = counts
+            self._stems = self.index.keyword.document_frequency()
         return self._stems
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 
@@ -174,8 +173,9 @@ class Engine:
 
 def _prepare(index: LoadedIndex, encoder: Encoder) -> Loaded:
     """The question pipeline over one loaded build."""
-    vocabulary = {w for p in index.passages for w in re.findall(r"[a-z]+", p.text.lower())}
-    reader = QueryReader([r.force for r in index.reports], vocabulary, index.acronyms, encoder)
+    reader = QueryReader(
+        [r.force for r in index.reports], index.facts.words, index.acronyms, encoder
+    )
     return Loaded(index, encoder, Retriever(index), reader, Answerer(index, encoder))
 
 

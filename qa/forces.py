@@ -8,16 +8,42 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import cached_property
 
 from corpus.forces import known_forces
 
 
-@dataclass(frozen=True)
 class KnownForce:
-    name: str  # the index's name for the force, or else the force's own full name
-    pattern: re.Pattern  # any of its names, as a question writes them
-    spelled: re.Pattern  # its names but the full one ("lancs", "the Met", "lancashire")
+    """One force and the names a question may call it by. Its patterns are compiled on
+    first use: an index of many forces (800 at 100,000 passages) would otherwise compile
+    two each at start-up, and a question tries only the forces whose names it may hold."""
+
+    def __init__(self, name: str, names: Iterable[str], short_names: Iterable[str]) -> None:
+        self.name = name  # the index's name for the force, or else its own full name
+        self._names = tuple(names)
+        self._short = tuple(short_names)
+        # the longest word of each name: a text that holds none of them cannot name it
+        # (None for a name that is not ASCII: always tried)
+        self.words = (
+            frozenset(max(re.split(r"[\s-]+", n.lower()), key=len) for n in self._names)
+            if all(n.isascii() for n in self._names)
+            else None
+        )
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Any of its names, as a question writes them."""
+        return alias_pattern(self._names)
+
+    @cached_property
+    def spelled(self) -> re.Pattern:
+        """Its names but the full one ("lancs", "the Met", "lancashire")."""
+        return alias_pattern(self._short)
+
+    def may_be_in(self, lowered: str | None) -> bool:
+        """False when the text (lower-cased ASCII, or None for any other) cannot name
+        the force: none of its names' longest words is in it."""
+        return lowered is None or self.words is None or any(w in lowered for w in self.words)
 
 
 def alias_pattern(names: Iterable[str]) -> re.Pattern:
@@ -48,12 +74,11 @@ class ForceNames:
                 (indexed_lower[n.lower()] for n in names if n.lower() in indexed_lower),
                 entry["full"],
             )
-            short = alias_pattern([entry["name"], *entry["aliases"]])
-            known.append(KnownForce(canonical, alias_pattern(names), short))
+            known.append(KnownForce(canonical, names, [entry["name"], *entry["aliases"]]))
         listed = {k.name for k in known}
         for force in self.indexed:  # an indexed force missing from the data file
             if force not in listed:
-                known.append(KnownForce(force, alias_pattern([force]), alias_pattern([force])))
+                known.append(KnownForce(force, [force], [force]))
         self.known = known
 
     def find(self, text: str) -> tuple[list[str], list[str], str]:
@@ -61,7 +86,10 @@ class ForceNames:
         in the order the text names them."""
         found: list[tuple[int, str]] = []
         rest = text
+        lowered = _lowered(text)
         for force in self.known:
+            if not force.may_be_in(lowered):
+                continue
             match = force.pattern.search(rest)
             if match:
                 found.append((match.start(), force.name))
@@ -76,8 +104,9 @@ class ForceNames:
         """The question with indexed forces named as the index names them ("lancs police" ->
         "Lancashire police"), so that search matches the reports' own words."""
         text = question
+        lowered = _lowered(question)
         for force in self.known:
-            if force.name in self.indexed:
+            if force.name in self.indexed and force.may_be_in(lowered):
                 text = force.spelled.sub(lambda m, f=force.name: _spelled_out(m, f), text)
         return text
 
@@ -87,3 +116,9 @@ def _spelled_out(match: re.Match, force: str) -> str:
     start, end = match.span("name")
     whole = match.group(0)
     return whole[: start - match.start()] + force + whole[end - match.start() :]
+
+
+def _lowered(text: str) -> str | None:
+    """The text lower-cased, for ``KnownForce.may_be_in``; None when it is not ASCII (a
+    pattern ignoring case matches some letters, "ſ" for "s", that ``lower`` keeps)."""
+    return text.lower() if text.isascii() else None

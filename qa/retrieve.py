@@ -14,7 +14,6 @@ import numpy as np
 from index.keyword import tokenize
 from index.load import LoadedIndex
 from qa.filters import Filters
-from qa.intent import states_improvement, states_judgement
 from qa.query import Query
 
 INTENT_BOOST = 0.1  # added to the fused score (top = 1) of passages that match the intent
@@ -46,8 +45,9 @@ class Retriever:
             self.rows_by_unit.setdefault((p.report, p.unit), []).append(row)
         self.filters = Filters(index.passages)
         self.report_of = np.array([p.report for p in index.passages], dtype=object)
-        self.judgement = np.array([states_judgement(p) for p in index.passages], dtype=bool)
-        self.improvement = np.array([states_improvement(p) for p in index.passages], dtype=bool)
+        # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
+        self.judgement = index.facts.judgement
+        self.improvement = index.facts.improvement
 
     def report_mask(self, report_ids: set[str]) -> np.ndarray:
         """Boolean mask of the passages of these reports."""

@@ -65,3 +65,25 @@ def test_an_indexed_force_the_data_file_does_not_list_is_known_by_its_name():
 )
 def test_search_text_uses_the_index_names(names, question, spelled):
     assert names.normalise(question) == spelled
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "compare Lancs, Cumbria and the Met",
+        "how did Hampshire and Isle of Wight do, and Hampshire?",
+        "is avon & somerset better than devon and cornwall police",
+        "what did the Lancaſhire police get",  # "ſ" matches "s" when case is ignored
+        "how many officers are there",
+    ],
+)
+def test_skipping_forces_a_question_cannot_name_changes_nothing(names, question, monkeypatch):
+    found = names.find(question), names.normalise(question)
+    monkeypatch.setattr("qa.forces.KnownForce.may_be_in", lambda self, lowered: True)
+    assert (names.find(question), names.normalise(question)) == found
+
+
+def test_many_indexed_forces_compile_no_pattern_until_asked():
+    many = ForceNames([f"Forceshire {i}" for i in range(500)] + INDEXED)
+    assert not any("pattern" in vars(k) or "spelled" in vars(k) for k in many.known)
+    assert many.find("how did Forceshire 7 and lancs do")[0] == ["Forceshire 7", "Lancashire"]

@@ -38,11 +38,13 @@ def test_save_and_load_give_back_the_same_store(tmp_path, limit):
     vectors, queries = clustered(500)
     store = build_vectors(vectors, exact_limit=limit)
     name = store.save(tmp_path)
-    loaded = load_vectors((tmp_path / name).read_bytes(), store.describe())
-    assert loaded.describe() == store.describe()
-    rows = np.array([0, 7, 499, 7])
-    assert np.allclose(loaded.vectors(rows), vectors[rows])
-    assert np.array_equal(loaded.search(queries, 5)[1], store.search(queries, 5)[1])
+    with open(tmp_path / name, "rb") as fh:
+        from_file = load_vectors(fh, store.describe())
+    for loaded in (load_vectors((tmp_path / name).read_bytes(), store.describe()), from_file):
+        assert loaded.describe() == store.describe()
+        rows = np.array([0, 7, 499, 7])
+        assert np.allclose(loaded.vectors(rows), vectors[rows])
+        assert np.array_equal(loaded.search(queries, 5)[1], store.search(queries, 5)[1])
 
 
 def test_a_file_that_is_not_what_the_manifest_says_is_refused(tmp_path):
@@ -55,6 +57,9 @@ def test_a_file_that_is_not_what_the_manifest_says_is_refused(tmp_path):
         load_vectors(data[:100], {"type": "flat"})
     with pytest.raises(VectorsUnreadable, match="unknown vector index type"):
         load_vectors(data, {"type": "qdrant"})
+    (tmp_path / "cut.faiss").write_bytes(data[: len(data) // 2])
+    with open(tmp_path / "cut.faiss", "rb") as fh, pytest.raises(VectorsUnreadable):
+        load_vectors(fh, {"type": "flat"})
 
 
 def test_the_graph_finds_what_exact_search_finds():
