@@ -356,8 +356,23 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def load_level(port: int, clients: int, asked: list[str]) -> dict:
-    """``clients`` threads asking in a loop until the request or time bound is reached."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time these processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def load_level(port: int, clients: int, asked: list[str], pids: list[int] = ()) -> dict:
+    """``clients`` threads asking in a loop until the request or time bound is reached.
+    ``pids``: the server's processes, whose CPU use over the level is reported as cores (on
+    a 2-core machine, what one process already uses bounds what more workers can add)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -383,13 +398,20 @@ def load_level(port: int, clients: int, asked: list[str]) -> dict:
             i += clients
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    server_before, client_before = cpu_seconds(list(pids)), time.process_time()
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join(LOAD_SECONDS + 60)
     wall = time.perf_counter() - start
+    server_cpu, client_cpu = (
+        cpu_seconds(list(pids)) - server_before,
+        time.process_time() - client_before,
+    )
     return {
+        "server_cores": round(server_cpu / wall, 2) if pids else None,
+        "client_cores": round(client_cpu / wall, 2),
         "clients": clients,
         "requests": len(latencies),
         "seconds": round(wall, 2),
@@ -459,7 +481,8 @@ def http_server(
         out["rss_after_start_mb"] = peak_rss_mb(server.pid)
         warm = load_level(port, 8, asked[:WARM_UP])  # every worker past its first questions
         out["warm_up_errors"] = warm["errors"]
-        out["levels"] = [load_level(port, n, asked) for n in levels]
+        pids = [server.pid, *children(server.pid)]
+        out["levels"] = [load_level(port, n, asked, pids) for n in levels]
         out["peak_rss_mb"] = peak_rss_mb(server.pid)
         out["pss_mb"] = pss_mb([server.pid, *children(server.pid)])
         return out
@@ -708,12 +731,15 @@ def serving_markdown(results: dict) -> list[str]:
             "clients. Memory: proportional set size (PSS) of every process of the server, so "
             "pages the workers share are counted once. Per request: `/api/ask` over HTTP with "
             "one client (p50, a new connection each) against a bare torch encode of the same "
-            "questions (sentence-transformers, p50).",
+            "questions (sentence-transformers, p50). Cores: CPU time of the server's processes, "
+            "and of the load generator (this process), over the 8-client level, divided by its "
+            "wall time; what one process already uses bounds what more workers can add.",
             "",
             f"| passages | 1 process req/s | {workers} workers req/s | workers / 1 "
             "| 8 clients p50 ms: 1 / workers | PSS MB: 1 / workers | ask over HTTP p50 ms "
-            "| torch encode p50 ms | ask / encode |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| torch encode p50 ms | ask / encode | server cores used: 1 / workers "
+            "| load generator cores |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
     for size, r in sizes:
         one = next(lv for lv in r["http"]["levels"] if lv["clients"] == 8)
@@ -724,7 +750,9 @@ def serving_markdown(results: dict) -> list[str]:
             f"| {size:,} | {one['rps']} | {many['rps']} | {many['rps'] / one['rps']:.2f} "
             f"| {one['latency_ms']['p50']} / {many['latency_ms']['p50']} "
             f"| {r['http'].get('pss_mb', '-')} / {r['http_workers']['pss_mb']} "
-            f"| {ask} | {encode} | {ask / encode:.2f} |"
+            f"| {ask} | {encode} | {ask / encode:.2f} "
+            f"| {one.get('server_cores', '-')} / {many.get('server_cores', '-')} "
+            f"| {many.get('client_cores', '-')} |"
         )
     big = results.get("vectors_only")
     if big:

@@ -86,8 +86,8 @@ class Retriever:
             pool = np.unique(np.concatenate([pool, np.array(extra, dtype=np.int64)]))
 
         paragraph = index.vectors.vectors(pool) @ vector
-        per_sentence = self._sentence_similarities(pool, vector)
-        best_sentence = np.array([s.max() if len(s) else -1.0 for s in per_sentence])
+        similarities, bounds = self._sentence_similarities(pool, vector)
+        best_sentence = _best_of(similarities, bounds)
         fused = (
             _rrf(paragraph)
             + SENTENCE_WEIGHT * _rrf(best_sentence)
@@ -105,7 +105,7 @@ class Retriever:
                 row=int(pool[i]),
                 score=float(fused[i]),
                 similarity=float(max(paragraph[i], best_sentence[i])),
-                sentence_similarities=tuple(float(x) for x in per_sentence[i]),
+                sentence_similarities=tuple(similarities[bounds[i] : bounds[i + 1]].tolist()),
             )
             for i in order
         ]
@@ -114,17 +114,31 @@ class Retriever:
         _, rows = self.index.vectors.search(vector, CANDIDATES, allowed=allowed)
         return rows[0][rows[0] >= 0]
 
-    def _sentence_similarities(self, pool: np.ndarray, vector: np.ndarray) -> list[np.ndarray]:
-        """Cosine of the question with every sentence of each pooled passage, in order.
+    def _sentence_similarities(
+        self, pool: np.ndarray, vector: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(cosine of the question with every sentence of the pooled passages, in order;
+        bounds: pooled passage i owns similarities[bounds[i]:bounds[i + 1]]).
 
-        One gather and one product for the whole pool: a slice of the memory-mapped
-        sentence vectors per passage cost about 20 us each, a few ms per question."""
+        One gather and one product for the whole pool: a slice of the sentence vectors per
+        passage cost about 20 us each, a few ms per question."""
         offsets = self.index.sentence_offsets
         starts, ends = offsets[pool], offsets[pool + 1]
         counts = ends - starts
-        rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        bounds = np.zeros(len(pool) + 1, dtype=np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        rows = np.repeat(starts - bounds[:-1], counts) + np.arange(bounds[-1])
         similarities = self.index.sentence_vectors[rows].astype(np.float32) @ vector
-        return np.split(similarities, np.cumsum(counts)[:-1])
+        return similarities, bounds
+
+
+def _best_of(similarities: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The highest similarity of each passage's slice (-1 for a passage of no sentence)."""
+    best = np.full(len(bounds) - 1, -1.0)
+    has = bounds[1:] > bounds[:-1]
+    if has.any():
+        best[has] = np.maximum.reduceat(similarities, bounds[:-1][has])
+    return best
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -54,7 +54,6 @@ def coverage(reports: list[Report]) -> str:
 
 def resolve(query: Query, reports: list[Report]) -> Scope:
     """The reports in scope for a question, or why none is."""
-    indexed = f"The indexed reports cover {coverage(reports)}."
     if not reports:
         return Scope((), False, "No report is indexed yet.")
     named = bool(query.forces or query.unindexed_forces or query.years or query.pillars)
@@ -62,7 +61,7 @@ def resolve(query: Query, reports: list[Report]) -> Scope:
     if query.unindexed_forces:
         missing = " or ".join(query.unindexed_forces)
         if not query.forces:
-            return Scope((), True, f"No indexed report covers {missing}. {indexed}")
+            return Scope((), True, f"No indexed report covers {missing}. {_indexed(reports)}")
         note = f"No indexed report covers {missing}."
     chosen = [r for r in reports if not query.forces or r.force in query.forces]
     if query.years and query.intent != "trend":  # "since 2017" is where a change starts
@@ -70,16 +69,26 @@ def resolve(query: Query, reports: list[Report]) -> Scope:
         if not dated:
             who = " or ".join(query.forces) if query.forces else "any force"
             years = " or ".join(str(y) for y in query.years)
-            return Scope((), True, f"No indexed report of {who} is from {years}. {indexed}")
+            return Scope(
+                (), True, f"No indexed report of {who} is from {years}. {_indexed(reports)}"
+            )
         chosen = dated
     if query.pillars:
         pillared = [r for r in chosen if r.pillar in query.pillars]
         if not pillared:
             who = " or ".join(query.forces) if query.forces else "any force"
             pillars = " or ".join(query.pillars)
-            return Scope((), True, f"No indexed report covers {who} for {pillars}. {indexed}")
+            return Scope(
+                (), True, f"No indexed report covers {who} for {pillars}. {_indexed(reports)}"
+            )
         chosen = pillared
     return Scope(tuple(chosen), named, None, note)
+
+
+def _indexed(reports: list[Report]) -> str:
+    """What is indexed, said only when a question falls outside it (a sentence built from
+    every report: a thousand of them at 100,000 passages)."""
+    return f"The indexed reports cover {coverage(reports)}."
 
 
 def _covers_year(report: Report, years: tuple[int, ...]) -> bool:
