@@ -874,7 +874,9 @@ def main(argv: list[str] | None = None) -> None:
         "sizes": {},
     }
     if args.shipped_only:
-        results = json.loads((args.out / "results.json").read_text("utf-8"))
+        # Into the results already there, if any (a new --out folder starts a table afresh).
+        if (args.out / "results.json").is_file():
+            results = json.loads((args.out / "results.json").read_text("utf-8"))
         results["shipped_report_build"] = shipped_build(args.work)
         results["adaptation"] = adaptation(args.work)
         (args.out / "results.json").write_text(json.dumps(results, indent=1), "utf-8")

@@ -7,9 +7,12 @@ encoding each sentence on its own cost five (the paragraph and every sentence). 
 sentence vector sees its paragraph, so it depends on the paragraph as well as on its
 own words: the cache keys it by both (``sentence_key``).
 
-Measured against encoding each sentence alone, pooling lost a question of the public
-evaluation set, so it is off (``POOL_SENTENCES``) until it holds up; the code path is kept
-and tested. A sentence the paragraph's pass did not reach (past the model's 256-token limit) is
+Measured against encoding each sentence alone, pooling (and each variant tried: with the
+pass's [CLS] and [SEP] states, short sentences alone, the paragraph's vector taken out) lost
+more than 0.01 on an evaluation set (README, "Speed"), so it is off (``POOL_SENTENCES``)
+until it holds up; the code path is kept and tested. A sentence alone costs about its share
+of the paragraph's tokens, so encoding alone costs about twice the pooled pass, not five
+times. A sentence the paragraph's pass did not reach (past the model's 256-token limit) is
 encoded on its own. An encoder that cannot give token states (any object with
 ``encode(list[str]) -> ndarray``, such as the tests' small deterministic one) encodes
 every sentence on its own, keyed by its text.
@@ -30,8 +33,9 @@ from index.cache import text_key
 from index.encoder import Encoder
 
 # Pool sentence vectors from their paragraph's pass (one pass per paragraph) rather than
-# encode each sentence alone. Off: public-set MRR@10 fell 0.72 -> 0.68, below the floor of
-# tests/test_evaluate.py, though the dev set gained (README, "Speed").
+# encode each sentence alone. Off: public-set MRR@10 fell 0.718 -> 0.676 (below the floor of
+# tests/test_evaluate.py) and answers-dev2 accuracy 0.886 -> 0.857, though the dev set
+# gained; the variants tried did no better (README, "Speed", 2026-12-04).
 # ``embed_passages(pool=True)`` turns it on.
 POOL_SENTENCES = False
 # Texts per model call. Sorted by length, a batch pads little; a smaller batch pads less

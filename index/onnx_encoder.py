@@ -37,12 +37,20 @@ def _exported_from(folder: Path) -> str | None:
         return None
 
 
-def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path) -> Path:
-    """The ONNX file of the transformer in ``model_folder`` (weights SHA-256 ``checksum``),
-    exporting it first if there is none for these weights. Needs torch only to export."""
+def exported_onnx(models_dir: str | Path, checksum: str) -> Path | None:
+    """The ONNX file already exported from the weights with this checksum, or None."""
     out = onnx_folder(models_dir, checksum)
     if (out / ONNX_FILE).is_file() and _exported_from(out) == checksum:
         return out / ONNX_FILE
+    return None
+
+
+def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path) -> Path:
+    """The ONNX file of the transformer in ``model_folder`` (weights SHA-256 ``checksum``),
+    exporting it first if there is none for these weights. Needs torch only to export."""
+    if done := exported_onnx(models_dir, checksum):
+        return done
+    out = onnx_folder(models_dir, checksum)
     offline_hub()
     import torch
     from transformers import AutoModel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,32 @@ print(len(body["passages"]), "torch" in sys.modules, "sentence_transformers" in 
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["5", "False", "False"]
+
+
+def test_a_rebuild_with_the_model_exported_does_not_import_torch(
+    onnx_encoder, real_index_dir, real_models_dir, tmp_path
+):
+    """Once the build's model is exported, a rebuild (as `make index` or an upload's child
+    process runs it) embeds through ONNX without loading torch and sentence-transformers."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(real_index_dir, index_dir, symlinks=True)
+    script = f"""
+import sys
+from index.adapt import ModelChoice
+from index.rebuild import Rebuilder
+from index.store import read_manifest
+models = ModelChoice(models_dir={str(real_models_dir)!r})
+summary = Rebuilder({str(REAL_REPORT.parent)!r}, {str(index_dir)!r}, models).run(full=True)
+print(summary.embedded, read_manifest({str(index_dir)!r})["model"]["sha256"])
+print("torch" in sys.modules, "sentence_transformers" in sys.modules)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    built, imported = out.stdout.splitlines()
+    assert built.split() == [str(len(report_texts()) - 3), onnx_encoder.checksum]
+    assert imported.split() == ["False", "False"]
 
 
 def test_rankings_agree_with_torch(real_encoder, onnx_encoder):
