@@ -4,7 +4,8 @@ The index folder (``QA_INDEX_DIR``) holds::
 
     current -> builds/<build id>    a symlink: the build being served
     builds/<build id>/              index.faiss (the passage vectors, index/vectors.py; row
-                                    i is passage i), passages.jsonl, reports.json, the
+                                    i is passage i), passages/ (their texts and fields in
+                                    columns: index/passages.py), reports.json, the
                                     sentence vectors of every passage (sentences.npy,
                                     float16; sentence_spans.npy, and sentence_offsets.npy:
                                     passage i owns rows offsets[i]:offsets[i+1]), keyword/
@@ -48,7 +49,6 @@ from index.manifest import (
     HINT,
     MANIFEST_FILE,
     OFFSETS_FILE,
-    PASSAGES_FILE,
     REPORTS_FILE,
     SENTENCES_FILE,
     SPANS_FILE,
@@ -59,6 +59,7 @@ from index.manifest import (
     read_manifest_in,
     write_manifest,
 )
+from index.passages import PassageStore
 from index.vectors import build_vectors
 
 CURRENT = "current"
@@ -119,9 +120,7 @@ def publish_build(
     staging.mkdir(mode=0o755)
     try:
         store.save(staging)
-        with open(staging / PASSAGES_FILE, "w", encoding="utf-8") as fh:
-            for p in passages:
-                fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        PassageStore.of(passages).save(staging)
         (staging / REPORTS_FILE).write_text(
             json.dumps([r.to_dict() for r, _ in parsed], ensure_ascii=False, indent=1), "utf-8"
         )

@@ -39,12 +39,11 @@ class Retriever:
 
     def __init__(self, index: LoadedIndex) -> None:
         self.index = index
-        self.row_of = {p.id: row for row, p in enumerate(index.passages)}
-        self.rows_by_unit: dict[tuple[str, str], list[int]] = {}
-        for row, p in enumerate(index.passages):
-            self.rows_by_unit.setdefault((p.report, p.unit), []).append(row)
+        # From the passages' columns: no Passage record is made for these.
+        self.row_of = index.passages.rows_by_id()
+        self.rows_by_unit = index.rows_by_unit
         self.filters = Filters(index.passages)
-        self.report_of = np.array([p.report for p in index.passages], dtype=object)
+        self.report_of = index.passages.column("report")
         # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
         self.judgement = index.facts.judgement
         self.improvement = index.facts.improvement
