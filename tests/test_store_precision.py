@@ -1,5 +1,6 @@
-"""Sentence vectors stored as float16 (index/store.py) rank passages as float32 ones do,
-on the evaluation sets, with the real model."""
+"""Vectors stored as float16 rank passages as float32 ones do, on the evaluation sets, with
+the real model: the sentence vectors (index/store.py) and the passage vectors of the HNSW
+graph (index/vectors.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 import index.store
+import index.vectors
 from app import create_app
 from bench.evaluate import read_items
 from bench.synthetic import REAL_REPORT
@@ -32,16 +34,27 @@ def apps(tmp_path_factory, real_encoder):
     for path in sorted(MULTI.glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
     out = {}
-    for dtype in (np.float32, np.float16):
-        index_dir = folder / np.dtype(dtype).name
+    # Each build once as float32 throughout and once as float16 where it is stored so; the
+    # graph builds search every passage through an HNSW graph (exact_limit 0).
+    for name, dtype, exact_limit in [
+        ("float32", np.float32, None),
+        ("float16", np.float16, None),
+        ("graph-float32", np.float32, 0),
+        ("graph-float16", np.float16, 0),
+    ]:
+        index_dir = folder / name
         if out:
             shutil.copytree(folder / "float32" / index.store.CACHE, index_dir / index.store.CACHE)
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(index.store, "SENTENCE_DTYPE", dtype)
-            build(reports, real_encoder, index_dir)
-        assert load_index(index_dir).sentence_vectors.dtype == dtype
+            patch.setattr(index.vectors.GraphVectors, "storage", np.dtype(dtype).name)
+            build(reports, real_encoder, index_dir, exact_limit=exact_limit)
+        loaded = load_index(index_dir)
+        assert loaded.sentence_vectors.dtype == dtype
+        if exact_limit == 0:
+            assert loaded.manifest["vector_index"]["storage"] == np.dtype(dtype).name
         config = {"TESTING": True, "INDEX_DIR": str(index_dir), "ENCODER": real_encoder}
-        out[np.dtype(dtype).name] = create_app({**config, "REPORTS_DIR": str(reports)})
+        out[name] = create_app({**config, "REPORTS_DIR": str(reports)})
     return out
 
 
@@ -53,8 +66,9 @@ def top(client, question: str) -> tuple[list[str], dict | None]:
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_float16_sentence_vectors_give_the_same_top_passages_as_float32(apps, name):
-    wide, half = apps["float32"].test_client(), apps["float16"].test_client()
+@pytest.mark.parametrize("store", ["", "graph-"])
+def test_float16_vectors_give_the_same_top_passages_as_float32(apps, store, name):
+    wide, half = apps[f"{store}float32"].test_client(), apps[f"{store}float16"].test_client()
     questions = [item["question"] for item in read_items(DATA / name)]
     differ = []
     for question in questions:
