@@ -21,6 +21,7 @@ from index.manifest import (
     INDEX_FILE,
     OFFSETS_FILE,
     REPORTS_FILE,
+    SENTENCE_SCALE_FILE,
     SENTENCES_FILE,
     SPANS_FILE,
     damage,
@@ -40,7 +41,8 @@ class LoadedIndex:
     passages: PassageStore  # a sequence of Passage records, stored in columns
     reports: list[Report]
     manifest: dict
-    sentence_vectors: np.ndarray  # (sentences, dimension) float16, in memory
+    sentence_vectors: np.ndarray  # (sentences, dimension) int8 (or float), in memory
+    sentence_scale: np.ndarray  # (dimension,) float32: a stored vector times it is the vector
     sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
     sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]
     keyword: KeywordIndex
@@ -61,6 +63,11 @@ class LoadedIndex:
         if self._disk is None or self._disk[0] != stats:
             self._disk = (stats, damage(self.folder, self.manifest))
         return self._disk[1]
+
+    def sentence_similarities(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """Cosine of a normalised query vector with these sentences' vectors (float32)."""
+        scaled = (vector * self.sentence_scale).astype(np.float32)
+        return self.sentence_vectors[rows].astype(np.float32) @ scaled
 
     @cached_property
     def rows_by_unit(self) -> dict[tuple[str, str], list[int]]:
@@ -199,6 +206,11 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         raise IndexNotReady(f"the index at {folder} does not match its sentences: {HINT}")
     if sentence_vectors.ndim != 2 or sentence_vectors.shape[1] != vectors.dimension:
         raise IndexNotReady(f"the sentence vectors at {folder} have the wrong shape: {HINT}")
+    scale = _array(folder, SENTENCE_SCALE_FILE, manifest)
+    if scale.shape != (vectors.dimension,) or scale.dtype != np.float32:
+        raise IndexNotReady(f"the sentence vectors' scale at {folder} is unreadable: {HINT}")
+    if sentence_vectors.dtype not in (np.int8, np.float16, np.float32):
+        raise IndexNotReady(f"the sentence vectors at {folder} are of an unknown type: {HINT}")
     keyword_files = [n for n in manifest["files"] if n.startswith("keyword/")]
     for name in keyword_files:  # read by bm25s itself: sizes checked here
         if _stat_key(folder / name)[0] != manifest["sizes"][name]:
@@ -216,6 +228,7 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         reports,
         manifest,
         sentence_vectors=sentence_vectors,
+        sentence_scale=scale,
         sentence_spans=spans,
         sentence_offsets=offsets,
         keyword=keyword,

@@ -19,7 +19,8 @@ from index.passages import FILES as PASSAGE_FILES
 from index.passages import TEXT_FILE
 
 # 3: file sizes, the manifest's own checksum, float16 sentence vectors; 4: passages in
-# columns (index/passages.py), passage vectors float16 in the HNSW graph (index/vectors.py)
+# columns (index/passages.py), passage vectors float16 in the HNSW graph (index/vectors.py),
+# sentence vectors int8 with a scale per dimension (index/store.py)
 FORMAT = 4
 MANIFEST_FILE = "manifest.json"
 SEAL = "manifest_sha256"  # the manifest's own checksum: of every other field
@@ -27,10 +28,12 @@ INDEX_FILE = "index.faiss"
 PASSAGES_FILE = TEXT_FILE  # the passages' texts; the other passage files beside it
 REPORTS_FILE = "reports.json"
 SENTENCES_FILE = "sentences.npy"
+SENTENCE_SCALE_FILE = "sentence_scale.npy"  # (dimension,) float32: stored value * scale
 SPANS_FILE = "sentence_spans.npy"
 OFFSETS_FILE = "sentence_offsets.npy"
 REQUIRED_FILES = (
-    INDEX_FILE, *PASSAGE_FILES, REPORTS_FILE, SENTENCES_FILE, SPANS_FILE, OFFSETS_FILE
+    INDEX_FILE, *PASSAGE_FILES, REPORTS_FILE, SENTENCES_FILE, SENTENCE_SCALE_FILE, SPANS_FILE,
+    OFFSETS_FILE,
 )  # fmt: skip
 HINT = "run `make index` (or `flask --app app index rebuild`) to build it"
 

@@ -50,6 +50,7 @@ from index.manifest import (
     MANIFEST_FILE,
     OFFSETS_FILE,
     REPORTS_FILE,
+    SENTENCE_SCALE_FILE,
     SENTENCES_FILE,
     SPANS_FILE,
     check_build,
@@ -66,9 +67,32 @@ CURRENT = "current"
 BUILDS = "builds"
 CACHE = "cache"
 LOCK_FILE = ".lock"
-# Sentence vectors are stored and served as float16: half the memory of float32, and
-# the same top passages on the evaluation sets (tests/test_store_precision.py).
-SENTENCE_DTYPE = np.float16
+# Sentence vectors are stored and served as int8, each dimension with its own scale
+# (sentence_scale.npy): a quarter of the memory of float32 (at 100,000 passages, 347,000
+# sentences: 533 -> 133 MB), and the same top passages on the evaluation sets
+# (tests/test_store_precision.py). A step of 1/127 of a dimension's largest value moves a
+# cosine by well under a thousandth, far less than the gaps the ranking turns on.
+SENTENCE_DTYPE = np.int8
+_CHUNK = 65_536  # rows quantised at a time: no float32 copy of every sentence vector
+
+
+def stored_sentences(vectors: np.ndarray, dtype=None) -> tuple[np.ndarray, np.ndarray]:
+    """(stored vectors, scale per dimension) of float sentence vectors: ``dtype``
+    (default ``SENTENCE_DTYPE``) an integer type quantises each dimension to its largest
+    magnitude; a float type stores them as they are, with a scale of 1."""
+    dtype = np.dtype(SENTENCE_DTYPE if dtype is None else dtype)
+    vectors = np.asarray(vectors)
+    dimension = vectors.shape[1]
+    if not np.issubdtype(dtype, np.integer):
+        return vectors.astype(dtype), np.ones(dimension, dtype=np.float32)
+    top = np.iinfo(dtype).max
+    peak = np.abs(vectors).max(axis=0) if len(vectors) else np.zeros(dimension)
+    scale = np.where(peak > 0, peak / top, 1.0).astype(np.float32)
+    out = np.empty(vectors.shape, dtype=dtype)
+    for at in range(0, len(vectors), _CHUNK):
+        chunk = vectors[at : at + _CHUNK].astype(np.float32) / scale
+        out[at : at + _CHUNK] = np.clip(np.rint(chunk), -top, top)
+    return out, scale
 
 
 def build_lock(index_dir: str | Path) -> FileLock:
@@ -124,7 +148,9 @@ def publish_build(
         (staging / REPORTS_FILE).write_text(
             json.dumps([r.to_dict() for r, _ in parsed], ensure_ascii=False, indent=1), "utf-8"
         )
-        np.save(staging / SENTENCES_FILE, np.asarray(sentence_vectors, dtype=SENTENCE_DTYPE))
+        stored, scale = stored_sentences(sentence_vectors)
+        np.save(staging / SENTENCES_FILE, stored)
+        np.save(staging / SENTENCE_SCALE_FILE, scale)
         np.save(staging / SPANS_FILE, spans)
         np.save(staging / OFFSETS_FILE, offsets)
         keyword.save(staging)

@@ -485,7 +485,7 @@ class Answerer:
                 ):
                     continue
                 similarity = (
-                    float(np.asarray(index.sentence_vectors[i]) @ target)
+                    float(index.sentence_similarities(np.array([i]), target)[0])
                     if target is not None
                     else 0.0
                 )

@@ -122,7 +122,7 @@ class Retriever:
         starts, ends = offsets[pool], offsets[pool + 1]
         counts = ends - starts
         rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        similarities = self.index.sentence_vectors[rows].astype(np.float32) @ vector
+        similarities = self.index.sentence_similarities(rows, vector)
         return np.split(similarities, np.cumsum(counts)[:-1])
 
 

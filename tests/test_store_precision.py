@@ -1,6 +1,6 @@
-"""Vectors stored as float16 rank passages as float32 ones do, on the evaluation sets, with
-the real model: the sentence vectors (index/store.py) and the passage vectors of the HNSW
-graph (index/vectors.py)."""
+"""Vectors stored as they are served (int8 sentence vectors, index/store.py; float16
+passage vectors in the HNSW graph, index/vectors.py) rank passages as float32 ones do, on
+the evaluation sets, with the real model."""
 
 from __future__ import annotations
 
@@ -34,25 +34,26 @@ def apps(tmp_path_factory, real_encoder):
     for path in sorted(MULTI.glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
     out = {}
-    # Each build once as float32 throughout and once as float16 where it is stored so; the
-    # graph builds search every passage through an HNSW graph (exact_limit 0).
-    for name, dtype, exact_limit in [
-        ("float32", np.float32, None),
-        ("float16", np.float16, None),
-        ("graph-float32", np.float32, 0),
-        ("graph-float16", np.float16, 0),
+    # Each build once as float32 throughout and once as served (int8 sentence vectors,
+    # float16 graph vectors); the graph builds search every passage through an HNSW graph
+    # (exact_limit 0).
+    for name, sentences, graph, exact_limit in [
+        ("float32", "float32", "float32", None),
+        ("stored", "int8", "float16", None),
+        ("graph-float32", "float32", "float32", 0),
+        ("graph-stored", "int8", "float16", 0),
     ]:
         index_dir = folder / name
         if out:
             shutil.copytree(folder / "float32" / index.store.CACHE, index_dir / index.store.CACHE)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(index.store, "SENTENCE_DTYPE", dtype)
-            patch.setattr(index.vectors.GraphVectors, "storage", np.dtype(dtype).name)
+            patch.setattr(index.store, "SENTENCE_DTYPE", np.dtype(sentences))
+            patch.setattr(index.vectors.GraphVectors, "storage", graph)
             build(reports, real_encoder, index_dir, exact_limit=exact_limit)
         loaded = load_index(index_dir)
-        assert loaded.sentence_vectors.dtype == dtype
+        assert loaded.sentence_vectors.dtype == np.dtype(sentences)
         if exact_limit == 0:
-            assert loaded.manifest["vector_index"]["storage"] == np.dtype(dtype).name
+            assert loaded.manifest["vector_index"]["storage"] == graph
         config = {"TESTING": True, "INDEX_DIR": str(index_dir), "ENCODER": real_encoder}
         out[name] = create_app({**config, "REPORTS_DIR": str(reports)})
     return out
@@ -67,8 +68,8 @@ def top(client, question: str) -> tuple[list[str], dict | None]:
 
 @pytest.mark.parametrize("name", SETS)
 @pytest.mark.parametrize("store", ["", "graph-"])
-def test_float16_vectors_give_the_same_top_passages_as_float32(apps, store, name):
-    wide, half = apps[f"{store}float32"].test_client(), apps[f"{store}float16"].test_client()
+def test_stored_vectors_give_the_same_top_passages_as_float32(apps, store, name):
+    wide, half = apps[f"{store}float32"].test_client(), apps[f"{store}stored"].test_client()
     questions = [item["question"] for item in read_items(DATA / name)]
     differ = []
     for question in questions:
@@ -77,6 +78,6 @@ def test_float16_vectors_give_the_same_top_passages_as_float32(apps, store, name
         assert (half_answer or {}).get("text") == (wide_answer or {}).get("text"), question
         if half_ids[:5] != wide_ids[:5]:
             differ.append(question)
-    # Rounding to float16 (about 3 decimal digits) may swap two near-tied passages lower
+    # Rounding (int8 steps, float16's 3 decimal digits) may swap two near-tied passages lower
     # down; it must not change which passages make the top five beyond a rare question.
     assert len(differ) <= max(1, len(questions) // 40), differ
