@@ -28,6 +28,7 @@ from index.encoder import (
     file_sha256,
     model_fingerprint,
     offline_hub,
+    packaged_model_path,
 )
 from index.onnx_encoder import OnnxEncoder, export_onnx
 
@@ -305,7 +306,8 @@ class ModelChoice:
                 )
             name, base = entry["name"], entry["base"]
         else:
-            name, checksum, folder = model_fingerprint(self.model_path)
+            name, checksum = self.model_identity()  # hashed once, not again here
+            folder = Path(self.model_path) if self.model_path else packaged_model_path()
             base = None
         onnx_file = export_onnx(folder, checksum, self.models_dir)
         return OnnxEncoder(folder, onnx_file, name, checksum, base, threads=self.onnx_threads)

@@ -234,13 +234,18 @@ class RowsById(Mapping[str, int]):
 
     def __init__(self, store: PassageStore) -> None:
         self._store = store
-        hashes = np.fromiter((hash(i) for i in store.ids()), dtype=np.int64, count=len(store))
+        ids, ends = store._ids, store._offsets[:, 1].tolist()
+        hashes = np.fromiter(
+            (hash(ids[a:b]) for a, b in zip(ends, ends[1:], strict=False)),
+            dtype=np.int64,
+            count=len(store),
+        )  # of the UTF-8 bytes: no string made per passage
         self._order = np.argsort(hashes, kind="stable")
         self._hashes = hashes[self._order]
 
     def __getitem__(self, passage_id: str) -> int:
         if isinstance(passage_id, str):
-            key = hash(passage_id)
+            key = hash(passage_id.encode("utf-8"))
             at = int(np.searchsorted(self._hashes, key))
             while at < len(self._hashes) and self._hashes[at] == key:
                 row = int(self._order[at])

@@ -7,7 +7,9 @@ matters. Measured on the public set in the issue notes; see README "How ranking 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -40,13 +42,18 @@ class Retriever:
     def __init__(self, index: LoadedIndex) -> None:
         self.index = index
         # From the passages' columns: no Passage record is made for these.
-        self.row_of = index.passages.rows_by_id()
         self.rows_by_unit = index.rows_by_unit
         self.filters = Filters(index.passages)
         self.report_of = index.passages.column("report")
         # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
         self.judgement = index.facts.judgement
         self.improvement = index.facts.improvement
+
+    @cached_property
+    def row_of(self) -> Mapping[str, int]:
+        """The row of each passage id; made on first use (a follow-up, a passage page),
+        not at start-up."""
+        return self.index.passages.rows_by_id()
 
     def report_mask(self, report_ids: set[str]) -> np.ndarray:
         """Boolean mask of the passages of these reports."""
