@@ -67,12 +67,14 @@ CURRENT = "current"
 BUILDS = "builds"
 CACHE = "cache"
 LOCK_FILE = ".lock"
-# Sentence vectors are stored and served as int8, each dimension with its own scale
-# (sentence_scale.npy): a quarter of the memory of float32 (at 100,000 passages, 347,000
-# sentences: 533 -> 133 MB), and the same top passages on the evaluation sets
-# (tests/test_store_precision.py). A step of 1/127 of a dimension's largest value moves a
-# cosine by well under a thousandth, far less than the gaps the ranking turns on.
-SENTENCE_DTYPE = np.int8
+# Sentence vectors are stored and served as float16: half the memory of float32, and the
+# same top passages on the evaluation sets (tests/test_store_precision.py). int8, each
+# dimension scaled to its largest magnitude (sentence_scale.npy), would halve them again
+# (267 -> 133 MB at 100,000 passages, 347,000 sentences) but is off: measured with that
+# test, it changed the first passage of one answers-dev question and the top five of 3 of
+# 40 eval-dev, 3 of 70 answers-dev and some answers-dev2 questions (near-tied sentences
+# swap), more than float16's rounding does.
+SENTENCE_DTYPE = np.float16
 _CHUNK = 65_536  # rows quantised at a time: no float32 copy of every sentence vector
 
 

@@ -1,4 +1,4 @@
-"""Vectors stored as they are served (int8 sentence vectors, index/store.py; float16
+"""Vectors stored as they are served (float16 sentence vectors, index/store.py; float16
 passage vectors in the HNSW graph, index/vectors.py) rank passages as float32 ones do, on
 the evaluation sets, with the real model."""
 
@@ -34,14 +34,15 @@ def apps(tmp_path_factory, real_encoder):
     for path in sorted(MULTI.glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
     out = {}
-    # Each build once as float32 throughout and once as served (int8 sentence vectors,
+    # Each build once as float32 throughout and once as served (float16 sentence vectors,
     # float16 graph vectors); the graph builds search every passage through an HNSW graph
     # (exact_limit 0).
+    served = np.dtype(index.store.SENTENCE_DTYPE).name
     for name, sentences, graph, exact_limit in [
         ("float32", "float32", "float32", None),
-        ("stored", "int8", "float16", None),
+        ("stored", served, "float16", None),
         ("graph-float32", "float32", "float32", 0),
-        ("graph-stored", "int8", "float16", 0),
+        ("graph-stored", served, "float16", 0),
     ]:
         index_dir = folder / name
         if out:
@@ -78,6 +79,6 @@ def test_stored_vectors_give_the_same_top_passages_as_float32(apps, store, name)
         assert (half_answer or {}).get("text") == (wide_answer or {}).get("text"), question
         if half_ids[:5] != wide_ids[:5]:
             differ.append(question)
-    # Rounding (int8 steps, float16's 3 decimal digits) may swap two near-tied passages lower
+    # Rounding to float16 (about 3 decimal digits) may swap two near-tied passages lower
     # down; it must not change which passages make the top five beyond a rare question.
     assert len(differ) <= max(1, len(questions) // 40), differ
