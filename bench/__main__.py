@@ -687,7 +687,7 @@ def results_markdown(results: dict) -> str:
         "  to that mean that real passages show (median on the real 1,000-passage build). The",
         "  sentence vectors are real. Recall@10 of the HNSW graph is measured on those vectors.",
         "- Peak RSS is the server's VmHWM: the model, and the whole build loaded into memory",
-        "  (passage vectors, int8 sentence vectors, passages, BM25), at its highest.",
+        "  (passage vectors, float16 sentence vectors, passages, BM25), at its highest.",
     ]
     lines += ["", "Raw samples (count, spread) and every figure: `bench/results.json`.", ""]
     return "\n".join(lines)
