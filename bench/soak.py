@@ -91,12 +91,10 @@ def client(port: int, asked: list[str], offset: int, stop_at: float, budget, tal
 
 
 def build_passages(index_dir: Path, build_id: str) -> dict[str, tuple]:
-    out = {}
-    with open(index_dir / "builds" / build_id / "passages.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            p = json.loads(line)
-            out[p["id"]] = p
-    return out
+    from index.passages import PassageStore
+
+    store = PassageStore.read(index_dir / "builds" / build_id)
+    return {p.id: p.to_dict() for p in store}
 
 
 def whole(answer: list[dict], build: dict[str, dict]) -> bool:

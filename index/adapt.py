@@ -335,7 +335,8 @@ class ModelChoice:
                 )
             name, base = entry["name"], entry["base"]
         else:
-            name, checksum, folder = model_fingerprint(self.model_path)
+            name, checksum = self.model_identity()  # hashed once, not again here
+            folder = Path(self.model_path) if self.model_path else packaged_model_path()
             base = None
         onnx_file = export_onnx(folder, checksum, self.models_dir)
         return OnnxEncoder(folder, onnx_file, name, checksum, base, threads=self.onnx_threads)

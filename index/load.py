@@ -6,25 +6,27 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from common.errors import IndexNotReady, ModelMismatch
 from corpus.records import Passage, Report
-from index import facts
+from index import facts, passages
 from index.facts import PassageFacts
 from index.keyword import KeywordIndex
 from index.manifest import (
     HINT,
     INDEX_FILE,
     OFFSETS_FILE,
-    PASSAGES_FILE,
     REPORTS_FILE,
+    SENTENCE_SCALE_FILE,
     SENTENCES_FILE,
     SPANS_FILE,
     damage,
 )
+from index.passages import PassageStore, PassagesUnreadable
 from index.store import check_current
 from index.vectors import VectorStore, VectorsUnreadable, load_vectors
 
@@ -36,10 +38,11 @@ class LoadedIndex:
     """A loaded index: the passage vectors, the passages they stand for, the reports."""
 
     vectors: VectorStore
-    passages: list[Passage]
+    passages: PassageStore  # a sequence of Passage records, stored in columns
     reports: list[Report]
     manifest: dict
-    sentence_vectors: np.ndarray  # (sentences, dimension) float16, in memory
+    sentence_vectors: np.ndarray  # (sentences, dimension) int8 (or float), in memory
+    sentence_scale: np.ndarray  # (dimension,) float32: a stored vector times it is the vector
     sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
     sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]
     keyword: KeywordIndex
@@ -60,6 +63,16 @@ class LoadedIndex:
         if self._disk is None or self._disk[0] != stats:
             self._disk = (stats, damage(self.folder, self.manifest))
         return self._disk[1]
+
+    def sentence_similarities(self, rows: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """Cosine of a normalised query vector with these sentences' vectors (float32)."""
+        scaled = (vector * self.sentence_scale).astype(np.float32)
+        return self.sentence_vectors[rows].astype(np.float32) @ scaled
+
+    @cached_property
+    def rows_by_unit(self) -> dict[tuple[str, str], list[int]]:
+        """The rows of each unit's passages, in reading order, by (report id, unit key)."""
+        return self.passages.rows_by_unit()
 
     @property
     def acronyms(self) -> dict[str, str]:
@@ -141,36 +154,20 @@ def _vectors(folder: Path, manifest: dict) -> VectorStore:
     return vectors
 
 
-def _passages(folder: Path, manifest: dict) -> list[Passage]:
-    """The passages of a build, read a line at a time from a file of the size the
-    manifest gives. The strings many passages share (force, report, question, section,
-    ...) are kept once, not once per passage: 165 MB -> 88 MB at 100,000 passages
-    (measured). Reading line by line rather than the whole file at once keeps the file's
-    bytes, its text and its lines from all being in memory together (they left holes the
-    allocator could not give back): memory held after loading 100,000 passages
-    462 -> 350 MB (measured)."""
-    path = folder / PASSAGES_FILE
-    shared: dict[str, str] = {}
-
-    def one(record: dict) -> Passage:
-        for key, value in record.items():
-            if isinstance(value, str) and key not in _OWN:
-                record[key] = shared.setdefault(value, value)
-        return Passage.from_dict(record)
-
+def _passages(folder: Path, manifest: dict) -> PassageStore:
+    """The passages of a build, in columns (index/passages.py): their files read whole,
+    each checked against the size the manifest gives. No ``Passage`` is made here: at
+    100,000 passages making them all took 2.3 s and about 90 MB (measured)."""
     try:
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size != manifest["sizes"][PASSAGES_FILE]:
-                raise IndexNotReady(f"{path} is missing or damaged: {HINT}")
-            passages = [one(json.loads(line)) for line in fh]
-            if fh.tell() != manifest["sizes"][PASSAGES_FILE]:
-                raise IndexNotReady(f"{path} is missing or damaged: {HINT}")
-    except OSError:
-        raise IndexNotReady(f"{path} is missing or damaged: {HINT}") from None
-    return passages
-
-
-_OWN = frozenset({"id", "text"})  # strings no two passages share
+        return PassageStore.from_stored(
+            _read_sized(folder, passages.TEXT_FILE, manifest),
+            _read_sized(folder, passages.IDS_FILE, manifest),
+            _array(folder, passages.OFFSETS_FILE, manifest),
+            _array(folder, passages.FIELDS_FILE, manifest),
+            _read_sized(folder, passages.STRINGS_FILE, manifest),
+        )
+    except PassagesUnreadable as exc:
+        raise IndexNotReady(f"the passages at {folder} are unreadable ({exc}): {HINT}") from None
 
 
 def load_index(index_dir: str | Path, model_checksum: str | None = None) -> LoadedIndex:
@@ -193,22 +190,27 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         return _read_sized(folder, name, manifest)
 
     vectors = _vectors(folder, manifest)
+    stored = _passages(folder, manifest)
     try:
-        passages = _passages(folder, manifest)
         reports = [Report.from_dict(r) for r in json.loads(read(REPORTS_FILE))]
     except (ValueError, TypeError) as exc:
-        raise IndexNotReady(f"the passages at {folder} are unreadable ({exc}): {HINT}") from None
-    if len(vectors) != len(passages) or len(passages) != manifest["passages"]:
+        raise IndexNotReady(f"the reports at {folder} are unreadable ({exc}): {HINT}") from None
+    if len(vectors) != len(stored) or len(stored) != manifest["passages"]:
         raise IndexNotReady(f"the index at {folder} does not match its passages: {HINT}")
     if vectors.dimension != manifest["dimension"]:
         raise IndexNotReady(f"the index at {folder} has the wrong dimension: {HINT}")
     offsets = _array(folder, OFFSETS_FILE, manifest)
     spans = _array(folder, SPANS_FILE, manifest)
     sentence_vectors = _array(folder, SENTENCES_FILE, manifest)
-    if len(offsets) != len(passages) + 1 or offsets[-1] != len(sentence_vectors):
+    if len(offsets) != len(stored) + 1 or offsets[-1] != len(sentence_vectors):
         raise IndexNotReady(f"the index at {folder} does not match its sentences: {HINT}")
     if sentence_vectors.ndim != 2 or sentence_vectors.shape[1] != vectors.dimension:
         raise IndexNotReady(f"the sentence vectors at {folder} have the wrong shape: {HINT}")
+    scale = _array(folder, SENTENCE_SCALE_FILE, manifest)
+    if scale.shape != (vectors.dimension,) or scale.dtype != np.float32:
+        raise IndexNotReady(f"the sentence vectors' scale at {folder} is unreadable: {HINT}")
+    if sentence_vectors.dtype not in (np.int8, np.float16, np.float32):
+        raise IndexNotReady(f"the sentence vectors at {folder} are of an unknown type: {HINT}")
     keyword_files = [n for n in manifest["files"] if n.startswith("keyword/")]
     for name in keyword_files:  # read by bm25s itself: sizes checked here
         if _stat_key(folder / name)[0] != manifest["sizes"][name]:
@@ -219,13 +221,14 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
         raise IndexNotReady(
             f"the keyword index at {folder} is unreadable ({exc}): {HINT}"
         ) from None
-    passage_facts = _facts(folder, manifest, passages)
+    passage_facts = _facts(folder, manifest, stored)
     return LoadedIndex(
         vectors,
-        passages,
+        stored,
         reports,
         manifest,
         sentence_vectors=sentence_vectors,
+        sentence_scale=scale,
         sentence_spans=spans,
         sentence_offsets=offsets,
         keyword=keyword,
@@ -235,7 +238,7 @@ def load_index(index_dir: str | Path, model_checksum: str | None = None) -> Load
     )
 
 
-def _facts(folder: Path, manifest: dict, passages: list[Passage]) -> PassageFacts:
+def _facts(folder: Path, manifest: dict, passages: PassageStore) -> PassageFacts:
     """The facts the build stored; worked out again (slower) for a build made before they
     were stored or under other rules (corpus/statements.py's VERSION)."""
     if manifest.get("facts") != facts.VERSION or not set(facts.FILES) <= set(manifest["files"]):

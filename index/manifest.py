@@ -15,17 +15,26 @@ from pathlib import Path
 
 from common.errors import IndexNotReady
 from index.encoder import Encoder, file_sha256
+from index.passages import FILES as PASSAGE_FILES
+from index.passages import TEXT_FILE
 
-FORMAT = 3  # 3: file sizes, the manifest's own checksum, float16 sentence vectors
+# 3: file sizes, the manifest's own checksum, float16 sentence vectors; 4: passages in
+# columns (index/passages.py), passage vectors float16 in the HNSW graph (index/vectors.py),
+# sentence vectors int8 with a scale per dimension (index/store.py)
+FORMAT = 4
 MANIFEST_FILE = "manifest.json"
 SEAL = "manifest_sha256"  # the manifest's own checksum: of every other field
 INDEX_FILE = "index.faiss"
-PASSAGES_FILE = "passages.jsonl"
+PASSAGES_FILE = TEXT_FILE  # the passages' texts; the other passage files beside it
 REPORTS_FILE = "reports.json"
 SENTENCES_FILE = "sentences.npy"
+SENTENCE_SCALE_FILE = "sentence_scale.npy"  # (dimension,) float32: stored value * scale
 SPANS_FILE = "sentence_spans.npy"
 OFFSETS_FILE = "sentence_offsets.npy"
-REQUIRED_FILES = (INDEX_FILE, PASSAGES_FILE, REPORTS_FILE, SENTENCES_FILE, SPANS_FILE, OFFSETS_FILE)
+REQUIRED_FILES = (
+    INDEX_FILE, *PASSAGE_FILES, REPORTS_FILE, SENTENCES_FILE, SENTENCE_SCALE_FILE, SPANS_FILE,
+    OFFSETS_FILE,
+)  # fmt: skip
 HINT = "run `make index` (or `flask --app app index rebuild`) to build it"
 
 
@@ -143,12 +152,26 @@ def manifest_problem(manifest: dict) -> str | None:
     return None
 
 
+def older_format(manifest: dict) -> str | None:
+    """What to say of a build made by an older version, which this one does not read
+    (its files are laid out otherwise), or None."""
+    made = manifest.get("format")
+    if isinstance(made, int) and not isinstance(made, bool) and 0 < made < FORMAT:
+        return (
+            f"the build {manifest.get('build_id')} was made by an older version (build "
+            f"format {made}; this version reads format {FORMAT}): a rebuild is needed"
+        )
+    return None
+
+
 def damage(
     folder: Path, manifest: dict, verify_files: bool = True, staged: bool = False
 ) -> str | None:
     """What is wrong with a build's manifest or files, or None. ``verify_files=False`` is
     the cheap check: the manifest, the folder's name, every file there at its size.
     ``staged``: the folder is not yet under its build id's name (being published)."""
+    if (older := older_format(manifest)) is not None:
+        return older
     problem = manifest_problem(manifest)
     if problem is not None:
         return f"the manifest {folder / MANIFEST_FILE} is damaged: {problem}"

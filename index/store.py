@@ -4,7 +4,8 @@ The index folder (``QA_INDEX_DIR``) holds::
 
     current -> builds/<build id>    a symlink: the build being served
     builds/<build id>/              index.faiss (the passage vectors, index/vectors.py; row
-                                    i is passage i), passages.jsonl, reports.json, the
+                                    i is passage i), passages/ (their texts and fields in
+                                    columns: index/passages.py), reports.json, the
                                     sentence vectors of every passage (sentences.npy,
                                     float16; sentence_spans.npy, and sentence_offsets.npy:
                                     passage i owns rows offsets[i]:offsets[i+1]), keyword/
@@ -48,8 +49,8 @@ from index.manifest import (
     HINT,
     MANIFEST_FILE,
     OFFSETS_FILE,
-    PASSAGES_FILE,
     REPORTS_FILE,
+    SENTENCE_SCALE_FILE,
     SENTENCES_FILE,
     SPANS_FILE,
     check_build,
@@ -59,15 +60,41 @@ from index.manifest import (
     read_manifest_in,
     write_manifest,
 )
+from index.passages import PassageStore
 from index.vectors import build_vectors
 
 CURRENT = "current"
 BUILDS = "builds"
 CACHE = "cache"
 LOCK_FILE = ".lock"
-# Sentence vectors are stored and served as float16: half the memory of float32, and
-# the same top passages on the evaluation sets (tests/test_store_precision.py).
+# Sentence vectors are stored and served as float16: half the memory of float32, and the
+# same top passages on the evaluation sets (tests/test_store_precision.py). int8, each
+# dimension scaled to its largest magnitude (sentence_scale.npy), would halve them again
+# (267 -> 133 MB at 100,000 passages, 347,000 sentences) but is off: measured with that
+# test, it changed the first passage of one answers-dev question and the top five of 3 of
+# 40 eval-dev, 3 of 70 answers-dev and some answers-dev2 questions (near-tied sentences
+# swap), more than float16's rounding does.
 SENTENCE_DTYPE = np.float16
+_CHUNK = 65_536  # rows quantised at a time: no float32 copy of every sentence vector
+
+
+def stored_sentences(vectors: np.ndarray, dtype=None) -> tuple[np.ndarray, np.ndarray]:
+    """(stored vectors, scale per dimension) of float sentence vectors: ``dtype``
+    (default ``SENTENCE_DTYPE``) an integer type quantises each dimension to its largest
+    magnitude; a float type stores them as they are, with a scale of 1."""
+    dtype = np.dtype(SENTENCE_DTYPE if dtype is None else dtype)
+    vectors = np.asarray(vectors)
+    dimension = vectors.shape[1]
+    if not np.issubdtype(dtype, np.integer):
+        return vectors.astype(dtype), np.ones(dimension, dtype=np.float32)
+    top = np.iinfo(dtype).max
+    peak = np.abs(vectors).max(axis=0) if len(vectors) else np.zeros(dimension)
+    scale = np.where(peak > 0, peak / top, 1.0).astype(np.float32)
+    out = np.empty(vectors.shape, dtype=dtype)
+    for at in range(0, len(vectors), _CHUNK):
+        chunk = vectors[at : at + _CHUNK].astype(np.float32) / scale
+        out[at : at + _CHUNK] = np.clip(np.rint(chunk), -top, top)
+    return out, scale
 
 
 def build_lock(index_dir: str | Path) -> FileLock:
@@ -119,13 +146,13 @@ def publish_build(
     staging.mkdir(mode=0o755)
     try:
         store.save(staging)
-        with open(staging / PASSAGES_FILE, "w", encoding="utf-8") as fh:
-            for p in passages:
-                fh.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        PassageStore.of(passages).save(staging)
         (staging / REPORTS_FILE).write_text(
             json.dumps([r.to_dict() for r, _ in parsed], ensure_ascii=False, indent=1), "utf-8"
         )
-        np.save(staging / SENTENCES_FILE, np.asarray(sentence_vectors, dtype=SENTENCE_DTYPE))
+        stored, scale = stored_sentences(sentence_vectors)
+        np.save(staging / SENTENCES_FILE, stored)
+        np.save(staging / SENTENCE_SCALE_FILE, scale)
         np.save(staging / SPANS_FILE, spans)
         np.save(staging / OFFSETS_FILE, offsets)
         keyword.save(staging)

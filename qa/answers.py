@@ -148,13 +148,13 @@ class Answerer:
         self._encoder = encoder
         self._titles = sorted({u.title for r in index.reports for u in _graded_units(r)})
         self._title_vectors: np.ndarray | None = None
-        self.rows_by_unit: dict[tuple[str, str], list[int]] = {}
-        self._aif_row: dict[tuple[str, str], int] = {}
-        for row, p in enumerate(index.passages):
-            key = (p.report, p.unit)
-            self.rows_by_unit.setdefault(key, []).append(row)
-            if p.section in IMPROVEMENT_SECTIONS:
-                self._aif_row.setdefault(key, row)
+        self.rows_by_unit = index.rows_by_unit
+        self._aif_row: dict[tuple[str, str], int] = {}  # each unit's first improvement
+        sections = index.passages.column("section")
+        for key, rows in self.rows_by_unit.items():
+            aif = next((r for r in rows if sections[r] in IMPROVEMENT_SECTIONS), None)
+            if aif is not None:
+                self._aif_row[key] = aif
         self._stems: dict[str, int] | None = None
 
     # -- what the question is about ----------------------------------------------------
@@ -485,7 +485,7 @@ class Answerer:
                 ):
                     continue
                 similarity = (
-                    float(np.asarray(index.sentence_vectors[i]) @ target)
+                    float(index.sentence_similarities(np.array([i]), target)[0])
                     if target is not None
                     else 0.0
                 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from common.errors import BadRequest
 from corpus.records import Passage
+from index.passages import PassageStore
 
 KEYS = ("force", "year", "pillar", "question_number", "unit")
 
@@ -13,14 +16,8 @@ KEYS = ("force", "year", "pillar", "question_number", "unit")
 class Filters:
     """The filterable fields of every passage of one index, as arrays."""
 
-    def __init__(self, passages: list[Passage]) -> None:
-        self._columns = {
-            key: np.array(
-                [getattr(p, key) if getattr(p, key) is not None else "" for p in passages],
-                dtype=object,
-            )
-            for key in KEYS
-        }
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self._columns = {key: _column(passages, key) for key in KEYS}
         self.values = {
             key: sorted({v for v in column if v != ""}, key=str)
             for key, column in self._columns.items()
@@ -49,3 +46,13 @@ class Filters:
             matches = self._columns[key] == match
             mask = matches if mask is None else mask & matches
         return mask.astype(bool)
+
+
+def _column(passages: Sequence[Passage], key: str) -> np.ndarray:
+    """One field of every passage ("" for None): a stored build's column, read as it is."""
+    if isinstance(passages, PassageStore):
+        column = passages.column(key)
+    else:
+        column = np.array([getattr(p, key) for p in passages], dtype=object)
+    column[[value is None for value in column]] = ""
+    return column

@@ -192,9 +192,7 @@ def column_of(cell: GradeCell) -> Column:
 
 def grade_cells(index: LoadedIndex) -> list[GradeCell]:
     """Every graded unit of every indexed report, each with the passage stating it."""
-    by_unit: dict[tuple[str, str], list[int]] = {}
-    for row, passage in enumerate(index.passages):
-        by_unit.setdefault((passage.report, passage.unit), []).append(row)
+    by_unit = index.rows_by_unit
     cells = []
     for report in sorted(index.reports, key=_report_order):
         units: list[Unit | None] = [None] if report.grade else []

@@ -113,12 +113,13 @@ def force_history(index: LoadedIndex, encoder: Encoder, force: str) -> ForceHist
     cells = [c for c in grade_cells(index) if c.report.id in ids]
     aif_passage: dict[tuple[str, str], str] = {}
     first_passage: dict[tuple[str, str], str] = {}
-    for passage in index.passages:
-        if passage.report in ids:
-            key = (passage.report, passage.unit)
-            first_passage.setdefault(key, passage.id)
-            if passage.section in IMPROVEMENT_SECTIONS:
-                aif_passage.setdefault(key, passage.id)
+    sections = index.passages.column("section")
+    for key, rows in index.rows_by_unit.items():  # the force's units only: no scan
+        if key[0] in ids:
+            first_passage[key] = index.passages.id_of(rows[0])
+            aif = next((r for r in rows if sections[r] in IMPROVEMENT_SECTIONS), None)
+            if aif is not None:
+                aif_passage[key] = index.passages.id_of(aif)
     steps = []
     for at, report in enumerate(reports):
         earlier = [r for r in reports[:at] if _series(r) == _series(report)]

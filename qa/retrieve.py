@@ -7,7 +7,9 @@ matters. Measured on the public set in the issue notes; see README "How ranking 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -39,15 +41,19 @@ class Retriever:
 
     def __init__(self, index: LoadedIndex) -> None:
         self.index = index
-        self.row_of = {p.id: row for row, p in enumerate(index.passages)}
-        self.rows_by_unit: dict[tuple[str, str], list[int]] = {}
-        for row, p in enumerate(index.passages):
-            self.rows_by_unit.setdefault((p.report, p.unit), []).append(row)
+        # From the passages' columns: no Passage record is made for these.
+        self.rows_by_unit = index.rows_by_unit
         self.filters = Filters(index.passages)
-        self.report_of = np.array([p.report for p in index.passages], dtype=object)
+        self.report_of = index.passages.column("report")
         # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
         self.judgement = index.facts.judgement
         self.improvement = index.facts.improvement
+
+    @cached_property
+    def row_of(self) -> Mapping[str, int]:
+        """The row of each passage id; made on first use (a follow-up, a passage page),
+        not at start-up."""
+        return self.index.passages.rows_by_id()
 
     def report_mask(self, report_ids: set[str]) -> np.ndarray:
         """Boolean mask of the passages of these reports."""
@@ -128,7 +134,7 @@ class Retriever:
         bounds = np.zeros(len(pool) + 1, dtype=np.int64)
         np.cumsum(counts, out=bounds[1:])
         rows = np.repeat(starts - bounds[:-1], counts) + np.arange(bounds[-1])
-        similarities = self.index.sentence_vectors[rows].astype(np.float32) @ vector
+        similarities = self.index.sentence_similarities(rows, vector)
         return similarities, bounds
 
 

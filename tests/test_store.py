@@ -20,7 +20,7 @@ from tests.conftest import HashEncoder, build
 def test_round_trip(index_dir, reports_dir, encoder):
     parsed = load_reports(reports_dir)
     loaded = load_index(index_dir, encoder.checksum)
-    assert loaded.passages == [p for _, ps in parsed for p in ps]
+    assert list(loaded.passages) == [p for _, ps in parsed for p in ps]
     assert [r.id for r in loaded.reports] == [r.id for r, _ in parsed]
     assert loaded.reports[0].question(2).grade == "Requires improvement"
     manifest = loaded.manifest
@@ -128,7 +128,7 @@ def test_index_verify_finds_what_the_cheap_checks_at_load_leave_alone(index_dir,
     _flip_a_byte(index_dir / CURRENT / PASSAGES_FILE)
     result = runner.invoke(args=["index", "verify"])
     assert result.exit_code == 1
-    assert "passages.jsonl is missing or damaged" in result.output
+    assert "passages/text.bin is missing or damaged" in result.output
     assert "Traceback" not in result.output
 
 

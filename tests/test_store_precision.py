@@ -1,5 +1,6 @@
-"""Sentence vectors stored as float16 (index/store.py) rank passages as float32 ones do,
-on the evaluation sets, with the real model."""
+"""Vectors stored as they are served (float16 sentence vectors, index/store.py; float16
+passage vectors in the HNSW graph, index/vectors.py) rank passages as float32 ones do, on
+the evaluation sets, with the real model."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 import index.store
+import index.vectors
 from app import create_app
 from bench.evaluate import read_items
 from bench.synthetic import REAL_REPORT
@@ -32,16 +34,29 @@ def apps(tmp_path_factory, real_encoder):
     for path in sorted(MULTI.glob("synthetic-*.txt")):
         shutil.copy(path, reports / path.name)
     out = {}
-    for dtype in (np.float32, np.float16):
-        index_dir = folder / np.dtype(dtype).name
+    # Each build once as float32 throughout and once as served (float16 sentence vectors,
+    # float16 graph vectors); the graph builds search every passage through an HNSW graph
+    # (exact_limit 0).
+    served = np.dtype(index.store.SENTENCE_DTYPE).name
+    for name, sentences, graph, exact_limit in [
+        ("float32", "float32", "float32", None),
+        ("stored", served, "float16", None),
+        ("graph-float32", "float32", "float32", 0),
+        ("graph-stored", served, "float16", 0),
+    ]:
+        index_dir = folder / name
         if out:
             shutil.copytree(folder / "float32" / index.store.CACHE, index_dir / index.store.CACHE)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(index.store, "SENTENCE_DTYPE", dtype)
-            build(reports, real_encoder, index_dir)
-        assert load_index(index_dir).sentence_vectors.dtype == dtype
+            patch.setattr(index.store, "SENTENCE_DTYPE", np.dtype(sentences))
+            patch.setattr(index.vectors.GraphVectors, "storage", graph)
+            build(reports, real_encoder, index_dir, exact_limit=exact_limit)
+        loaded = load_index(index_dir)
+        assert loaded.sentence_vectors.dtype == np.dtype(sentences)
+        if exact_limit == 0:
+            assert loaded.manifest["vector_index"]["storage"] == graph
         config = {"TESTING": True, "INDEX_DIR": str(index_dir), "ENCODER": real_encoder}
-        out[np.dtype(dtype).name] = create_app({**config, "REPORTS_DIR": str(reports)})
+        out[name] = create_app({**config, "REPORTS_DIR": str(reports)})
     return out
 
 
@@ -53,8 +68,9 @@ def top(client, question: str) -> tuple[list[str], dict | None]:
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_float16_sentence_vectors_give_the_same_top_passages_as_float32(apps, name):
-    wide, half = apps["float32"].test_client(), apps["float16"].test_client()
+@pytest.mark.parametrize("store", ["", "graph-"])
+def test_stored_vectors_give_the_same_top_passages_as_float32(apps, store, name):
+    wide, half = apps[f"{store}float32"].test_client(), apps[f"{store}stored"].test_client()
     questions = [item["question"] for item in read_items(DATA / name)]
     differ = []
     for question in questions:
