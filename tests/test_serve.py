@@ -134,6 +134,18 @@ class Workers:
             assert time.monotonic() < deadline, f"{what}; server log:\n{self.output()}"
             time.sleep(0.2)
 
+    def wait_for_every_worker(self, build_id: str, seconds: float = 120) -> None:
+        """Until 20 health checks in a row (each on a new connection, taken by whichever
+        worker accepts it) name this build: each worker looks for a new build on its own,
+        every INDEX_CHECK_SECONDS, and under load one can lag the other by more than that."""
+        deadline = time.monotonic() + seconds
+        while True:
+            seen = [fetch(f"{self.base}/api/health")[2].get("build_id") for _ in range(20)]
+            if all(b == build_id for b in seen):
+                return
+            assert time.monotonic() < deadline, f"a worker kept {seen}; log:\n{self.output()}"
+            time.sleep(0.5)
+
     def workers(self) -> list[int]:
         """The worker processes: forks of gunicorn's master (same command line, -m serve)."""
         family, todo = set(), [self.proc.pid]
@@ -242,6 +254,7 @@ def test_two_rebuilds_asked_of_two_workers_run_once_and_an_upload_is_not_lost(wo
         lambda h: h["reports"] == 3 and h["status"] == "ok", "the upload was not indexed"
     )
     assert done["build_id"] != first["build_id"]
+    workers.wait_for_every_worker(done["build_id"])
     status, _, answer = fetch(f"{workers.base}/api/ask", {"question": CANAL_QUESTION})
     assert any("eleven canal boats" in p["text"] for p in answer["passages"])
     assert "Traceback" not in workers.output()
