@@ -21,6 +21,11 @@ from index.store import CACHE, build_lock, clean_builds, current_build, publish_
 
 # Called with (stage, done, total): stage is "parsing", "embedding" or "writing".
 Progress = Callable[[str, int, int], None]
+ADAPT_LATER_NOTE = (
+    "Built with the base model: the model is not adapted to the reports yet. The server "
+    "adapts it in the background and swaps the adapted build in when it is ready (or run "
+    "`flask --app app index rebuild` to do it now)."
+)
 
 
 class ModelSource(Protocol):
@@ -96,8 +101,9 @@ class RebuildSummary:
         """The summary in words."""
         if self.up_to_date:
             return [
+                *self.notes,
                 f"Index up to date: {self.reports} report(s), {self.passages} passages, "
-                f"nothing to embed (build {self.build_id} in {index_dir})."
+                f"nothing to embed (build {self.build_id} in {index_dir}).",
             ]
         out = [*self.notes, f"Rebuilt: {self.reason}."]
         out.append(
@@ -225,6 +231,8 @@ class Rebuilder:
             summary.reports = len(parsed)
             summary.passages = sum(len(ps) for _, ps in parsed)
             if summary.up_to_date and not (full or readapt):
+                if self.model.model_pending(previous["model"]):  # adapt_later: still to adapt
+                    summary.notes.append(ADAPT_LATER_NOTE)
                 summary.seconds = time.perf_counter() - start
                 return summary
             passages = [p for _, ps in parsed for p in ps]
@@ -237,11 +245,7 @@ class Rebuilder:
                 adapt_later=adapt_later,
             )
             if self.model.model_pending(model_entry(encoder)):
-                summary.notes.append(
-                    "Built with the base model: the model is not adapted to the reports yet. "
-                    "The server adapts it in the background and swaps the adapted build in "
-                    "when it is ready (or run `flask --app app index rebuild` to do it now)."
-                )
+                summary.notes.append(ADAPT_LATER_NOTE)
             if full or readapt:
                 summary.up_to_date = False
                 summary.reason = (
