@@ -131,6 +131,14 @@ class RebuildJob:
         with self._lock:
             return self._snapshot()
 
+    def state(self) -> str:
+        """This worker's rebuild state, or "another worker" when this one has not rebuilt
+        since it started and another worker of the server is rebuilding now."""
+        state = self.status()["state"]
+        if state == "idle" and self._claim.held_elsewhere():
+            return "another worker"
+        return state
+
     def wait(self, timeout: float | None = None) -> dict:
         """Block until no rebuild is running or asked for (for tests and shutdown)."""
         with self._lock:

@@ -97,9 +97,9 @@ def health():
         "build_id": index.manifest["build_id"],
     }
     if note := _model_note(index.manifest):
-        body.update(status="adapting", model_note=note, rebuild=job.status()["state"])
+        body.update(status="adapting", model_note=note, rebuild=job.state())
     if behind := rebuilder.behind():
-        body.update(status="behind", behind=behind, rebuild=job.status()["state"])
+        body.update(status="behind", behind=behind, rebuild=job.state())
     if engine.damage_on_disk:
         body.update(status="damaged", damaged=engine.damage_on_disk)
     return jsonify(body)
