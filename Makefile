@@ -40,8 +40,10 @@ $(VENV)/.installed: requirements.txt
 index: install
 	$(BIN)/flask --app app index rebuild
 
+# The first run builds with the base model and serves at once; the server adapts the
+# model to the reports in the background and swaps the adapted build in (index/jobs.py).
 run: install
-	$(BIN)/flask --app app index rebuild --wait 600
+	$(BIN)/flask --app app index rebuild --wait 600 --adapt-later
 	$(SERVE)
 
 # Serve what is there: no install, no rebuild (for a service manager, and the tests).

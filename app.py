@@ -50,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
         INDEX_DIR=str(ROOT / "var" / "index"),
         REPORTS_DIR=str(ROOT / "corpus" / "reports"),
         MODEL=None,  # a local sentence-transformers folder; None = the packaged model
-        ADAPT_MODEL=True,  # adapt the model to the reports' language at the first build
+        ADAPT_MODEL=True,  # adapt the model to the reports (make run: in the background)
         MODELS_DIR=str(ROOT / "var" / "models"),  # where adapted models are kept
         ENCODER=None,  # tests may hand in any object with encode(list[str])
         ONNX=True,  # encode through onnxruntime (exported once from the model) rather than torch

@@ -193,9 +193,9 @@ def shipped_build(work: Path) -> dict:
 
 
 def adaptation(work: Path) -> dict:
-    """The one-off adaptation of the model to the shipped report that a first `make run`
-    does before its first build (index/adapt.py), timed from loading the base model to
-    the adapted model saved."""
+    """The one-off adaptation of the model to the shipped report that the server does in
+    the background after a first `make run` (index/adapt.py, index/jobs.py), timed from
+    loading the base model to the adapted model saved."""
     from index.adapt import EPOCHS, train, training_pairs
     from index.encoder import model_fingerprint
 
@@ -667,7 +667,8 @@ def results_markdown(results: dict) -> str:
     if adapted:
         lines += [
             "",
-            f"Adapting the model to the shipped report (once, before a first `make run` builds): "
+            "Adapting the model to the shipped report (once, in the background once a first "
+            "`make run` serves; the adapted build then takes over): "
             f"{adapted['pairs']} pairs, {adapted['epochs']} pass(es), {adapted['seconds']} s.",
         ]
     for size, r in sorted(results["sizes"].items(), key=lambda item: int(item[0])):
@@ -808,10 +809,16 @@ def targets_markdown(results: dict) -> list[str]:
     shipped = results.get("shipped_report_build")
     if shipped:
         row("build >= 60 passages/s (real report)", shipped["passages_per_s"], 60, "above", "/s")
-    adapted = results.get("adaptation")
-    if shipped and adapted:
-        first = round(adapted["seconds"] + shipped["full_rebuild_s"], 1)
-        row("adapt + build the shipped report < 60 s (first `make run`)", first, 60, "below", "s")
+    if shipped:
+        # A first `make run` builds with the base model and serves; adapting follows in the
+        # background (index/jobs.py), so it is not in the wait.
+        row(
+            "build the shipped report < 60 s (first `make run`, before it serves)",
+            shipped["full_rebuild_s"],
+            60,
+            "below",
+            "s",
+        )
     return ["", "## Targets", "", "| target | measured | |", "|---|---|---|", *rows]
 
 

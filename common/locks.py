@@ -70,6 +70,23 @@ class FileLock:
         except (OSError, ValueError, KeyError, TypeError):
             return "held by another process"
 
+    def held_elsewhere(self) -> bool:
+        """Whether a live process other than this one holds the lock, as far as its file
+        says (a holder that was killed left its pid behind: that pid is not running)."""
+        try:
+            pid = int(json.loads(self.path.read_text("utf-8"))["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, another user's
+            pass
+        return True
+
     def hold(self, wait: float | None = 0.0) -> FileLock:
         self.acquire(wait)
         return self

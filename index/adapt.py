@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from common.durable import staged_folder
 from common.errors import ModelMismatch
+from common.locks import FileLock
 from corpus.records import Passage
 from corpus.sentences import sentences
 from index.encoder import (
@@ -103,6 +105,14 @@ def train(
     model.save(str(out_folder), create_model_card=False)
 
 
+def _remove_unfinished(folder: Path) -> None:
+    """Delete what an adaptation killed before it finished left beside ``folder`` (its
+    staging folders); the caller holds the adapting lock, so none is still being written."""
+    for leftover in folder.parent.glob(f".{folder.name}.*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def adapted_folder(models_dir: str | Path, base_checksum: str, key: str) -> Path:
     return Path(models_dir) / f"adapted-{base_checksum[:12]}-{key[:12]}"
 
@@ -114,9 +124,11 @@ def adapted_encoder(
     previous: dict | None = None,
     retrain: bool = False,
     progress_factory: Callable[[int], object] | None = None,
-) -> SentenceEncoder:
+    defer: bool = False,
+) -> SentenceEncoder | None:
     """The adapted encoder for this corpus: the one the current index used, a saved one for
-    these reports, or a newly trained one (``retrain`` forces training)."""
+    these reports, or a newly trained one (``retrain`` forces training). With ``defer``,
+    None rather than training (the caller builds with the base model meanwhile)."""
     base_name, base_checksum, base_path = model_fingerprint(base_model)
     base = {"name": base_name, "sha256": base_checksum}
     name = base_name + ADAPTED_SUFFIX
@@ -129,13 +141,22 @@ def adapted_encoder(
                 pass
     folder = adapted_folder(models_dir, base_checksum, corpus_key(passages))
     if retrain or not (folder / "model.safetensors").is_file():
-        pairs = training_pairs(passages)
-        with staged_folder(folder) as staging:
-            if progress_factory is None:
-                train(base_path, pairs, staging)
-            else:
-                with progress_factory(len(pairs) * EPOCHS) as bar:
-                    train(base_path, pairs, staging, bar.update)
+        if defer:
+            return None
+        # One adaptation of these reports at a time, across index folders sharing the models
+        # folder: a second waits, then uses what the first saved.
+        lock = FileLock(folder.parent / f".{folder.name}.lock", "adapting the model")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with lock.hold(wait=None):
+            if retrain or not (folder / "model.safetensors").is_file():
+                _remove_unfinished(folder)
+                pairs = training_pairs(passages)
+                with staged_folder(folder) as staging:
+                    if progress_factory is None:
+                        train(base_path, pairs, staging)
+                    else:
+                        with progress_factory(len(pairs) * EPOCHS) as bar:
+                            train(base_path, pairs, staging, bar.update)
     return SentenceEncoder(folder, name=name, base=base)
 
 
@@ -212,14 +233,25 @@ class ModelChoice:
             return f"the model at {folder} has changed since the index was built"
         return None
 
+    def model_pending(self, entry: dict) -> str | None:
+        """Why a build's model is not yet the one this choice would build with (made with
+        the base model while adapting is on, before the adapted model existed), or None."""
+        if self.override is None and self.adapt and "base" not in entry:
+            return "the model is not adapted to the reports yet"
+        return None
+
     def encoder_for_build(
         self,
         passages: Sequence[Passage],
         previous: dict | None,
         retrain: bool = False,
         progress_factory: Callable[[int], object] | None = None,
+        adapt_later: bool = False,
     ) -> Encoder:
-        """The encoder a rebuild embeds with (``previous``: the current build's model entry)."""
+        """The encoder a rebuild embeds with (``previous``: the current build's model entry).
+
+        ``adapt_later``: when the model would have to be adapted first (minutes), the base
+        model instead; a later rebuild adapts it (see ``model_pending``)."""
         if self.override is not None:
             return self.override
         if previous and "path" in previous:
@@ -227,22 +259,24 @@ class ModelChoice:
         with self._lock:
             if self.onnx and not retrain and (ready := self._exported_for_build(previous)):
                 return ready
-            if not self.adapt:
+            encoder = None
+            reuse = not retrain and previous and "base" in previous  # an adapted model's
+            if self.adapt and reuse and previous.get("sha256") in self._loaded:
+                encoder = self._loaded[previous["sha256"]]
+            elif self.adapt:
+                adapted = adapted_encoder(
+                    self.model_path,
+                    self.models_dir,
+                    passages,
+                    previous,
+                    retrain,
+                    progress_factory,
+                    defer=adapt_later,
+                )
+                encoder = self._keep(adapted) if adapted is not None else None
+            if encoder is None:  # the base model
                 name, checksum = self.model_identity()
                 encoder = self._loaded.get(checksum) or self._keep(SentenceEncoder(self.model_path))
-            elif not retrain and previous and previous.get("sha256") in self._loaded:
-                encoder = self._loaded[previous["sha256"]]
-            else:
-                encoder = self._keep(
-                    adapted_encoder(
-                        self.model_path,
-                        self.models_dir,
-                        passages,
-                        previous,
-                        retrain,
-                        progress_factory,
-                    )
-                )
             if not self.onnx:
                 return encoder
             if encoder.checksum not in self._building:  # a session for every later rebuild

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 # A rebuild started from the command line may hold the lock; wait for it this long.
 LOCK_WAIT_SECONDS = 900.0
 CLAIM_FILE = ".rebuild-job.lock"  # held by the server worker whose job is rebuilding
+ADAPTING_NICENESS = 10  # a rebuild process lowers its priority this much while adapting
 
 
 def _now() -> str:
@@ -99,8 +101,23 @@ class RebuildJob:
     def catch_up(self) -> dict | None:
         """Start a rebuild when the reports folder has files the current build lacks (or has
         in another version, or no longer has): an upload acknowledged just before a crash
-        is indexed when the server starts again. Returns those changes, or None."""
+        is indexed when the server starts again. Returns those changes, or None.
+
+        Also when the current build was made with the base model before the adapted one
+        existed (a first `make run`): the rebuild adapts the model, then publishes, and
+        the server swaps the adapted build in. One killed before it finished is started
+        again here, the next time the server starts."""
         behind = self.rebuilder.behind()
+        pending = self.rebuilder.pending_model()
+        if pending and not behind:
+            try:
+                self.start(queue=False)
+            except RebuildBusy:  # another worker of this server is adapting already
+                return None
+            log.warning(
+                "%s: adapting it in the background, serving the base model meanwhile", pending
+            )
+            return None
         if behind:
             try:
                 self.start(queue=False)
@@ -113,6 +130,14 @@ class RebuildJob:
         """State and progress of the latest rebuild."""
         with self._lock:
             return self._snapshot()
+
+    def state(self) -> str:
+        """This worker's rebuild state, or "another worker" when this one has not rebuilt
+        since it started and another worker of the server is rebuilding now."""
+        state = self.status()["state"]
+        if state == "idle" and self._claim.held_elsewhere():
+            return "another worker"
+        return state
 
     def wait(self, timeout: float | None = None) -> dict:
         """Block until no rebuild is running or asked for (for tests and shutdown)."""
@@ -130,7 +155,7 @@ class RebuildJob:
             self._status = {**self._status, **fields}
 
     def _progress(self, stage: str, done: int, total: int) -> None:
-        if stage == "embedding":
+        if stage in ("adapting", "embedding"):
             self._update(state=stage, done=done, total=total)
         else:
             self._update(state=stage)
@@ -234,8 +259,18 @@ def _rebuild(
 def _rebuild_in_child(rebuilder: Rebuilder, wait: float | None, send) -> None:
     """The rebuild process: runs one rebuild, sending progress and the outcome."""
     logging.basicConfig()
+    niced = False
 
     def progress(stage: str, done: int, total: int) -> None:
+        nonlocal niced
+        if stage == "adapting" and not niced:
+            # Minutes of training on every core: the server's answers come first. Set
+            # before torch starts its threads, which inherit it.
+            niced = True
+            try:
+                os.nice(ADAPTING_NICENESS)
+            except OSError:
+                pass
         try:
             send.send(("progress", stage, done, total))
         except OSError:  # the server has gone: finish anyway, it catches up when it restarts

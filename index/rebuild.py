@@ -21,6 +21,11 @@ from index.store import CACHE, build_lock, clean_builds, current_build, publish_
 
 # Called with (stage, done, total): stage is "parsing", "embedding" or "writing".
 Progress = Callable[[str, int, int], None]
+ADAPT_LATER_NOTE = (
+    "Built with the base model: the model is not adapted to the reports yet. The server "
+    "adapts it in the background and swaps the adapted build in when it is ready (or run "
+    "`flask --app app index rebuild` to do it now)."
+)
 
 
 class ModelSource(Protocol):
@@ -35,12 +40,18 @@ class ModelSource(Protocol):
         """Why the model a manifest names cannot be used (e.g. its folder is gone), or None."""
         ...
 
+    def model_pending(self, entry: dict) -> str | None:
+        """Why a manifest's model is usable but not yet the one wanted (the base model
+        while the adapted one is still to be made), or None."""
+        ...
+
     def encoder_for_build(
         self,
         passages: list[Passage],
         previous: dict | None,
         retrain: bool = False,
         progress_factory: Callable[[int], object] | None = None,
+        adapt_later: bool = False,
     ) -> Encoder: ...
 
 
@@ -56,7 +67,12 @@ class LoadedModel:
     def model_problem(self, entry: dict) -> str | None:
         return None
 
-    def encoder_for_build(self, passages, previous, retrain=False, progress_factory=None):
+    def model_pending(self, entry: dict) -> str | None:
+        return None
+
+    def encoder_for_build(
+        self, passages, previous, retrain=False, progress_factory=None, adapt_later=False
+    ):
         return self.encoder
 
 
@@ -85,8 +101,9 @@ class RebuildSummary:
         """The summary in words."""
         if self.up_to_date:
             return [
+                *self.notes,
                 f"Index up to date: {self.reports} report(s), {self.passages} passages, "
-                f"nothing to embed (build {self.build_id} in {index_dir})."
+                f"nothing to embed (build {self.build_id} in {index_dir}).",
             ]
         out = [*self.notes, f"Rebuilt: {self.reason}."]
         out.append(
@@ -146,6 +163,14 @@ class Rebuilder:
             changes["sources"] = sources  # only when there are some: the usual shape stays
         return changes if any(changes.values()) else None
 
+    def pending_model(self) -> str | None:
+        """Why the current build's model is still to be replaced (built with the base model
+        before the adapted one existed: a rebuild adapts it), or None."""
+        manifest = read_manifest(self.index_dir)
+        if manifest is None or manifest_problem(manifest):
+            return None
+        return self.model.model_pending(manifest["model"])
+
     def _checksum(self, path: Path) -> str:
         stat = path.stat()
         key = (stat.st_size, stat.st_mtime_ns)
@@ -161,6 +186,7 @@ class Rebuilder:
         wait: float | None = 0.0,
         progress: Progress | None = None,
         readapt: bool = False,
+        adapt_later: bool = False,
     ) -> RebuildSummary:
         """Parse every report, then embed what the cache lacks and publish a new build.
 
@@ -168,9 +194,12 @@ class Rebuilder:
         changed (unless ``full``, which also ignores the cache). ``wait`` is how long to
         wait for another rebuild to finish before refusing (None: as long as it takes).
         ``readapt`` adapts the model to the reports afresh (which embeds everything again).
+        ``adapt_later`` builds with the base model when the model is not adapted to the
+        reports yet, rather than adapting it first (minutes): the server adapts it in the
+        background (``pending_model``) and publishes the adapted build then.
         """
         try:
-            return self._run(full, wait, progress, readapt)
+            return self._run(full, wait, progress, readapt and not adapt_later, adapt_later)
         except OSError as exc:  # a full disk, a read-only folder: say so, not a traceback
             raise StorageError(
                 f"cannot write the index in {self.index_dir}: {write_failure(exc)}; nothing "
@@ -178,7 +207,12 @@ class Rebuilder:
             ) from exc
 
     def _run(
-        self, full: bool, wait: float | None, progress: Progress | None, readapt: bool
+        self,
+        full: bool,
+        wait: float | None,
+        progress: Progress | None,
+        readapt: bool,
+        adapt_later: bool,
     ) -> RebuildSummary:
         start = time.perf_counter()
         progress = progress or (lambda stage, done, total: None)
@@ -190,10 +224,15 @@ class Rebuilder:
             parsed = load_reports(self.reports_dir)  # every report parses before any write
             _, base_checksum = self.model.model_identity()
             previous = read_manifest(index_dir)
-            summary = _compare(previous, parsed, base_checksum, index_dir, self.model.model_problem)
+            pending = (lambda entry: None) if adapt_later else self.model.model_pending
+            summary = _compare(
+                previous, parsed, base_checksum, index_dir, self.model.model_problem, pending
+            )
             summary.reports = len(parsed)
             summary.passages = sum(len(ps) for _, ps in parsed)
             if summary.up_to_date and not (full or readapt):
+                if self.model.model_pending(previous["model"]):  # adapt_later: still to adapt
+                    summary.notes.append(ADAPT_LATER_NOTE)
                 summary.seconds = time.perf_counter() - start
                 return summary
             passages = [p for _, ps in parsed for p in ps]
@@ -203,7 +242,10 @@ class Rebuilder:
                 previous["model"] if usable else None,
                 retrain=readapt,
                 progress_factory=_adapting_progress(progress),
+                adapt_later=adapt_later,
             )
+            if self.model.model_pending(model_entry(encoder)):
+                summary.notes.append(ADAPT_LATER_NOTE)
             if full or readapt:
                 summary.up_to_date = False
                 summary.reason = (
@@ -296,6 +338,7 @@ def _compare(
     checksum: str,
     index_dir: Path,
     model_problem: Callable[[dict], str | None],
+    model_pending: Callable[[dict], str | None],
 ) -> RebuildSummary:
     """How the reports differ from the current build, and whether that build will do."""
     files = {r.file: r.sha256 for r, _ in parsed}
@@ -322,6 +365,8 @@ def _compare(
         summary.reason = "the model has changed"
     elif problem := model_problem(manifest["model"]):
         summary.reason = problem
+    elif pending := model_pending(manifest["model"]):
+        summary.reason = pending
     elif summary.added or summary.changed or summary.removed:
         summary.reason = "the reports have changed"
     elif summary.sources:  # the passages are the same: every vector comes from the cache

@@ -25,6 +25,7 @@
   const log = document.getElementById("conversation");
   const intro = document.getElementById("intro");
   const coverage = document.getElementById("coverage");
+  const modelNote = document.getElementById("model-note");
   const status = document.getElementById("status");
   const newConversation = document.getElementById("new-conversation");
   const examples = document.getElementById("examples");
@@ -637,6 +638,9 @@
       }
       const data = await response.json();
       coverage.textContent = describeReports(data.reports || []);
+      // Set while a first run serves the base model and adapts it in the background.
+      modelNote.textContent = data.model_note || "";
+      modelNote.hidden = !data.model_note;
       fillPicker(data.filters);
       showExamples(data.examples);
     } catch {

@@ -63,7 +63,9 @@ class StoppingModel(LoadedModel):
         super().__init__(HashEncoder())
         self.stage = stage
 
-    def encoder_for_build(self, passages, previous, retrain=False, progress_factory=None):
+    def encoder_for_build(
+        self, passages, previous, retrain=False, progress_factory=None, adapt_later=False
+    ):
         if self.stage == "parsing":
             stop(self.stage)
         stop_renames_at(self.stage)

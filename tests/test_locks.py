@@ -85,10 +85,12 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
             assert holder.stdout.readline().strip() == "held"
             with pytest.raises(RebuildBusy, match=f"held by process {holder.pid}"):
                 FileLock(path, "a rebuild").acquire(wait=0)
+            assert FileLock(path, "a rebuild").held_elsewhere()  # what /api/health says
         finally:
             holder.kill()
-    with FileLock(path, "a rebuild").hold(wait=0):  # the kernel dropped it with the process
-        pass
+    assert not FileLock(path, "a rebuild").held_elsewhere()  # its pid left behind is dead
+    with FileLock(path, "a rebuild").hold(wait=0) as mine:  # the kernel dropped it with it
+        assert not mine.held_elsewhere()
 
 
 def test_a_folder_is_locked_as_it_is(tmp_path):

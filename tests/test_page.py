@@ -331,6 +331,24 @@ def test_coverage_line_says_when_the_index_is_missing(context, tmp_path, real_en
         expect(page.locator("#coverage")).to_contain_text("make index")
 
 
+def test_the_page_says_while_answers_come_from_the_base_model(context, tmp_path):
+    """A first run serves the base model's build until the adapted one takes over."""
+    from app import create_app
+    from tests.test_first_run import first_build
+
+    app = create_app(first_build(tmp_path))
+    page = context.new_page()
+    with serving(app) as url:
+        page.goto(url + "/")
+        expect(page.locator("#coverage")).to_contain_text("Northmoor", timeout=WAIT_MS)
+        expect(page.locator("#model-note")).to_be_visible()
+        expect(page.locator("#model-note")).to_contain_text("may be less precise")
+
+
+def test_no_model_note_once_the_model_is_adapted(page):
+    expect(page.locator("#model-note")).to_be_hidden()
+
+
 @pytest.mark.parametrize("stored", ["{not json", json.dumps([{"question": 3}, "junk", None])])
 def test_a_damaged_stored_conversation_is_ignored(page, stored):
     page.evaluate("value => localStorage.setItem('peel-qa.conversation.v1', value)", stored)

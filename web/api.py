@@ -17,8 +17,25 @@ from web.openapi import openapi_document
 api = Blueprint("api", __name__, url_prefix="/api")
 
 
+# Said while a first run serves a build of the base model and adapts it in the background.
+MODEL_NOTE = (
+    "Answers come from the general {model} model for now: it is being adapted to the "
+    "language of these reports in the background (a few minutes), and the adapted index "
+    "takes over without a restart. Until then answers may be less precise."
+)
+
+
 def _engine() -> Engine:
     return current_app.extensions["qa"]
+
+
+def _model_note(manifest: dict) -> str | None:
+    """MODEL_NOTE when the build served was made with the base model while the adapted one
+    is still to come (index.adapt.ModelChoice.model_pending), else None."""
+    rebuilder: Rebuilder = current_app.extensions["rebuilder"]
+    if rebuilder.model.model_pending(manifest["model"]) is None:
+        return None
+    return MODEL_NOTE.format(model=manifest["model"]["name"])
 
 
 @api.post("/ask")
@@ -36,6 +53,7 @@ def reports():
             "reports": [shapes.report(r) for r in loaded.index.reports],
             "filters": loaded.retriever.filters.values,
             "examples": example_questions(loaded.index.reports),
+            "model_note": _model_note(loaded.index.manifest),
         }
     )
 
@@ -78,8 +96,10 @@ def health():
         "model": index.manifest["model"]["name"],
         "build_id": index.manifest["build_id"],
     }
+    if note := _model_note(index.manifest):
+        body.update(status="adapting", model_note=note, rebuild=job.state())
     if behind := rebuilder.behind():
-        body.update(status="behind", behind=behind, rebuild=job.status()["state"])
+        body.update(status="behind", behind=behind, rebuild=job.state())
     if engine.damage_on_disk:
         body.update(status="damaged", damaged=engine.damage_on_disk)
     return jsonify(body)

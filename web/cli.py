@@ -75,20 +75,23 @@ class _ProgressBar:
             self._bar = None
 
 
-def _rebuild(full: bool = False, wait: float | None = 0.0, readapt: bool = False) -> None:
+def _rebuild(
+    full: bool = False, wait: float | None = 0.0, readapt: bool = False, adapt_later: bool = False
+) -> None:
     """Run one rebuild, printing its progress and summary."""
     rebuilder: Rebuilder = current_app.extensions["rebuilder"]
     bar = _ProgressBar()
+    options = {"full": full, "progress": bar, "readapt": readapt, "adapt_later": adapt_later}
     try:
         try:
-            summary = rebuilder.run(full=full, wait=0, progress=bar, readapt=readapt)
+            summary = rebuilder.run(wait=0, **options)
         except RebuildBusy as exc:
             if wait == 0:
                 raise RebuildBusy(
                     f"{exc.message}; try again when it has finished, or pass --wait SECONDS"
                 ) from None
             click.echo(f"Waiting: {exc.message}.")
-            summary = rebuilder.run(full=full, wait=wait, progress=bar, readapt=readapt)
+            summary = rebuilder.run(wait=wait, **options)
     finally:
         bar.close()
     for line in summary.lines(rebuilder.index_dir):
@@ -103,11 +106,17 @@ def _rebuild(full: bool = False, wait: float | None = 0.0, readapt: bool = False
     help="Kept for old scripts: every rebuild now does nothing when nothing changed.",
 )
 @click.option("--readapt", is_flag=True, help="Adapt the model to the reports afresh.")
+@click.option(
+    "--adapt-later",
+    is_flag=True,
+    help="If the model is not adapted to the reports yet, build with the base model now and "
+    "leave adapting to the server, which does it in the background (make run).",
+)
 @click.option("--wait", type=float, default=0.0, show_default=True, help=WAIT_HELP)
 @errors_as_exit
-def rebuild(full: bool, if_stale: bool, readapt: bool, wait: float) -> None:
+def rebuild(full: bool, if_stale: bool, readapt: bool, adapt_later: bool, wait: float) -> None:
     """Parse every report, embed the paragraphs not embedded before, swap the new index in."""
-    _rebuild(full=full, wait=wait, readapt=readapt)
+    _rebuild(full=full, wait=wait, readapt=readapt, adapt_later=adapt_later)
 
 
 @index_cli.command("restore")

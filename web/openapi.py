@@ -263,11 +263,17 @@ class ReportsResponse(Strict):
     reports: list[ReportOut] = Field(description="every indexed report")
     filters: dict[str, list[str | int]]
     examples: list[str]
+    model_note: str | None = Field(
+        description="set while answers come from the base model, before the model adapted "
+        "to the reports takes over (a first run adapts it in the background)"
+    )
 
 
 class Health(Strict):
-    status: Literal["ok", "behind", "damaged"] = Field(
-        description="ok; behind: report files the serving build lacks; damaged: its files"
+    status: Literal["ok", "adapting", "behind", "damaged"] = Field(
+        description="ok; adapting: the build served was made with the base model and the "
+        "adapted one is still to come; behind: report files the serving build lacks; "
+        "damaged: its files"
     )
     passages: int
     reports: int
@@ -279,6 +285,8 @@ class Health(Strict):
         description="added, changed, removed (and sources: files whose published address "
         "changed, when there are some)",
     )
+    # Present only with status adapting.
+    model_note: str | None = Field(None, description="what adapting means for the answers")
     rebuild: str | None = Field(None, description="the background rebuild's state")
     damaged: str | None = Field(None, description="what happened to the build's files")
 
