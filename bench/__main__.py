@@ -800,9 +800,9 @@ def targets_markdown(results: dict) -> list[str]:
         row("recall@10 >= 0.99", hundred["in_app"].get("recall_at_10"), 0.99, "above", "")
         row("peak RSS < 700 MB at 100,000", hundred["http"]["peak_rss_mb"], 700, "below", "MB")
         row(
-            "start-up < 5 s at 100,000",
+            "start-up < 3 s at 100,000",
             hundred["http"]["startup_to_first_answer_s"],
-            5,
+            3,
             "below",
             "s",
         )
