@@ -65,6 +65,7 @@ class ForceNames:
 
     def __init__(self, indexed: Iterable[str]) -> None:
         self.indexed = sorted(set(indexed))
+        self._indexed = frozenset(self.indexed)  # membership, tried for every known force
         indexed_lower = {f.lower(): f for f in self.indexed}
         known: list[KnownForce] = []
         # longest names first, so "Hampshire and Isle of Wight" is not read as "Hampshire"
@@ -96,8 +97,8 @@ class ForceNames:
                 # blank it out, keeping offsets, so that later names are placed right
                 rest = force.pattern.sub(lambda m: " " * len(m.group(0)), rest)
         found.sort()
-        indexed = [name for _, name in found if name in self.indexed]
-        other = [name for _, name in found if name not in self.indexed]
+        indexed = [name for _, name in found if name in self._indexed]
+        other = [name for _, name in found if name not in self._indexed]
         return indexed, other, rest
 
     def normalise(self, question: str) -> str:
@@ -106,7 +107,7 @@ class ForceNames:
         text = question
         lowered = _lowered(question)
         for force in self.known:
-            if force.name in self.indexed and force.may_be_in(lowered):
+            if force.name in self._indexed and force.may_be_in(lowered):
                 text = force.spelled.sub(lambda m, f=force.name: _spelled_out(m, f), text)
         return text
 
