@@ -45,6 +45,9 @@ class Retriever:
         self.rows_by_unit = index.rows_by_unit
         self.filters = Filters(index.passages)
         self.report_of = index.passages.column("report")
+        # the same as numbers: a mask of a few reports over every passage compares integers
+        self._report_codes, strings = index.passages.codes("report")
+        self._report_code = {value: code for code, value in enumerate(strings)}
         # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
         self.judgement = index.facts.judgement
         self.improvement = index.facts.improvement
@@ -57,7 +60,8 @@ class Retriever:
 
     def report_mask(self, report_ids: set[str]) -> np.ndarray:
         """Boolean mask of the passages of these reports."""
-        return np.isin(self.report_of, list(report_ids))
+        wanted = [self._report_code[r] for r in report_ids if r in self._report_code]
+        return np.isin(self._report_codes, np.array(wanted, dtype=self._report_codes.dtype))
 
     def reports_in(self, allowed: np.ndarray) -> set[str]:
         """The ids of the reports with a passage in this mask."""
