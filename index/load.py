@@ -41,7 +41,7 @@ class LoadedIndex:
     passages: PassageStore  # a sequence of Passage records, stored in columns
     reports: list[Report]
     manifest: dict
-    sentence_vectors: np.ndarray  # (sentences, dimension) int8 (or float), in memory
+    sentence_vectors: np.ndarray  # (sentences, dimension) float16 (int8: SENTENCE_DTYPE)
     sentence_scale: np.ndarray  # (dimension,) float32: a stored vector times it is the vector
     sentence_spans: np.ndarray  # (sentences, 2) character spans in their passage
     sentence_offsets: np.ndarray  # (passages + 1,) passage i owns rows [i] to [i + 1]

@@ -44,10 +44,10 @@ class Retriever:
         # From the passages' columns: no Passage record is made for these.
         self.rows_by_unit = index.rows_by_unit
         self.filters = Filters(index.passages)
-        self.report_of = index.passages.column("report")
-        # the same as numbers: a mask of a few reports over every passage compares integers
-        self._report_codes, strings = index.passages.codes("report")
-        self._report_code = {value: code for code, value in enumerate(strings)}
+        # each passage's report as a number into the passages' string table: a mask of a
+        # few reports over every passage compares integers, not 100,000 strings
+        self._report_codes, self._strings = index.passages.codes("report")
+        self._report_code = {value: code for code, value in enumerate(self._strings)}
         # worked out when the build was made (index/facts.py; corpus/statements.py's rules)
         self.judgement = index.facts.judgement
         self.improvement = index.facts.improvement
@@ -65,7 +65,7 @@ class Retriever:
 
     def reports_in(self, allowed: np.ndarray) -> set[str]:
         """The ids of the reports with a passage in this mask."""
-        return set(self.report_of[allowed].tolist())
+        return {self._strings[code] for code in np.unique(self._report_codes[allowed]).tolist()}
 
     def search(
         self,
