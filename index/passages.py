@@ -201,7 +201,8 @@ class PassageStore(Sequence[Passage]):
 
     def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
         """One text field of every passage as rows into a table of its values (NONE for
-        None), with that table: compare numbers, not strings, over every passage."""
+        None), with that table: compare numbers, not strings, over every passage. A number
+        field's codes are its numbers (NONE for None)."""
         return self._table[:, self._at[name]], self._strings
 
     def rows_by_id(self) -> RowsById:

@@ -87,3 +87,40 @@ def test_the_values_offered_are_those_indexed(filters):
     assert filters.values["force"] == ["Cumbria", "Lancashire"]
     assert filters.values["pillar"] == ["Effectiveness", "Legitimacy"]  # None is not offered
     assert filters.values["year"] == ["2017", "2018", "2021/22"]
+
+
+def test_a_value_another_field_holds_is_not_matched_there():
+    # the passages' strings are one table shared by every field: "Effectiveness" as a
+    # section and as a unit's key must not count as the pillar
+    shared = [
+        passage("Lancashire", "2018", "Effectiveness", 1, "q1"),
+        Passage(
+            id="lancashire-2018/effectiveness/1",
+            text="SYNTHETIC.",
+            report="lancashire-2018",
+            force="Lancashire",
+            year="2018",
+            pillar=None,
+            question_number=None,
+            question=None,
+            grade=None,
+            section="Effectiveness",
+            paragraph=1,
+            unit="Effectiveness",
+        ),
+        passage("Effectiveness", "2019", None, None, "overview"),
+    ]
+    filters = Filters(shared)
+    assert kept(filters, ("pillar", "effectiveness")) == [0]
+    assert kept(filters, ("unit", "Effectiveness")) == [1]
+    assert kept(filters, ("force", "Effectiveness")) == [2]
+    assert filters.values["pillar"] == ["Effectiveness"]
+    assert filters.values["unit"] == ["Effectiveness", "overview", "q1"]
+    with pytest.raises(BadRequest, match="no indexed report has year 'Effectiveness'"):
+        filters.mask((("year", "Effectiveness"),))
+
+
+def test_a_question_number_given_as_text_and_a_year_as_a_number(filters):
+    assert kept(filters, ("question_number", "2")) == [1]
+    with pytest.raises(BadRequest, match="no indexed report has year 2018"):
+        filters.mask((("year", 2018),))  # the request layer sends years as text
