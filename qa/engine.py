@@ -110,11 +110,11 @@ class Engine:
         index, retriever = loaded.index, loaded.retriever
         allowed = retriever.filters.mask(request.filters)
         query = loaded.reader.read(request.question, request.history)
-        in_filters = (
-            index.reports
-            if allowed is None
-            else [r for r in index.reports if r.id in retriever.reports_in(allowed)]
-        )
+        if allowed is None:
+            in_filters = index.reports
+        else:  # the reports in the mask worked out once, not once for every report
+            kept = retriever.reports_in(allowed)
+            in_filters = [r for r in index.reports if r.id in kept]
         scope = resolve_scope(query, in_filters)
         if scope.reports and len(scope.reports) < len(index.reports):
             in_scope = retriever.report_mask(scope.report_ids)
