@@ -22,13 +22,10 @@ class KnownForce:
         self.name = name  # the index's name for the force, or else its own full name
         self._names = tuple(names)
         self._short = tuple(short_names)
-        # the longest word of each name: a text that holds none of them cannot name it
-        # (None for a name that is not ASCII: always tried)
-        self.words = (
-            frozenset(max(re.split(r"[\s-]+", n.lower()), key=len) for n in self._names)
-            if all(n.isascii() for n in self._names)
-            else None
-        )
+        # the words (runs of word characters) of each name, lower-cased; None when a name
+        # is not ASCII or has no word, so that no word can rule the force out
+        words = [tuple(_WORD.findall(n.lower())) if n.isascii() else () for n in self._names]
+        self.words = tuple(words) if all(words) else None
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -39,11 +36,6 @@ class KnownForce:
     def spelled(self) -> re.Pattern:
         """Its names but the full one ("lancs", "the Met", "lancashire")."""
         return alias_pattern(self._short)
-
-    def may_be_in(self, lowered: str | None) -> bool:
-        """False when the text (lower-cased ASCII, or None for any other) cannot name
-        the force: none of its names' longest words is in it."""
-        return lowered is None or self.words is None or any(w in lowered for w in self.words)
 
 
 def alias_pattern(names: Iterable[str]) -> re.Pattern:
@@ -81,16 +73,17 @@ class ForceNames:
             if force not in listed:
                 known.append(KnownForce(force, [force], [force]))
         self.known = known
+        self._by_word, self._always = _word_index(known)
 
     def find(self, text: str) -> tuple[list[str], list[str], str]:
         """(indexed forces, other forces, the text with their names blanked out), each list
         in the order the text names them."""
         found: list[tuple[int, str]] = []
         rest = text
-        lowered = _lowered(text)
-        for force in self.known:
-            if not force.may_be_in(lowered):
-                continue
+        # blanking a name out only takes words away: no force the text cannot name is
+        # named by what is left
+        for at in self._may_name(text):
+            force = self.known[at]
             match = force.pattern.search(rest)
             if match:
                 found.append((match.start(), force.name))
@@ -105,11 +98,59 @@ class ForceNames:
         """The question with indexed forces named as the index names them ("lancs police" ->
         "Lancashire police"), so that search matches the reports' own words."""
         text = question
-        lowered = _lowered(question)
-        for force in self.known:
-            if force.name in self._indexed and force.may_be_in(lowered):
-                text = force.spelled.sub(lambda m, f=force.name: _spelled_out(m, f), text)
+        rows = self._may_name(text)
+        i = 0
+        while i < len(rows):
+            force = self.known[rows[i]]
+            if force.name in self._indexed:
+                spelled = force.spelled.sub(lambda m, f=force.name: _spelled_out(m, f), text)
+                if spelled != text:  # the name put in may name a later force
+                    text = spelled
+                    rows = rows[: i + 1] + [r for r in self._may_name(text) if r > rows[i]]
+            i += 1
         return text
+
+    def _may_name(self, text: str) -> list[int]:
+        """The rows of ``known``, in order, of the forces the text may name: those with a
+        name whose chosen word is one of the text's words (a word may end in the "s" of
+        "Lancashires'"), and every force when the text is not ASCII (a pattern ignoring
+        case matches some letters, "ſ" for "s", that ``lower`` keeps)."""
+        if not text.isascii():
+            return list(range(len(self.known)))
+        rows = set(self._always)
+        by_word = self._by_word
+        for word in set(_WORD.findall(text.lower())):
+            rows.update(by_word.get(word, ()))
+            if word.endswith("s"):
+                rows.update(by_word.get(word[:-1], ()))
+        return sorted(rows)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _word_index(known: list[KnownForce]) -> tuple[dict[str, list[int]], list[int]]:
+    """(the rows of ``known`` each word may name, the rows to try whatever the text).
+
+    A text that names a force by a name holds every word of that name as a word of its
+    own (a run of word characters, lower-cased ASCII; the last perhaps followed by
+    "s'"): ``alias_pattern`` puts a name between characters that are not word
+    characters. So each name is filed under one of its words, the one the fewest forces
+    share ("7" of "Forceshire 7", not "forceshire"; "beds" of "Beds police", not
+    "police")."""
+    sharing: dict[str, int] = {}
+    for force in known:
+        for word in {w for words in force.words or () for w in words}:
+            sharing[word] = sharing.get(word, 0) + 1
+    by_word: dict[str, list[int]] = {}
+    always: list[int] = []
+    for row, force in enumerate(known):
+        if force.words is None:
+            always.append(row)
+            continue
+        for word in {min(words, key=lambda w: (sharing[w], -len(w), w)) for words in force.words}:
+            by_word.setdefault(word, []).append(row)
+    return by_word, always
 
 
 def _spelled_out(match: re.Match, force: str) -> str:
@@ -117,9 +158,3 @@ def _spelled_out(match: re.Match, force: str) -> str:
     start, end = match.span("name")
     whole = match.group(0)
     return whole[: start - match.start()] + force + whole[end - match.start() :]
-
-
-def _lowered(text: str) -> str | None:
-    """The text lower-cased, for ``KnownForce.may_be_in``; None when it is not ASCII (a
-    pattern ignoring case matches some letters, "ſ" for "s", that ``lower`` keeps)."""
-    return text.lower() if text.isascii() else None

@@ -75,11 +75,15 @@ def test_search_text_uses_the_index_names(names, question, spelled):
         "is avon & somerset better than devon and cornwall police",
         "what did the Lancaſhire police get",  # "ſ" matches "s" when case is ignored
         "how many officers are there",
+        "the Lancashires' grades, and Avon and Somerset Constabulary's",  # "s'" and "'s"
+        "(lancs) vs [Cumbria]: is A&S police or Beds police better?",
+        "how did the Dyfed-Powys police, north yorks and MoD Police do?",
+        "is West-Midlands better than Hants and Herts?",
     ],
 )
 def test_skipping_forces_a_question_cannot_name_changes_nothing(names, question, monkeypatch):
     found = names.find(question), names.normalise(question)
-    monkeypatch.setattr("qa.forces.KnownForce.may_be_in", lambda self, lowered: True)
+    monkeypatch.setattr(ForceNames, "_may_name", lambda self, text: list(range(len(self.known))))
     assert (names.find(question), names.normalise(question)) == found
 
 
@@ -87,3 +91,13 @@ def test_many_indexed_forces_compile_no_pattern_until_asked():
     many = ForceNames([f"Forceshire {i}" for i in range(500)] + INDEXED)
     assert not any("pattern" in vars(k) or "spelled" in vars(k) for k in many.known)
     assert many.find("how did Forceshire 7 and lancs do")[0] == ["Forceshire 7", "Lancashire"]
+    # a question tries only the forces its words can name: not every "Forceshire"
+    tried = [k.name for k in many.known if "pattern" in vars(k)]
+    assert tried == ["Lancashire", "Forceshire 7"]
+
+
+def test_a_name_put_in_for_a_short_form_is_tried_for_the_forces_after_it():
+    # "lancs" is spelled out as "Lancashire", which with the word after it names a later
+    # force: spelling out goes on as if every force were tried
+    names = ForceNames(["Lancashire", "Lancashire North"])
+    assert names.normalise("is lancs north better") == "is Lancashire North better"
