@@ -113,13 +113,10 @@ class ForceNames:
     def _may_name(self, text: str) -> list[int]:
         """The rows of ``known``, in order, of the forces the text may name: those with a
         name whose chosen word is one of the text's words (a word may end in the "s" of
-        "Lancashires'"), and every force when the text is not ASCII (a pattern ignoring
-        case matches some letters, "ſ" for "s", that ``lower`` keeps)."""
-        if not text.isascii():
-            return list(range(len(self.known)))
+        "Lancashires'")."""
         rows = set(self._always)
         by_word = self._by_word
-        for word in set(_WORD.findall(text.lower())):
+        for word in {w.lower() for w in _WORD.findall(text.translate(_FOLD))}:
             rows.update(by_word.get(word, ()))
             if word.endswith("s"):
                 rows.update(by_word.get(word[:-1], ()))
@@ -127,6 +124,10 @@ class ForceNames:
 
 
 _WORD = re.compile(r"\w+")
+# The only letters that are not ASCII but that a pattern ignoring case matches to ASCII
+# ones ("Lancaſhire" is "Lancashire"; Python's re documentation lists them): read as those
+# letters, a question in any script looks up its words like any other.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def _word_index(known: list[KnownForce]) -> tuple[dict[str, list[int]], list[int]]:

@@ -79,6 +79,7 @@ def test_search_text_uses_the_index_names(names, question, spelled):
         "(lancs) vs [Cumbria]: is A&S police or Beds police better?",
         "how did the Dyfed-Powys police, north yorks and MoD Police do?",
         "is West-Midlands better than Hants and Herts?",
+        "İs \u212aent better than Lancs’ neighbour Cumbrıa, or Cumbriaé?",
     ],
 )
 def test_skipping_forces_a_question_cannot_name_changes_nothing(names, question, monkeypatch):
@@ -94,6 +95,10 @@ def test_many_indexed_forces_compile_no_pattern_until_asked():
     # a question tries only the forces its words can name: not every "Forceshire"
     tried = [k.name for k in many.known if "pattern" in vars(k)]
     assert tried == ["Lancashire", "Forceshire 7"]
+    # nor every force for a question typed with a curly apostrophe
+    assert many.find("what’s Forceſhire 12’s grade")[0] == ["Forceshire 12"]
+    tried = [k.name for k in many.known if "pattern" in vars(k)]
+    assert "Forceshire 12" in tried and len(tried) < 5  # "S Yorks" is tried for "’s"
 
 
 def test_a_name_put_in_for_a_short_form_is_tried_for_the_forces_after_it():
