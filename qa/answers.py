@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -147,6 +148,7 @@ class Answerer:
         self.index = index
         self._encoder = encoder
         self._titles = sorted({u.title for r in index.reports for u in _graded_units(r)})
+        self._every_title = frozenset(self._titles)
         self._title_vectors: np.ndarray | None = None
         self.rows_by_unit = index.rows_by_unit
         self._aif_row: dict[tuple[str, str], int] = {}  # each unit's first improvement
@@ -175,7 +177,7 @@ class Answerer:
         a whole (no topic), "" when no question in scope matches well enough."""
         if not query.has_topic:
             return None
-        in_scope = {u.title for r in scope.reports for u in _graded_units(r)}
+        in_scope = self._titles_in(scope.reports)
         if not in_scope or query.topic_vector is None:
             return ""
         scores = self.title_vectors @ query.topic_vector
@@ -190,13 +192,22 @@ class Answerer:
             return ""
         return self._titles[best]
 
+    def _titles_in(self, reports: Sequence[Report]) -> frozenset[str] | set[str]:
+        """The titles of these reports' graded units; for every report of the index (a
+        question that names no force: a thousand reports at 100,000 passages), the set
+        made at load."""
+        every = self.index.reports
+        if len(reports) == len(every) and all(a is b for a, b in zip(reports, every, strict=True)):
+            return self._every_title
+        return {u.title for r in reports for u in _graded_units(r)}
+
     def uncovered_topic(self, query: Query, scope: Scope) -> str | None:
         """The title of a report question outside the named scope that the topic matches
         clearly better than anything in scope ("Durham's investigations" when only
         Durham's Legitimacy report is indexed)."""
         if not (scope.named and query.has_topic and query.topic_vector is not None):
             return None
-        in_scope = {u.title for r in scope.reports for u in _graded_units(r)}
+        in_scope = self._titles_in(scope.reports)
         scores = self.title_vectors @ query.topic_vector
         inside = [s for t, s in zip(self._titles, scores, strict=True) if t in in_scope]
         best = int(np.argmax(scores))
