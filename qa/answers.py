@@ -529,7 +529,7 @@ class Answerer:
 
     def _first_passage(self, report: Report, question: Unit | None) -> str | None:
         rows = self.rows_by_unit.get((report.id, question.key if question else OVERVIEW))
-        return self.index.passages[rows[0]].id if rows else None
+        return self.index.passages.id_of(rows[0]) if rows else None
 
     # -- sentence answers --------------------------------------------------------------
 
@@ -549,11 +549,13 @@ class Answerer:
         # best sentence of the best passage (looking further down was measured: worse).
         for rank, scored in enumerate(results[: SHAPE_PASSAGES if shape else 1]):
             offsets = index.sentence_offsets
+            # the passage's text read once, not a record made for each of its sentences
+            whole = index.passages.text(scored.row) if shape is not None else ""
             for j, sim in enumerate(scored.sentence_similarities):
                 if shape is not None:
                     i = offsets[scored.row] + j
                     a, b = index.sentence_spans[i]
-                    text = index.passages[scored.row].text[a:b]
+                    text = whole[a:b]
                     if not shape.search(text) or sim < best_sim - SHAPE_MARGIN:
                         continue
                 sim_ranked = sim - RANK_PENALTY * rank

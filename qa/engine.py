@@ -16,7 +16,7 @@ from qa.cite import cite
 from qa.followup import prior as followup_prior
 from qa.query import Query, QueryReader
 from qa.request import AskRequest
-from qa.retrieve import Retriever
+from qa.retrieve import Retriever, Scored
 from qa.scope import Scope
 from qa.scope import resolve as resolve_scope
 
@@ -128,14 +128,15 @@ class Engine:
             answer, message = outcome.answer, outcome.message
         else:
             answer, message = None, scope.uncovered
-        if not query.forces and len({index.passages[r.row].force for r in results}) > 1:
-            results = _grouped_by_force(results, index)  # a force's passages together
+        # each passage's record made once, for its hit (and to group by force)
+        found = [(scored, index.passages[scored.row]) for scored in results]
+        if not query.forces and len({passage.force for _, passage in found}) > 1:
+            found = _grouped_by_force(found)  # a force's passages together
         hits = []
-        for scored in results:
+        for scored, passage in found:
             spans = index.sentence_spans[
                 index.sentence_offsets[scored.row] : index.sentence_offsets[scored.row + 1]
             ]
-            passage = index.passages[scored.row]
             if answer is not None and answer.passage_id == passage.id and answer.spans:
                 highlights = list(answer.spans)  # the sentence that answered is the one marked
             else:
@@ -179,9 +180,9 @@ def _prepare(index: LoadedIndex, encoder: Encoder) -> Loaded:
     return Loaded(index, encoder, Retriever(index), reader, Answerer(index, encoder))
 
 
-def _grouped_by_force(results: list, index: LoadedIndex) -> list:
+def _grouped_by_force(found: list[tuple[Scored, Passage]]) -> list[tuple[Scored, Passage]]:
     """Results kept in rank order within each force, the forces in order of their best."""
     order: dict[str, int] = {}
-    for scored in results:
-        order.setdefault(index.passages[scored.row].force, len(order))
-    return sorted(results, key=lambda s: order[index.passages[s.row].force])
+    for _, passage in found:
+        order.setdefault(passage.force, len(order))
+    return sorted(found, key=lambda pair: order[pair[1].force])
