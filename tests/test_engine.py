@@ -151,3 +151,17 @@ def test_a_graph_index_answers_like_the_exact_one(tmp_path, reports_dir, encoder
             answers.setdefault(name, []).append([p["id"] for p in response.json["passages"]])
     assert answers["graph"] == answers["exact"]
     assert all(answers["exact"]) and answers["exact"][1][0].startswith("testshire-")
+
+
+def test_a_question_naming_no_force_gets_each_forces_passages_together(client):
+    data = client.post(
+        "/api/ask", json={"question": "how fairly does the force treat people", "k": 20}
+    ).get_json()
+    forces = [p["citation"]["force"] for p in data["passages"]]
+    assert len(set(forces)) == 2  # Lancashire's report and Testshire's
+    runs = [f for at, f in enumerate(forces) if at == 0 or forces[at - 1] != f]
+    assert len(runs) == 2  # one run each: no force's passages are split by another's
+    scores = [p["score"] for p in data["passages"]]
+    for force in runs:  # within a force, best first
+        own = [s for s, f in zip(scores, forces, strict=True) if f == force]
+        assert own == sorted(own, reverse=True)
