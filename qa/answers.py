@@ -518,7 +518,7 @@ class Answerer:
 
     def _first_passage(self, report: Report, question: Unit | None) -> str | None:
         rows = self.rows_by_unit.get((report.id, question.key if question else OVERVIEW))
-        return self.index.passages[rows[0]].id if rows else None
+        return self.index.passages.id_of(rows[0]) if rows else None
 
     # -- sentence answers --------------------------------------------------------------
 

@@ -128,7 +128,8 @@ class Engine:
             answer, message = outcome.answer, outcome.message
         else:
             answer, message = None, scope.uncovered
-        if not query.forces and len({index.passages[r.row].force for r in results}) > 1:
+        forces = (index.passages.value(r.row, "force") for r in results)
+        if not query.forces and len(set(forces)) > 1:
             results = _grouped_by_force(results, index)  # a force's passages together
         hits = []
         for scored in results:
@@ -181,7 +182,8 @@ def _prepare(index: LoadedIndex, encoder: Encoder) -> Loaded:
 
 def _grouped_by_force(results: list, index: LoadedIndex) -> list:
     """Results kept in rank order within each force, the forces in order of their best."""
+    force = {s.row: index.passages.value(s.row, "force") for s in results}
     order: dict[str, int] = {}
     for scored in results:
-        order.setdefault(index.passages[scored.row].force, len(order))
-    return sorted(results, key=lambda s: order[index.passages[s.row].force])
+        order.setdefault(force[scored.row], len(order))
+    return sorted(results, key=lambda s: order[force[s.row]])
