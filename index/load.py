@@ -161,6 +161,7 @@ def _passages(folder: Path, manifest: dict) -> PassageStore:
     try:
         return PassageStore.from_stored(
             _read_sized(folder, passages.TEXT_FILE, manifest),
+            _array(folder, passages.BLOCKS_FILE, manifest),
             _read_sized(folder, passages.IDS_FILE, manifest),
             _array(folder, passages.OFFSETS_FILE, manifest),
             _array(folder, passages.FIELDS_FILE, manifest),

@@ -20,8 +20,9 @@ from index.passages import TEXT_FILE
 
 # 3: file sizes, the manifest's own checksum, float16 sentence vectors; 4: passages in
 # columns (index/passages.py), passage vectors float16 in the HNSW graph (index/vectors.py),
-# sentence vectors int8 with a scale per dimension (index/store.py)
-FORMAT = 4
+# sentence vectors int8 with a scale per dimension (index/store.py); 5: the passages' texts
+# compressed in blocks (index/passages.py)
+FORMAT = 5
 MANIFEST_FILE = "manifest.json"
 SEAL = "manifest_sha256"  # the manifest's own checksum: of every other field
 INDEX_FILE = "index.faiss"

@@ -438,10 +438,12 @@ class QueryReader:
         return f"{expanded.dense} ({addition})", f"{expanded.keywords} {addition}"
 
     def warm(self) -> None:
-        """Embed the intent examples now, not at the first question that needs them (a
-        server that forks workers does this once, before the fork)."""
+        """Embed the intent examples and read the English word list now, not at the first
+        question that needs them (a server that forks workers does this once, before the
+        fork, and the workers share the pages)."""
         if self.encoder is not None:
             self._example_vectors()
+        _english()
 
     def _intent_by_meaning(self, vector: np.ndarray) -> str:
         names, matrix = self._example_vectors()
@@ -573,14 +575,32 @@ def unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    """English words (pyspellchecker's frequency list), so that a word the reports never
-    use is not taken for a misspelling of one they do ("recipe" is not "receipt")."""
-    from spellchecker import SpellChecker
+# A key of pyspellchecker's word list, en.json.gz: {"word": count, ...}
+_LISTED_WORD = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:')
 
-    return frozenset(SpellChecker().word_frequency.dictionary)
+
+@lru_cache(maxsize=1)
+def _english() -> np.ndarray:
+    """English words (pyspellchecker's frequency list, lower-cased as its SpellChecker
+    does), so that a word the reports never use is not taken for a misspelling of one they
+    do ("recipe" is not "receipt"); as the sorted hashes of the words.
+
+    A frozenset of the words themselves held 18 MB in every server process, and making it
+    (through SpellChecker, which also keeps a dict of them) took 33 MB more for a moment;
+    the hashes are 2.6 MB, read from the list one word at a time. Python's string hash is
+    64 bits: a word outside the list matches one in it by chance about once in 10^13."""
+    import gzip
+    import pkgutil
+
+    text = gzip.decompress(pkgutil.get_data("spellchecker", "resources/en.json.gz") or b"")
+    words = (
+        (json.loads(f'"{key}"') if "\\" in key else key).lower()
+        for key in _LISTED_WORD.findall(text.decode("utf-8"))
+    )
+    return np.unique(np.fromiter(map(hash, words), dtype=np.int64))
 
 
 def _is_english(word: str) -> bool:
-    return word in _english()
+    hashes = _english()
+    at = int(np.searchsorted(hashes, hash(word)))
+    return bool(at < len(hashes) and hashes[at] == hash(word))

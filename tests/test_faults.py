@@ -70,7 +70,7 @@ def top_force(client, question: str) -> str:
         ("no folder", "no index at"),
         ("no current build", "is missing"),
         (INDEX_FILE, "index.faiss is missing or damaged"),
-        (PASSAGES_FILE, "passages/text.bin is missing or damaged"),
+        (PASSAGES_FILE, "passages/text.z is missing or damaged"),
         (SENTENCES_FILE, "sentences.npy is missing or damaged"),
         (MANIFEST_FILE, "manifest.json is damaged"),
         ("empty manifest", "manifest.json is damaged"),

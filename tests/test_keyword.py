@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bm25s
 import numpy as np
+import pytest
 
 from bench.synthetic import REAL_REPORT
 from corpus import load_reports
@@ -82,3 +83,41 @@ def test_questions_are_tokenized_as_bm25s_tokenizes_the_passages():
     assert tokenize(texts) == theirs
     assert tokenize(["the and of a"]) == [[]]
     assert "examin" in tokenize(["How long do devices wait for examination?"])[0]
+
+
+def test_a_loaded_index_scores_exactly_as_bm25s_scores_it(tmp_path):
+    """Serving reads the saved matrix itself (no bm25s, no scipy): every question gets
+    bm25s's own scores, to the bit, so the ranking is the same."""
+    texts = [p.text for _, ps in load_reports(REAL_REPORT.parent) for p in ps]
+    KeywordIndex.build(texts).save(tmp_path)
+    ours = KeywordIndex.load(tmp_path)
+    theirs = bm25s.BM25.load(str(tmp_path / "keyword"), mmap=False)
+    questions = [
+        "How well does the force protect vulnerable people?",
+        "crime recording accuracy and the crime data integrity audit",
+        "missing children missing children",  # a token asked twice counts twice
+        "canal boats",  # nothing known
+        "digital forensics backlog examination",
+    ]
+    for question in questions:
+        tokens = tokenize([question])[0]
+        known = [t for t in tokens if t in theirs.vocab_dict]
+        expected = theirs.get_scores(known) if known else np.zeros(len(texts), dtype=np.float32)
+        got = ours.scores(tokens)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected), question
+
+
+def test_the_stop_words_are_bm25s_own():
+    from bm25s.stopwords import STOPWORDS_EN
+
+    from index.keyword import STOPWORDS
+
+    assert STOPWORDS == frozenset(STOPWORDS_EN)
+
+
+def test_a_damaged_keyword_index_is_a_clear_error(tmp_path):
+    KeywordIndex.build(PARAGRAPHS).save(tmp_path)
+    indptr = tmp_path / "keyword" / "indptr.csc.index.npy"
+    np.save(indptr, np.load(indptr)[:-1])  # the last column's end lost
+    with pytest.raises(ValueError, match="do not cover"):
+        KeywordIndex.load(tmp_path)

@@ -40,7 +40,7 @@ def test_a_damaged_new_build_is_refused_and_the_old_one_kept(index_dir, reports_
     passages.write_bytes(passages.read_bytes()[:-10])  # cut short before the server looked
     assert served.current.build_id == first
     assert served.current.build_id == first  # refused once, not retried at every look
-    with pytest.raises(IndexNotReady, match="passages/text.bin is missing or damaged"):
+    with pytest.raises(IndexNotReady, match="passages/text.z is missing or damaged"):
         served.reload()
     assert served.current.build_id == first
 
@@ -54,4 +54,4 @@ def test_damage_to_the_served_build_is_reported_not_served(index_dir, encoder):
     data[100] ^= 0xFF  # same size, other bytes: only the full check sees it
     passages.write_bytes(bytes(data))
     assert served.current.passages[:3] == before
-    assert "passages/text.bin is missing or damaged" in served.damage_on_disk
+    assert "passages/text.z is missing or damaged" in served.damage_on_disk

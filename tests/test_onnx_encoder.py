@@ -73,13 +73,43 @@ from app import create_app
 app = create_app({{"INDEX_DIR": {str(real_index_dir)!r}, "MODELS_DIR": {str(real_models_dir)!r},
                   "PRELOAD": True}})
 body = app.test_client().post("/api/ask", json={{"question": "digital device examination"}}).json
-print(len(body["passages"]), "torch" in sys.modules, "sentence_transformers" in sys.modules)
+print(len(body["passages"]), "torch" in sys.modules, "sentence_transformers" in sys.modules,
+      "scipy" in sys.modules)
 """
     out = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["5", "False", "False"]
+    # nor bm25s's scipy (16 MB a process): the saved BM25 matrix is scored without it
+    assert out.stdout.split() == ["5", "False", "False", "False"]
+
+
+def test_questions_encoded_at_once_by_many_threads_get_their_own_vectors(
+    real_encoder, onnx_encoder, real_models_dir
+):
+    """A server's encoder (one thread a question, runs bounded by the cores, no memory
+    arena): eight threads asking at once get what each question gets alone."""
+    import threading
+
+    onnx_file = export_onnx(real_encoder.path, real_encoder.checksum, real_models_dir)
+    serving = OnnxEncoder(
+        real_encoder.path, onnx_file, real_encoder.name, real_encoder.checksum, threads=1
+    )
+    questions = [t[:300] for t in report_texts()[:40]]
+    alone = np.stack([serving.encode([q])[0] for q in questions])
+    together = np.zeros_like(alone)
+
+    def ask(rows: range) -> None:
+        for row in rows:
+            together[row] = serving.encode([questions[row]])[0]
+
+    threads = [threading.Thread(target=ask, args=(range(i, len(questions), 8),)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+    assert float((alone[0] * onnx_encoder.encode([questions[0]])[0]).sum()) > 0.99999
 
 
 def test_a_rebuild_with_the_model_exported_does_not_import_torch(

@@ -62,6 +62,10 @@ def test_the_records_come_back_as_they_went_in(tmp_path):
     assert store.text(0) == ODD[0].text
     assert list(store.column("pillar")) == [None, "Effectiveness"]
     assert list(store.column("question_number")) == [None, 2]
+    assert [store.value(1, n) for n in ("force", "pillar", "question_number")] == [
+        "Avon & Somerset", "Effectiveness", 2,
+    ]  # fmt: skip
+    assert store.value(0, "pillar") is None and store.value(0, "question_number") is None
     assert store.rows_by_id()["a-q2-p3"] == 1
     assert "a-q2-p4" not in store.rows_by_id()
     assert store.rows_by_unit() == {("a", "overview"): [0], ("a", "q2"): [1]}
@@ -109,3 +113,36 @@ def test_a_build_of_the_older_format_asks_for_a_rebuild(index_dir):
     path.write_text(json.dumps(seal({**manifest, "format": 3})))
     with pytest.raises(IndexNotReady, match=r"older version \(build format 3.*make index"):
         load_index(index_dir)
+
+
+def test_texts_held_compressed_come_back_verbatim_across_blocks(tmp_path):
+    """Every text of the real report, in blocks of a few passages each (the last one
+    short), comes back byte for byte, read in any order and more than once."""
+    from bench.synthetic import REAL_REPORT
+
+    real = [p for _, ps in load_reports(REAL_REPORT.parent) for p in ps]
+    assert len(real) % store_files.BLOCK  # a short last block is covered
+    PassageStore.of(real + ODD).save(tmp_path)
+    store = PassageStore.read(tmp_path)
+    rows = list(range(len(store)))
+    for row in rows[::-1] + rows[::7] + rows:
+        assert store.text(row) == (real + ODD)[row].text
+    assert list(store) == real + ODD
+    stored = (tmp_path / store_files.TEXT_FILE).stat().st_size
+    assert stored < sum(len(p.text.encode("utf-8")) for p in real) / 2
+
+
+def test_a_damaged_block_of_texts_is_a_clear_error_not_other_words(tmp_path):
+    from bench.synthetic import REAL_REPORT
+
+    real = [p for _, ps in load_reports(REAL_REPORT.parent) for p in ps]
+    PassageStore.of(real).save(tmp_path)
+    path = tmp_path / store_files.TEXT_FILE
+    data = bytearray(path.read_bytes())
+    blocks = np.load(tmp_path / store_files.BLOCKS_FILE)
+    data[int(blocks[2]) + 20] ^= 0xFF  # the third block, same size
+    path.write_bytes(bytes(data))
+    store = PassageStore.read(tmp_path)
+    assert store.text(0) == real[0].text  # other blocks read as before
+    with pytest.raises(IndexNotReady, match="texts of passages 16 to 23 are damaged"):
+        store.text(2 * store_files.BLOCK + 1)

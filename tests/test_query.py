@@ -117,6 +117,20 @@ def test_misspelt_subject_words_are_corrected_against_the_reports(reader):
     assert "recipe" in reader.read("recipe for chocolate cake").corrected
 
 
+def test_every_word_of_the_english_list_is_english_and_nothing_else_is():
+    """The word list is held as hashes (memory): it must still know exactly the words
+    pyspellchecker's English list knows, lower-cased as its SpellChecker has them."""
+    from spellchecker import SpellChecker
+
+    from qa.query import _is_english
+
+    listed = SpellChecker().word_frequency.dictionary
+    assert len(listed) > 100_000
+    assert all(_is_english(word) for word in listed)
+    assert not any(_is_english(w) for w in ("investigatons", "lancashre", "cumbira", "xqzzyv"))
+    assert not any(_is_english(word.upper()) for word in ("recipe", "receipt"))
+
+
 def test_years_pillars_places_and_the_future(reader):
     query = reader.read("Lancashire 2017 effectiveness grade for investigating crime")
     assert query.years == (2017,) and query.pillars == ("Effectiveness",)

@@ -128,7 +128,7 @@ def test_index_verify_finds_what_the_cheap_checks_at_load_leave_alone(index_dir,
     _flip_a_byte(index_dir / CURRENT / PASSAGES_FILE)
     result = runner.invoke(args=["index", "verify"])
     assert result.exit_code == 1
-    assert "passages/text.bin is missing or damaged" in result.output
+    assert "passages/text.z is missing or damaged" in result.output
     assert "Traceback" not in result.output
 
 
