@@ -268,14 +268,6 @@ class PassageStore(Sequence[Passage]):
             out.setdefault(key, []).append(row)
         return out
 
-    def value(self, row: int, name: str) -> str | int | None:
-        """One field of passage ``row`` (not its id or text), without making its record or
-        reading its text."""
-        value = int(self._table[row, self._at[name]])
-        if value == NONE:
-            return None
-        return value if name in NUMBERS else self._strings[value]
-
     def id_of(self, row: int) -> str:
         """Passage ``row``'s id, without making its record."""
         start, end = self._offsets[row : row + 2, 1].tolist()

@@ -62,10 +62,6 @@ def test_the_records_come_back_as_they_went_in(tmp_path):
     assert store.text(0) == ODD[0].text
     assert list(store.column("pillar")) == [None, "Effectiveness"]
     assert list(store.column("question_number")) == [None, 2]
-    assert [store.value(1, n) for n in ("force", "pillar", "question_number")] == [
-        "Avon & Somerset", "Effectiveness", 2,
-    ]  # fmt: skip
-    assert store.value(0, "pillar") is None and store.value(0, "question_number") is None
     assert store.rows_by_id()["a-q2-p3"] == 1
     assert "a-q2-p4" not in store.rows_by_id()
     assert store.rows_by_unit() == {("a", "overview"): [0], ("a", "q2"): [1]}
