@@ -201,7 +201,7 @@ class PassageStore(Sequence[Passage]):
         return (self._passage(row) for row in range(len(self)))
 
     def _passage(self, row: int) -> Passage:
-        (text_start, id_start), (text_end, id_end) = self._offsets[row : row + 2].tolist()
+        id_start, id_end = self._offsets[row : row + 2, 1].tolist()
         values = {}
         for name, value in zip(COLUMNS, self._table[row].tolist(), strict=True):
             if value == NONE:
