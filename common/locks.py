@@ -70,22 +70,22 @@ class FileLock:
         except (OSError, ValueError, KeyError, TypeError):
             return "held by another process"
 
-    def held_elsewhere(self) -> bool:
-        """Whether a live process other than this one holds the lock, as far as its file
-        says (a holder that was killed left its pid behind: that pid is not running)."""
+    def held(self) -> bool:
+        """Whether a process holds the lock now, this one included. The kernel is asked,
+        by trying to share the lock for an instant, so a holder that was killed counts for
+        nothing whatever its file says; a taker that tries (``acquire(wait=0)``) in that
+        same instant finds it busy, so takers that race such checks wait a little."""
         try:
-            pid = int(json.loads(self.path.read_text("utf-8"))["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
-        if pid == os.getpid():
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
             return False
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:  # alive, another user's
-            pass
-        return True
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # drops the shared lock, when it was taken
+        return False
 
     def hold(self, wait: float | None = 0.0) -> FileLock:
         self.acquire(wait)

@@ -9,18 +9,30 @@ A server may run several worker processes, each with its own job. A job that is
 rebuilding holds a lock on a file in the index folder (``CLAIM_FILE``) for as long as it
 runs, so a rebuild asked of another worker meanwhile is refused as busy, and an upload
 to another worker waits for it and then rebuilds once more.
+
+The job holding the claim also writes its status to a file in the index folder
+(``STATUS_FILE``, replaced whole at each write, progress at most a few times a second),
+and every other worker's job answers with what that file says: the state of the
+server's latest rebuild is the same whichever worker is asked. A file that says a
+rebuild is running while no live process holds the claim was left by a server that
+stopped mid-rebuild, and is read as a rebuild that failed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
 import threading
+import time
+import uuid
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from common.durable import write_file
 from common.errors import QAError, RebuildBusy
 from common.locks import FileLock
 from index.rebuild import Rebuilder, RebuildSummary
@@ -29,7 +41,20 @@ log = logging.getLogger(__name__)
 # A rebuild started from the command line may hold the lock; wait for it this long.
 LOCK_WAIT_SECONDS = 900.0
 CLAIM_FILE = ".rebuild-job.lock"  # held by the server worker whose job is rebuilding
+# How long asking for a rebuild tries for the claim before finding it busy: a status check
+# (FileLock.held) shares it for an instant.
+CLAIM_GRACE_SECONDS = 0.2
+STATUS_FILE = ".rebuild-status.json"  # the latest rebuild's status, for every worker
+STATUS_FILE_LIMIT = 16 * 1024 * 1024  # bytes: a larger one is not a status this job wrote
+STATUS_WRITE_SECONDS = 0.25  # progress alone is written to STATUS_FILE at most this often
 ADAPTING_NICENESS = 10  # a rebuild process lowers its priority this much while adapting
+# States after which no rebuild is running; any other (queued, parsing, adapting,
+# embedding, writing, running) means one is.
+FINISHED = ("idle", "done", "failed")
+STOPPED_MESSAGE = (
+    "the rebuild stopped before it finished: the server process running it ended "
+    "(a restart or a crash); the previous index is still the one served"
+)
 
 
 def _now() -> str:
@@ -59,6 +84,10 @@ class RebuildJob:
         self._running = False
         self._status: dict = {"state": "idle", "message": "no rebuild since the server started"}
         self._claim = FileLock(Path(rebuilder.index_dir) / CLAIM_FILE, "a rebuild of the index")
+        self._status_file = Path(rebuilder.index_dir) / STATUS_FILE
+        self._claimed = False  # this job holds the claim: it writes the status file
+        self._run = ""  # the id of this job's latest run, as written to the status file
+        self._written = (0.0, "")  # when the status file was last written, and its state
 
     def start(self, queue: bool = True) -> dict:
         """Ask for a rebuild; returns the status right after asking.
@@ -71,6 +100,8 @@ class RebuildJob:
                 if not queue:
                     raise RebuildBusy("a rebuild of the index is already in progress")
                 self._pending = True
+                if self._claimed:
+                    self._publish_locked(force=True)  # another_queued changed
                 return self._snapshot()
             claimed = self._try_claim()
             if not claimed and not queue:
@@ -79,7 +110,10 @@ class RebuildJob:
                 )
             self._pending = True
             self._status = {"state": "queued", "requested_at": _now()}
-            if not claimed:
+            if claimed:
+                self._claimed, self._run = True, uuid.uuid4().hex[:12]
+                self._publish_locked(force=True)
+            else:
                 self._status["message"] = "waiting for the rebuild another worker is running"
             self._thread = threading.Thread(
                 target=self._work, args=(claimed,), name="rebuild", daemon=True
@@ -91,7 +125,7 @@ class RebuildJob:
         """Take the claim unless another worker holds it (False)."""
         try:
             self._claim.path.parent.mkdir(parents=True, exist_ok=True)
-            self._claim.acquire(wait=0)
+            self._claim.acquire(wait=CLAIM_GRACE_SECONDS)
         except RebuildBusy:
             return False
         except OSError:  # a full disk or a read-only folder: the rebuild will say so
@@ -127,17 +161,56 @@ class RebuildJob:
         return behind
 
     def status(self) -> dict:
-        """State and progress of the latest rebuild."""
+        """State and progress of the server's latest rebuild: this job's own while it holds
+        the claim (or when the status file records its run), else what the status file says,
+        whichever worker wrote it."""
         with self._lock:
-            return self._snapshot()
+            own = self._snapshot()
+            if self._claimed:
+                return own
+            run, waiting = self._run, self._thread is not None
+        shared = self._read_shared()
+        if shared is None:
+            return own
+        written_by, status = shared
+        if run and written_by == run:
+            return own  # this job's run: its own record (the summary as a record)
+        if waiting:  # this job rebuilds once more after the one in the file
+            return {**status, "another_queued": True}
+        return status
 
     def state(self) -> str:
-        """This worker's rebuild state, or "another worker" when this one has not rebuilt
-        since it started and another worker of the server is rebuilding now."""
-        state = self.status()["state"]
-        if state == "idle" and self._claim.held_elsewhere():
-            return "another worker"
-        return state
+        """The state of the server's latest rebuild, whichever worker runs it."""
+        return self.status()["state"]
+
+    def _read_shared(self) -> tuple[str, dict] | None:
+        """(run id, status) from the status file, None when there is none. A running state
+        with no live holder of the claim is a rebuild that stopped; an unreadable file says
+        only whether a rebuild runs."""
+        try:
+            with open(self._status_file, "rb") as file:
+                raw = file.read(STATUS_FILE_LIMIT + 1)
+            if len(raw) > STATUS_FILE_LIMIT:
+                raise ValueError(f"over {STATUS_FILE_LIMIT} bytes")
+            data = json.loads(raw)
+            run, status = data["run"], data["status"]
+            if not (isinstance(run, str) and isinstance(status, dict)):
+                raise TypeError("not a status")
+            if not isinstance(status.get("state"), str):
+                raise TypeError("no state")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            log.warning("the rebuild status file %s is unreadable: %s", self._status_file, exc)
+            if self._claim.held():
+                message = "a rebuild is running; its progress could not be read"
+                return "", {"state": "running", "message": message}
+            message = "no rebuild is running; the status of the last one could not be read"
+            return "", {"state": "idle", "message": message}
+        if status["state"] not in FINISHED and not self._claim.held():
+            status = {**status, "state": "failed", "message": STOPPED_MESSAGE}
+            status["another_queued"] = False
+        return run, status
 
     def wait(self, timeout: float | None = None) -> dict:
         """Block until no rebuild is running or asked for (for tests and shutdown)."""
@@ -153,12 +226,34 @@ class RebuildJob:
     def _update(self, **fields: object) -> None:
         with self._lock:
             self._status = {**self._status, **fields}
+            self._publish_locked()
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         if stage in ("adapting", "embedding"):
             self._update(state=stage, done=done, total=total)
         else:
             self._update(state=stage)
+
+    def _publish_locked(self, force: bool = False) -> None:
+        """Write this job's status to the status file, when it holds the claim: a new state
+        at once, progress in the same state at most every STATUS_WRITE_SECONDS. Called with
+        ``_lock`` held, so writes follow the order of the changes."""
+        if not self._claimed:
+            return
+        status = self._snapshot()
+        last_at, last_state = self._written
+        now = time.monotonic()
+        if not force and status["state"] == last_state and now - last_at < STATUS_WRITE_SECONDS:
+            return
+        summary = status.get("summary")
+        if isinstance(summary, RebuildSummary):
+            status["summary"] = asdict(summary)
+        data = json.dumps({"run": self._run, "status": status}, ensure_ascii=False)
+        try:
+            write_file(self._status_file, data.encode("utf-8"))
+        except OSError as exc:  # a full disk: this worker still knows; the others cannot
+            log.warning("could not write the rebuild status file: %s", exc)
+        self._written = (now, status["state"])
 
     def _work(self, claimed: bool) -> None:
         if not claimed:
@@ -174,11 +269,14 @@ class RebuildJob:
         while True:
             with self._lock:
                 if not self._pending:
+                    self._claimed = False
                     self._claim.release()
                     self._thread = None
                     return
                 self._pending, self._running = False, True
                 self._status = {"state": "queued", "started_at": _now()}
+                self._claimed, self._run = True, uuid.uuid4().hex[:12]
+                self._publish_locked(force=True)
             try:
                 self._run_once()
             finally:

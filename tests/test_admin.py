@@ -25,6 +25,7 @@ from bench.synthetic import (
     report_text,
 )
 from common.errors import BadFileName
+from index.jobs import STATUS_FILE
 
 TOKEN = "test-admin-token-8c1f0a"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -339,6 +340,25 @@ def test_a_failed_rebuild_says_why(admin, reports_dir):
     admin_job.start()
     status = wait_for_rebuild(admin)
     assert status["state"] == "failed" and "z-broken.txt, line 1" in status["message"]
+
+
+def test_a_damaged_status_file_gives_a_plain_status_not_an_error(admin, reports_dir, index_dir):
+    (index_dir / STATUS_FILE).write_bytes(b'{"run": "3f9a", "status": {"state": "emb')
+    res = admin.get("/api/reports/rebuild", headers=AUTH)
+    assert res.status_code == 200
+    status = res.get_json()
+    assert status["state"] == "idle"
+    assert status["message"] == (
+        "no rebuild is running; the status of the last one could not be read"
+    )
+    (reports_dir / CANAL_REPORT).write_text(canal_report_text(), "utf-8")
+    health = admin.get("/api/health")
+    assert health.status_code == 200
+    assert health.get_json()["status"] == "behind" and health.get_json()["rebuild"] == "idle"
+    # A rebuild asked for now runs, and its status replaces the damaged one.
+    assert admin.post("/api/reports/rebuild", headers=AUTH).status_code == 202
+    done = wait_for_rebuild(admin)
+    assert done["state"] == "done" and done["summary"]["added"] == [CANAL_REPORT]
 
 
 def test_the_token_is_never_logged(admin, caplog):

@@ -592,6 +592,8 @@ def test_an_upload_acknowledged_before_a_kill_9_is_indexed_after_the_restart(
     status, body = health(create_app({**config, "INDEX_CHECK_SECONDS": 0}).test_client())
     assert status == 200 and body["status"] == "behind"
     assert body["behind"] == {"added": [CANAL_REPORT], "changed": [], "removed": []}
+    # The killed server's last rebuild status said it was running: it reads as failed.
+    assert body["rebuild"] == "failed"
 
     app = create_app({**config, "PRELOAD": True, "INDEX_CHECK_SECONDS": 0})  # the restart
     job_status = app.extensions["rebuild_job"].wait(timeout=120)

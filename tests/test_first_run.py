@@ -1,6 +1,7 @@
 """A first `make run`: it builds with the base model and serves at once, the server adapts the
 model to the reports in the background and swaps the adapted build in; an adaptation
-killed midway loses nothing and runs again the next time the server starts.
+killed midway loses nothing, is said to have failed (not to be under way), and runs again
+the next time the server starts.
 
 A one-report corpus keeps the adapting short."""
 
@@ -106,10 +107,24 @@ def test_an_adaptation_killed_midway_loses_nothing_and_runs_again_at_the_next_st
     assert current_build_id(config["INDEX_DIR"]) == base_build
     assert adapted_models(config) == []
     still = serving(app.test_client())
-    assert still["status"] == "adapting" and still["model"] == BASE
+    assert still["status"] == "adapting_failed" and still["model"] == BASE
+    assert still["rebuild"] == "failed"
+    note = still["model_note"]  # no longer "being adapted": it says it failed, and why
+    assert note == (
+        f"Answers come from the general {BASE} model: adapting it to the language of these "
+        "reports failed: the rebuild process stopped without finishing (exit code -9). It is "
+        "tried again at the next rebuild or when the server next starts; until then answers "
+        "may be less precise."
+    )
+    assert still["page_note"] == note
     assert still["top_force"] == "Northmoor"
+    other_worker = serving(create_app(config).test_client())  # one that did not adapt
+    assert other_worker["status"] == "adapting_failed" and other_worker["page_note"] == note
 
     restarted = create_app({**config, "PRELOAD": True})  # adapts again, from the start
+    again = serving(restarted.test_client())
+    assert again["status"] == "adapting" and again["rebuild"] in ("queued", "parsing", "adapting")
+    assert "being adapted" in again["model_note"]
     assert restarted.extensions["rebuild_job"].wait(timeout=900)["state"] == "done"
     after = serving(restarted.test_client())
     assert after["status"] == "ok" and after["model"] == ADAPTED

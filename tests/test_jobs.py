@@ -1,15 +1,17 @@
 """index/jobs.py: a background rebuild's status goes queued -> embedding -> done (or
-failed, saying why); asked again while running, it runs once more afterwards."""
+failed, saying why); asked again while running, it runs once more afterwards; every
+worker's job answers with the status of the server's latest rebuild."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
 from bench.synthetic import CANAL_REPORT, canal_report_text, report_text, write_report
-from common.errors import IndexNotReady
-from index.jobs import RebuildJob
+from common.errors import IndexNotReady, RebuildBusy
+from index.jobs import STATUS_FILE, RebuildJob
 from index.rebuild import LoadedModel, Rebuilder
 from index.store import build_lock, current_build_id
 from tests.conftest import HashEncoder
@@ -135,3 +137,123 @@ def test_a_rebuild_in_its_own_process_reports_back(folders):
     done = job.wait(timeout=300)
     assert done["state"] == "done", done
     assert done["summary"].added == [FIRST] and current_build_id(index) == done["build_id"]
+
+
+def held_encoder() -> tuple[HashEncoder, threading.Event, threading.Event]:
+    """An encoder that stops in its first call until released: (encoder, embedding, release)."""
+    encoder = HashEncoder()
+    encode, embedding, release = encoder.encode, threading.Event(), threading.Event()
+
+    def held_encode(texts):
+        embedding.set()
+        assert release.wait(timeout=30)
+        return encode(texts)
+
+    encoder.encode = held_encode
+    return encoder, embedding, release
+
+
+def test_every_worker_sees_the_rebuild_another_worker_runs(folders):
+    # Two workers of one server: a job each, over the same folders.
+    encoder, embedding, release = held_encoder()
+    rebuilding, other = job_for(folders, encoder=encoder), job_for(folders)
+    assert other.status()["state"] == "idle"
+    try:
+        rebuilding.start()
+        assert embedding.wait(timeout=30)
+        seen = other.status()
+        assert seen["state"] == "embedding" and seen["done"] < seen["total"]
+        assert seen["started_at"] and seen["another_queued"] is False
+        assert other.state() == "embedding"  # what /api/health says
+        with pytest.raises(RebuildBusy):
+            other.start(queue=False)
+    finally:
+        release.set()
+    done = rebuilding.wait(timeout=60)
+    seen = other.status()
+    assert seen["state"] == "done" and seen["build_id"] == done["build_id"]
+    assert seen["message"] == done["message"] and seen["finished_at"] == done["finished_at"]
+    assert seen["summary"]["added"] == [FIRST]  # the summary as the web layer shapes it
+    assert seen["summary"]["passages"] == done["summary"].passages
+    # The other worker rebuilds next: now the first one shows that one.
+    write_report(folders[0], CANAL_REPORT, canal_report_text())
+    other.start()
+    again = other.wait(timeout=60)
+    assert again["summary"].added == [CANAL_REPORT]
+    assert rebuilding.status()["summary"]["added"] == [CANAL_REPORT]
+    assert rebuilding.status()["build_id"] == again["build_id"] == current_build_id(folders[1])
+
+
+def test_a_worker_waiting_to_rebuild_shows_the_running_one_and_that_one_more_follows(folders):
+    encoder, embedding, release = held_encoder()
+    rebuilding, uploaded_to = job_for(folders, encoder=encoder), job_for(folders)
+    try:
+        rebuilding.start()
+        assert embedding.wait(timeout=30)
+        write_report(folders[0], CANAL_REPORT, canal_report_text())  # an upload, elsewhere
+        waiting = uploaded_to.start()  # queued behind the running rebuild
+        assert waiting["state"] == "queued" and "another worker" in waiting["message"]
+        seen = uploaded_to.status()
+        assert seen["state"] == "embedding" and seen["another_queued"] is True
+    finally:
+        release.set()
+    assert rebuilding.wait(timeout=60)["summary"].added == [FIRST]
+    final = uploaded_to.wait(timeout=60)
+    assert final["state"] == "done" and final["summary"].added == [CANAL_REPORT]
+    assert rebuilding.status()["summary"]["added"] == [CANAL_REPORT]
+
+
+def test_a_status_left_by_a_server_stopped_midway_is_a_failure_not_a_rebuild(folders):
+    encoder, embedding, release = held_encoder()
+    job = job_for(folders, encoder=encoder)
+    status_file = Path(folders[1]) / STATUS_FILE
+    try:
+        job.start()
+        assert embedding.wait(timeout=30)
+        midway = status_file.read_bytes()  # what a server killed at this point leaves
+    finally:
+        release.set()
+    job.wait(timeout=60)
+    status_file.write_bytes(midway)  # ... and the claim died with it
+
+    restarted = job_for(folders)
+    stopped = restarted.status()
+    assert stopped["state"] == "failed" and stopped["another_queued"] is False
+    assert stopped["message"].startswith("the rebuild stopped before it finished")
+    assert "previous index is still the one served" in stopped["message"]
+    restarted.start(queue=False)  # nothing holds the claim: a rebuild starts
+    assert restarted.wait(timeout=60)["state"] == "done"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b'{"run": "a1b2", "status": {"state": "embe',
+        b"\xff\xfe\x00",
+        b"[" * 100_000,
+        b'{"run": 7, "status": "done"}',
+        b'{"run": "a1b2", "status": {"done": 3}}',
+    ],
+    ids=["empty", "cut short", "not text", "nested", "wrong types", "no state"],
+)
+def test_an_unreadable_status_file_says_whether_a_rebuild_runs(folders, content):
+    status_file = Path(folders[1]) / STATUS_FILE
+    status_file.parent.mkdir(parents=True, exist_ok=True)
+    status_file.write_bytes(content)
+    job = job_for(folders)
+    idle = job.status()
+    assert idle["state"] == "idle" and "could not be read" in idle["message"]
+
+    encoder, embedding, release = held_encoder()
+    rebuilding = job_for(folders, encoder=encoder)
+    try:
+        rebuilding.start()
+        assert embedding.wait(timeout=30)
+        status_file.write_bytes(content)  # damaged while a rebuild runs
+        running = job.status()
+        assert running["state"] == "running" and "could not be read" in running["message"]
+    finally:
+        release.set()
+    assert rebuilding.wait(timeout=60)["state"] == "done"
+    assert job.status()["state"] == "done"  # the next write replaces it whole

@@ -85,12 +85,13 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
             assert holder.stdout.readline().strip() == "held"
             with pytest.raises(RebuildBusy, match=f"held by process {holder.pid}"):
                 FileLock(path, "a rebuild").acquire(wait=0)
-            assert FileLock(path, "a rebuild").held_elsewhere()  # what /api/health says
+            assert FileLock(path, "a rebuild").held()  # what a rebuild status is checked with
         finally:
             holder.kill()
-    assert not FileLock(path, "a rebuild").held_elsewhere()  # its pid left behind is dead
-    with FileLock(path, "a rebuild").hold(wait=0) as mine:  # the kernel dropped it with it
-        assert not mine.held_elsewhere()
+    assert not FileLock(path, "a rebuild").held()  # its pid left behind is dead
+    with FileLock(path, "a rebuild").hold(wait=0):  # the kernel dropped it with it
+        assert FileLock(path, "a rebuild").held()  # this process holds it now
+    assert not FileLock(path, "a rebuild").held()
 
 
 def test_a_folder_is_locked_as_it_is(tmp_path):

@@ -258,3 +258,44 @@ def test_two_rebuilds_asked_of_two_workers_run_once_and_an_upload_is_not_lost(wo
     status, _, answer = fetch(f"{workers.base}/api/ask", {"question": CANAL_QUESTION})
     assert any("eleven canal boats" in p["text"] for p in answer["passages"])
     assert "Traceback" not in workers.output()
+
+
+def test_a_rebuild_shows_as_running_then_done_whichever_worker_answers(workers):
+    import random
+
+    from bench.synthetic import report_name, report_page, sentence_pool
+
+    workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    deadline = time.monotonic() + 60  # the master forks its workers one after the other
+    while len(workers.workers()) < 2:
+        assert time.monotonic() < deadline, workers.output()
+        time.sleep(0.2)
+    # A made-up page of 200 paragraphs: seconds of embedding to watch.
+    page = report_page(0, 200, sentence_pool(), random.Random(0))
+    (workers.reports / report_name(0)).write_text(page, "utf-8")
+    status, started = workers.admin("POST", "/api/reports/rebuild")
+    assert status == 202 and started["state"] == "queued", started
+    # Every poll on a new connection, taken by whichever worker accepts it: the one
+    # rebuilding and the other answer alike (before, the other said "idle").
+    running = []
+    deadline = time.monotonic() + 300
+    while True:
+        status, seen = workers.admin("GET", "/api/reports/rebuild")
+        assert status == 200, seen
+        if seen["state"] == "done":
+            break
+        assert seen["state"] in ("queued", "parsing", "embedding", "writing"), seen
+        running.append(seen["state"])
+        _, _, health = fetch(f"{workers.base}/api/health")
+        assert health.get("rebuild") not in ("idle", "failed"), health
+        assert time.monotonic() < deadline, workers.output()
+        time.sleep(0.05)
+    # Measured on two cores (load 1.2): 39 and 40 polls, 25 and 27 of them while embedding.
+    assert len(running) >= 20 and "embedding" in running, running
+    for _ in range(20):
+        status, again = workers.admin("GET", "/api/reports/rebuild")
+        assert status == 200 and again["state"] == "done", again
+        assert again["build_id"] == seen["build_id"] and again["finished_at"] == seen["finished_at"]
+        assert again["summary"]["added"] == [report_name(0)]
+    workers.wait_for_every_worker(seen["build_id"])
+    assert "Traceback" not in workers.output()

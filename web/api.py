@@ -23,19 +23,48 @@ MODEL_NOTE = (
     "language of these reports in the background (a few minutes), and the adapted index "
     "takes over without a restart. Until then answers may be less precise."
 )
+# Said instead once that background rebuild has failed (the server's latest rebuild).
+MODEL_FAILED_NOTE = (
+    "Answers come from the general {model} model: adapting it to the language of these "
+    "reports failed: {reason}. It is tried again at the next rebuild or when the server "
+    "next starts; until then answers may be less precise."
+)
+REASON_CHARS = 200  # the failure's message is cut to its first clause, at most this long
 
 
 def _engine() -> Engine:
     return current_app.extensions["qa"]
 
 
-def _model_note(manifest: dict) -> str | None:
-    """MODEL_NOTE when the build served was made with the base model while the adapted one
-    is still to come (index.adapt.ModelChoice.model_pending), else None."""
+def _adapting(manifest: dict) -> tuple[str, str, str] | None:
+    """(health status, note, rebuild state) while the build served was made with the base
+    model and the adapted one is still to come (index.adapt.ModelChoice.model_pending):
+    "adapting" with MODEL_NOTE, or "adapting_failed" with MODEL_FAILED_NOTE when the
+    server's latest rebuild, the one that adapts, failed. None otherwise."""
     rebuilder: Rebuilder = current_app.extensions["rebuilder"]
     if rebuilder.model.model_pending(manifest["model"]) is None:
         return None
-    return MODEL_NOTE.format(model=manifest["model"]["name"])
+    job: RebuildJob = current_app.extensions["rebuild_job"]
+    rebuild = job.status()
+    model = manifest["model"]["name"]
+    if rebuild["state"] == "failed":
+        reason = _short_reason(rebuild.get("message"))
+        return "adapting_failed", MODEL_FAILED_NOTE.format(model=model, reason=reason), "failed"
+    return "adapting", MODEL_NOTE.format(model=model), rebuild["state"]
+
+
+def _model_note(manifest: dict) -> str | None:
+    adapting = _adapting(manifest)
+    return adapting[1] if adapting else None
+
+
+def _short_reason(message: object) -> str:
+    """A failed rebuild's message up to its first clause (it goes on to say the previous
+    index is still served), cut to REASON_CHARS."""
+    reason = str(message or "no reason was given").split("; ")[0].strip().rstrip(".")
+    if len(reason) > REASON_CHARS:
+        reason = reason[: REASON_CHARS - 1].rstrip() + "\u2026"
+    return reason
 
 
 @api.post("/ask")
@@ -96,8 +125,9 @@ def health():
         "model": index.manifest["model"]["name"],
         "build_id": index.manifest["build_id"],
     }
-    if note := _model_note(index.manifest):
-        body.update(status="adapting", model_note=note, rebuild=job.state())
+    if adapting := _adapting(index.manifest):
+        status, note, rebuild = adapting
+        body.update(status=status, model_note=note, rebuild=rebuild)
     if behind := rebuilder.behind():
         body.update(status="behind", behind=behind, rebuild=job.state())
     if engine.damage_on_disk:

@@ -270,10 +270,11 @@ class ReportsResponse(Strict):
 
 
 class Health(Strict):
-    status: Literal["ok", "adapting", "behind", "damaged"] = Field(
+    status: Literal["ok", "adapting", "adapting_failed", "behind", "damaged"] = Field(
         description="ok; adapting: the build served was made with the base model and the "
-        "adapted one is still to come; behind: report files the serving build lacks; "
-        "damaged: its files"
+        "adapted one is still to come; adapting_failed: the same, but the background rebuild "
+        "that adapts it failed (tried again at the next rebuild or start); behind: report "
+        "files the serving build lacks; damaged: its files"
     )
     passages: int
     reports: int
@@ -285,9 +286,15 @@ class Health(Strict):
         description="added, changed, removed (and sources: files whose published address "
         "changed, when there are some)",
     )
-    # Present only with status adapting.
-    model_note: str | None = Field(None, description="what adapting means for the answers")
-    rebuild: str | None = Field(None, description="the background rebuild's state")
+    # Present only with status adapting or adapting_failed.
+    model_note: str | None = Field(
+        None, description="what the base model means for the answers, and why adapting failed"
+    )
+    rebuild: str | None = Field(
+        None,
+        description="the state of the server's latest background rebuild, whichever worker "
+        "runs it (as state in GET /api/reports/rebuild)",
+    )
     damaged: str | None = Field(None, description="what happened to the build's files")
 
 
@@ -420,8 +427,10 @@ def openapi_document() -> dict:
                     "security": [{"adminToken": []}],
                     "responses": {
                         "200": {
-                            "description": "state: queued, parsing, embedding, writing, done "
-                            "or failed",
+                            "description": "the server's latest rebuild, the same from "
+                            "every worker: state idle, queued, parsing, adapting, embedding, "
+                            "writing, running (progress unreadable), done or failed (with a "
+                            "message; also a rebuild whose server stopped midway)",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
                         "401": _error("unauthorized"),
