@@ -59,15 +59,7 @@ def test_nothing_changed_is_done_without_a_reload(folders):
 
 
 def test_progress_shows_while_embedding_and_a_second_request_runs_once_more(folders):
-    encoder = HashEncoder()
-    encode, embedding, release = encoder.encode, threading.Event(), threading.Event()
-
-    def held_encode(texts):
-        embedding.set()
-        assert release.wait(timeout=30)
-        return encode(texts)
-
-    encoder.encode = held_encode
+    encoder, embedding, release = held_encoder()
     job = job_for(folders, encoder=encoder)
     try:
         job.start()
