@@ -11,6 +11,7 @@ from typing import Protocol
 
 from common.durable import write_failure
 from common.errors import QAError, StorageError
+from common.locks import FileLock
 from corpus.records import Passage, Report
 from corpus.reports import load_reports, read_sources, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, write_cache
@@ -19,8 +20,15 @@ from index.encoder import Encoder
 from index.manifest import damage, manifest_problem, model_entry
 from index.store import CACHE, build_lock, clean_builds, current_build, publish_build, read_manifest
 
-# Called with (stage, done, total): stage is "parsing", "embedding" or "writing".
+# Called with (stage, done, total): stage is "parsing", "adapting", "embedding" or "writing".
 Progress = Callable[[str, int, int], None]
+# What each stage does, in words (the build lock's note while it runs; the command line's).
+STEPS = {
+    "parsing": "reading the reports",
+    "adapting": "adapting the model to the reports",
+    "embedding": "embedding passages and sentences",
+    "writing": "writing the new build",
+}
 ADAPT_LATER_NOTE = (
     "Built with the base model: the model is not adapted to the reports yet. The server "
     "adapts it in the background and swaps the adapted build in when it is ready (or run "
@@ -217,7 +225,8 @@ class Rebuilder:
         start = time.perf_counter()
         progress = progress or (lambda stage, done, total: None)
         index_dir = Path(self.index_dir)
-        with build_lock(index_dir).hold(wait):
+        with build_lock(index_dir).hold(wait) as lock:
+            progress = _noted(lock, progress)  # whoever waits for the lock sees how far it is
             progress("parsing", 0, 0)
             clean_builds(index_dir)
             clean_cache_leftovers(index_dir / CACHE)
@@ -293,6 +302,16 @@ class Rebuilder:
         summary.embedded, summary.reused = embedded.embedded, embedded.reused
         summary.sentences_embedded = embedded.sentences_embedded
         return embedded
+
+
+def _noted(lock: FileLock, progress: Progress) -> Progress:
+    """``progress`` that also says in the build lock's file which step the rebuild is at."""
+
+    def both(stage: str, done: int, total: int) -> None:
+        lock.note(STEPS.get(stage, stage), done, total)
+        progress(stage, done, total)
+
+    return both
 
 
 def _built_with(manifest: dict) -> str | None:
