@@ -29,6 +29,7 @@ from index.encoder import (
     SentenceEncoder,
     file_sha256,
     model_fingerprint,
+    no_loading_bars,
     offline_hub,
     packaged_model_path,
 )
@@ -74,6 +75,7 @@ def train(
     """Fine-tune the model in ``base_folder`` on ``pairs`` and save it to ``out_folder``."""
     # Imported here: torch costs seconds to import and only training needs it directly.
     offline_hub()
+    no_loading_bars()
     import torch
     from sentence_transformers import SentenceTransformer
 

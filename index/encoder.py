@@ -7,6 +7,7 @@ against its published checksum before it is used.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +19,9 @@ from common.errors import ModelChecksumError, ModelMismatch
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 WEIGHTS_FILE = "model.safetensors"
+# What a build is doing with the model, step by step (INFO), for whoever shows it: the
+# command line prints each step (web/cli.py); a server leaves them to its log settings.
+steps = logging.getLogger("index.steps")
 
 
 class Encoder(Protocol):
@@ -33,6 +37,15 @@ def offline_hub() -> None:
     is on disk. Call before importing either."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def no_loading_bars() -> None:
+    """Switch off transformers' own progress bars (and only those): loading a model draws
+    "Loading weights: 0%|" on stderr, which in a command's output reads like a failure.
+    The build says what it is doing instead (``steps``). Call after ``offline_hub``."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
 
 
 def packaged_model_path() -> Path:
@@ -92,7 +105,9 @@ class SentenceEncoder:
         self.name = name or self.name
         self.path = str(folder)
         self.base = base
+        steps.info("loading the model %s", self.name)
         offline_hub()
+        no_loading_bars()
         from sentence_transformers import SentenceTransformer
 
         self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)

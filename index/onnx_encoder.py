@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from common.durable import staged_folder
-from index.encoder import offline_hub
+from index.encoder import no_loading_bars, offline_hub, steps
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length: sentence-transformers truncates here
 ONNX_FILE = "model.onnx"
@@ -56,7 +56,12 @@ def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path)
     if done := exported_onnx(models_dir, checksum):
         return done
     out = onnx_folder(models_dir, checksum)
+    steps.info(
+        "exporting the model to ONNX, once for these weights, so that questions are "
+        "encoded without torch"
+    )
     offline_hub()
+    no_loading_bars()
     import torch
     from transformers import AutoModel
 
@@ -83,6 +88,13 @@ def export_onnx(model_folder: str | Path, checksum: str, models_dir: str | Path)
             # Chosen on purpose: the newer exporter needs onnxscript, not installed here.
             warnings.filterwarnings(
                 "ignore", "You are using the legacy TorchScript", DeprecationWarning
+            )
+            # The exporter warns that its aten::index translation is wrong for negative
+            # indices ("... will produce incorrect results"): the model indexes only with
+            # positions and masks, never negative, and the equivalence tests
+            # (tests/test_onnx_encoder.py) hold the export to torch's own embeddings.
+            warnings.filterwarnings(
+                "ignore", "Exporting aten::index operator of advanced indexing", UserWarning
             )
             torch.onnx.export(
                 LastHiddenState(model),
