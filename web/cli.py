@@ -3,9 +3,12 @@ the reports folder (corpus/) and the index built from it (index/)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable
+import logging
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -20,15 +23,18 @@ from corpus.reports import (
     remove_report,
     with_source_urls,
 )
+from index.encoder import steps
 from index.listing import list_reports
-from index.rebuild import Rebuilder
-from index.store import check_current, restore_build
+from index.rebuild import STEPS, Rebuilder, RebuildSummary
+from index.store import build_lock, check_current, restore_build
 from web import shapes
 
 index_cli = AppGroup("index", help="Build the search index from the reports folder.")
 reports_cli = AppGroup("reports", help="Add, list and remove report files (and rebuild).")
 
 WAIT_HELP = "Seconds to wait for a rebuild already running to finish."
+BUSY_POLL_SECONDS = 1.0  # waiting for another rebuild: how often to look again
+BUSY_REPORT_SECONDS = 15.0  # and how often to say how far it has got, within one step
 
 
 def errors_as_exit(command: Callable) -> Callable:
@@ -46,7 +52,7 @@ def errors_as_exit(command: Callable) -> Callable:
 
 class _ProgressBar:
     """Click progress bars that appear when adapting or embedding starts (not if there is
-    nothing to do)."""
+    nothing to do); a line for each other step ("Reading the reports...")."""
 
     LABELS = {
         "adapting": "Adapting the model to the reports (once)",
@@ -60,6 +66,9 @@ class _ProgressBar:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage not in self.LABELS:
+            if stage != self._stage and stage in STEPS:
+                self.say(STEPS[stage])
+            self._stage = stage
             return
         if stage != self._stage:
             self.close()
@@ -74,6 +83,34 @@ class _ProgressBar:
             self._bar.__exit__(None, None, None)
             self._bar = None
 
+    def say(self, step: str) -> None:
+        """One step as a line of its own ("Loading the model ..."), after any bar."""
+        self.close()
+        click.echo(f"{step[:1].upper()}{step[1:]}...")
+
+
+class _StepLines(logging.Handler):
+    """The model's steps (index.encoder.steps) as lines of the command's output."""
+
+    def __init__(self, bar: _ProgressBar) -> None:
+        super().__init__(logging.INFO)
+        self.bar = bar
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.bar.say(record.getMessage())
+
+
+@contextlib.contextmanager
+def _steps_shown(bar: _ProgressBar) -> Iterator[None]:
+    handler = _StepLines(bar)
+    level, steps.level = steps.level, logging.INFO
+    steps.addHandler(handler)
+    try:
+        yield
+    finally:
+        steps.removeHandler(handler)
+        steps.setLevel(level)
+
 
 def _rebuild(
     full: bool = False, wait: float | None = 0.0, readapt: bool = False, adapt_later: bool = False
@@ -83,19 +120,39 @@ def _rebuild(
     bar = _ProgressBar()
     options = {"full": full, "progress": bar, "readapt": readapt, "adapt_later": adapt_later}
     try:
-        try:
-            summary = rebuilder.run(wait=0, **options)
-        except RebuildBusy as exc:
-            if wait == 0:
-                raise RebuildBusy(
-                    f"{exc.message}; try again when it has finished, or pass --wait SECONDS"
-                ) from None
-            click.echo(f"Waiting: {exc.message}.")
-            summary = rebuilder.run(wait=wait, **options)
+        with _steps_shown(bar):
+            try:
+                summary = rebuilder.run(wait=0, **options)
+            except RebuildBusy as exc:
+                if wait == 0:
+                    raise RebuildBusy(
+                        f"{exc.message}; try again when it has finished, or pass --wait SECONDS"
+                    ) from None
+                summary = _run_when_free(rebuilder, wait, options)
     finally:
         bar.close()
     for line in summary.lines(rebuilder.index_dir):
         click.echo(line)
+
+
+def _run_when_free(rebuilder: Rebuilder, wait: float | None, options: dict) -> RebuildSummary:
+    """Wait for the rebuild running elsewhere (up to ``wait`` seconds; None: as long as it
+    takes), saying what it is doing and how far it has got, then run this one."""
+    lock = build_lock(rebuilder.index_dir)
+    deadline = None if wait is None else time.monotonic() + wait
+    said: tuple[object, float] = (object(), float("-inf"))  # the step last told, and when
+    while True:
+        info = lock.holder_info() or {}
+        step, now = info.get("doing"), time.monotonic()
+        if step != said[0] or now - said[1] >= BUSY_REPORT_SECONDS:
+            click.echo(f"Waiting for the rebuild already running ({lock.holder()}).")
+            said = (step, now)
+        poll = BUSY_POLL_SECONDS if deadline is None else max(0.0, deadline - now)
+        try:
+            return rebuilder.run(wait=min(poll, BUSY_POLL_SECONDS), **options)
+        except RebuildBusy:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
 
 
 @index_cli.command("rebuild")
