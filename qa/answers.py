@@ -26,6 +26,7 @@ from index.keyword import tokenize
 from index.load import LoadedIndex
 from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
 from qa.glossary import report_terms
+from qa.grades import grade_stated
 from qa.intent import states_improvement, states_judgement
 from qa.query import NUMERIC_TYPES, Query
 from qa.retrieve import Scored
@@ -405,13 +406,16 @@ class Answerer:
                 before.append(f"{old.year}: {old_grade}")
         if before:
             text += f". Earlier: {', '.join(before)}"
+        # "Open in context" goes to the sentence stating the grade, as the /grades cell does
+        stated = grade_stated(self.index, report, question, grade)
         return DirectAnswer(
             kind="grade",
             text=text,
             grade=grade,
             citation=unit_citation(report, question),
             cite=cite_unit(report, question),
-            passage_id=self._first_passage(report, question),
+            passage_id=stated.passage_id or self._first_passage(report, question),
+            spans=(stated.span,) if stated.span else (),
         )
 
     def _improvements(self, report: Report, question: Unit | None) -> DirectAnswer:

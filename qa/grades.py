@@ -289,6 +289,14 @@ def grade_slug(grade: str | None) -> str:
     return _slug(grade or "none")
 
 
+def grade_stated(index: LoadedIndex, report: Report, unit: Unit | None, grade: str) -> Stated:
+    """Where the grade of one unit (None: the report's own grade) is stated, as the /grades
+    cell links to it: the passage and the sentence that states it."""
+    return _stating(
+        index, index.rows_by_unit.get((report.id, unit.key if unit else OVERVIEW), []), grade
+    )
+
+
 def _stating(index: LoadedIndex, rows: list[int], grade: str) -> Stated:
     for row in rows:
         passage = index.passages[row]

@@ -88,6 +88,11 @@ class DirectAnswer(Strict):
     items: list[str] | None = None
     rows: list[Row] | None = None
     answer_type: str | None = None
+    highlights: list[tuple[int, int]] | None = Field(
+        None,
+        description="[start, end) character spans of the passage passage_id that state the "
+        "answer (Python string indices), as a passage page's span argument marks them",
+    )
 
 
 class Understood(Strict):

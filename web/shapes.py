@@ -101,6 +101,8 @@ def direct_answer(a: DirectAnswer) -> dict:
         out["rows"] = [row(r) for r in a.rows]
     if a.answer_type:
         out["answer_type"] = a.answer_type
+    if a.spans:
+        out["highlights"] = [list(span) for span in a.spans]
     return out
 
 
