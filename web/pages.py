@@ -3,6 +3,7 @@ and a passage in context. Errors on them are HTML pages (web/errors.py)."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request
@@ -29,6 +30,13 @@ def chat():
 @pages.get("/docs")
 def api_docs():
     return render_template("docs.html", doc=openapi_document())
+
+
+@pages.app_template_filter("pretty_json")
+def pretty_json(value: object) -> str:
+    """JSON to read on a page: indented, each character as itself (``tojson`` writes ' as
+    \\u0027, which is right inside a script but not in text); the template escapes it."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 @pages.get("/grades")
