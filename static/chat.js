@@ -337,8 +337,7 @@
       body.push(el("p", { class: "direct-text" }, answer.text));
       body.push(gradeTable(answer.rows));
     } else if (answer.kind === "grade" && typeof answer.grade === "string") {
-      body.push(el("p", { class: "direct-grade" }, answer.grade));
-      body.push(el("p", { class: "direct-text" }, answer.text));
+      body.push(...gradeStatement(answer.text, answer.grade, answer.cite));
     } else if (["improvements", "reasons"].includes(answer.kind) && Array.isArray(answer.items) && answer.items.length) {
       if (answer.kind === "reasons" && typeof answer.grade === "string") {
         body.push(el("p", { class: "direct-grade" }, answer.grade));
@@ -347,10 +346,13 @@
     } else {
       body.push(el("blockquote", { class: "direct-text" }, answer.text));
     }
-    const cite = el("p", { class: "direct-cite" }, String(answer.cite || ""));
+    const shown = typeof answer.grade === "string" ? answer.grade : null;
+    const cite = el("p", { class: "direct-cite" }, withoutGrade(String(answer.cite || ""), shown));
     if (typeof answer.passage_id === "string") {
+      // the sentence the answer rests on (a grade's: the one stating it), else the passage's
       const hit = (passages || []).find((p) => p.id === answer.passage_id);
-      cite.append(" ", el("a", { href: contextHref(answer.passage_id, hit && hit.highlights) }, "Open in context"));
+      const marks = Array.isArray(answer.highlights) ? answer.highlights : hit && hit.highlights;
+      cite.append(" ", el("a", { href: contextHref(answer.passage_id, marks) }, "Open in context"));
     }
     return el(
       "section",
@@ -359,6 +361,43 @@
       ...body,
       cite,
     );
+  }
+
+  // A grade card says the grade once: as its heading when the text opens with it
+  // ("Good: Lancashire PEEL 2018 ..."), marked where the text says it otherwise. Text
+  // that only names the place the citation below names is not said twice either.
+  function gradeStatement(text, grade, cite) {
+    const opening = new RegExp(`^\\s*${escapeRegExp(grade)}\\s*[:.–—-]\\s*`, "i");
+    if (opening.test(text)) {
+      const rest = text.replace(opening, "");
+      const named = new Set(words(cite));
+      const adds = words(rest).some((w) => !named.has(w));
+      return [el("p", { class: "direct-grade" }, grade), adds ? el("p", { class: "direct-text" }, rest) : null];
+    }
+    const at = text.toLowerCase().indexOf(grade.toLowerCase());
+    if (at < 0) return [el("p", { class: "direct-grade" }, grade), el("p", { class: "direct-text" }, text)];
+    return [
+      el(
+        "p",
+        { class: "direct-text" },
+        text.slice(0, at),
+        el("strong", { class: "direct-grade" }, text.slice(at, at + grade.length)),
+        text.slice(at + grade.length),
+      ),
+    ];
+  }
+
+  // A citation without the grade the card already states ("... safe? (Good)").
+  function withoutGrade(cite, grade) {
+    return grade ? cite.replace(new RegExp(`\\s*\\(${escapeRegExp(grade)}\\)$`, "i"), "") : cite;
+  }
+
+  function words(text) {
+    return String(text || "").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
+  }
+
+  function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   }
 
   // No direct answer: say so plainly, with the service's reason.
@@ -421,7 +460,7 @@
       ),
       passageList(turn),
     );
-    return el("article", { class: "turn" }, questionBubble(turn.question), answer);
+    return el("article", { class: "turn" }, questionBubble(turn.question), shareControl(turn), answer);
   }
 
   function pendingNode(question) {
@@ -450,6 +489,7 @@
   function render() {
     log.replaceChildren(...turns.map(turnNode));
     intro.hidden = turns.length > 0;
+    showTools();
   }
 
   // ---- talking to the API ----------------------------------------------------------------
@@ -475,8 +515,8 @@
 
   // The question with the conversation so far, so a follow-up ("and what about fraud?")
   // is understood; the service ignores the history for a question that stands alone.
-  function askBody(question, filters) {
-    const history = turns.slice(-MAX_HISTORY).map((t) => ({
+  function askBody(question, filters, earlier = turns) {
+    const history = earlier.slice(-MAX_HISTORY).map((t) => ({
       question: t.question,
       passage_ids: t.passages.map((p) => p.id).filter((id) => typeof id === "string").slice(0, 20),
     }));
@@ -521,13 +561,15 @@
     );
   }
 
-  async function ask(raw) {
+  // options.filters: the scope to ask in (else the picker's); options.alone: send no history
+  async function ask(raw, options = {}) {
     const question = raw.trim();
     if (busy || !question) return;
     setBusy(true);
     for (const failed of log.querySelectorAll(".turn.failed")) failed.remove();
     intro.hidden = true;
-    const filters = chosenFilters();
+    forgetCleared();
+    const filters = options.filters || chosenFilters();
     const pending = pendingNode(question);
     log.append(pending);
     status.textContent = "Searching the reports…";
@@ -538,7 +580,7 @@
         response = await fetch("/api/ask", {
           method: "POST",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify(askBody(question, filters)),
+          body: JSON.stringify(askBody(question, filters, options.alone ? [] : turns)),
         });
       } catch {
         throw new Error("Could not reach the service. Is it still running?");
@@ -563,6 +605,7 @@
       };
       turns.push(turn);
       saveTurns();
+      showTools();
       done = turnNode(turn);
       if (box.value.trim() === question) box.value = "";
       status.textContent = "";
@@ -573,7 +616,9 @@
     pending.replaceWith(done);
     setBusy(false);
     done.scrollIntoView({ block: "start" });
-    if (document.activeElement === document.body || document.activeElement === send) box.focus();
+    // without scrolling: where the box is not fixed to the bottom (short windows), it would
+    // take the reader from the answer to the end of the page
+    if (document.activeElement === document.body || document.activeElement === send) box.focus({ preventScroll: true });
   }
 
   // ---- copying a citation ----------------------------------------------------------------
@@ -593,8 +638,13 @@
     return ok;
   }
 
-  async function copyCitation(passage, button) {
+  function copyCitation(passage, button) {
     const text = `${passage.cite}\n${new URL(passageHref(passage.id), location.href).href}`;
+    return copyText(text, button, "Citation copied", "Could not copy the citation");
+  }
+
+  async function copyText(text, button, copied, failed) {
+    const label = button.textContent;
     let ok;
     try {
       await navigator.clipboard.writeText(text);
@@ -605,9 +655,9 @@
       button.focus();
     }
     button.textContent = ok ? "Copied" : "Copy failed";
-    status.textContent = ok ? "Citation copied" : "Could not copy the citation";
+    status.textContent = ok ? copied : failed;
     setTimeout(() => {
-      button.textContent = "Copy citation";
+      button.textContent = label;
     }, 2000);
   }
 
@@ -649,6 +699,215 @@
     }
   }
 
+  // ---- "New conversation", and taking it back ---------------------------------------------
+
+  // The conversation "New conversation" put aside, kept (also across a reload) until it is
+  // restored or a new question is asked.
+  const CLEARED_KEY = "peel-qa.cleared.v1";
+  const undoButton = el("button", { type: "button", class: "quiet" }, "Undo");
+  const undoBar = el(
+    "div",
+    { class: "undo-bar", id: "undo-bar", hidden: true },
+    el("p", {}, "Started a new conversation. The previous one is kept until you ask a question."),
+    undoButton,
+  );
+  intro.before(undoBar);
+
+  function loadCleared() {
+    try {
+      const data = JSON.parse(localStorage.getItem(CLEARED_KEY) || "[]");
+      return Array.isArray(data) ? data.filter((t) => t && typeof t.question === "string" && Array.isArray(t.passages)) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function keepCleared(cleared) {
+    try {
+      if (cleared.length) localStorage.setItem(CLEARED_KEY, JSON.stringify(cleared));
+      else localStorage.removeItem(CLEARED_KEY);
+    } catch {
+      // Storage full or disabled: the undo still works until the page is closed.
+    }
+  }
+
+  let cleared = turns.length ? [] : loadCleared();
+
+  function showUndo() {
+    undoBar.hidden = !cleared.length;
+  }
+
+  function forgetCleared() {
+    if (!cleared.length) return;
+    cleared = [];
+    keepCleared(cleared);
+    showUndo();
+  }
+
+  function startNewConversation() {
+    if (!turns.length) {
+      box.focus();
+      return;
+    }
+    cleared = turns;
+    keepCleared(cleared);
+    turns = [];
+    saveTurns();
+    render();
+    showUndo();
+    status.textContent = "Started a new conversation. Undo brings the previous one back.";
+    box.focus();
+  }
+
+  undoButton.addEventListener("click", () => {
+    turns = cleared.concat(turns);
+    saveTurns();
+    forgetCleared();
+    render();
+    status.textContent = "The previous conversation is back";
+    const last = log.lastElementChild;
+    if (last) last.scrollIntoView({ block: "start" });
+    box.focus({ preventScroll: true });
+  });
+
+  // ---- the conversation as Markdown --------------------------------------------------------
+
+  const exportButton = el("button", { type: "button", class: "quiet" }, "Save as Markdown");
+  const tools = el(
+    "div",
+    { class: "conversation-tools", hidden: true },
+    exportButton,
+    el("span", { class: "tools-note" }, "questions, answers and every citation with its link"),
+  );
+  log.after(tools);
+
+  function showTools() {
+    tools.hidden = !turns.length;
+  }
+
+  // Markdown's own characters are escaped, so a question or report text shows as written.
+  function md(text) {
+    return String(text == null ? "" : text).replace(/[\\`*_[\]<>|~#]/g, "\\$&");
+  }
+
+  function absolute(href) {
+    return new URL(href, location.href).href;
+  }
+
+  function quoted(text) {
+    return String(text)
+      .split("\n")
+      .map((line) => `> ${md(line)}`.trimEnd())
+      .join("\n");
+  }
+
+  function answerMarkdown(turn) {
+    const a = turn.answer;
+    if (!a || typeof a.text !== "string") {
+      return [`**No answer in the reports.** ${md(turn.message || "The indexed reports don't answer this.")}`];
+    }
+    const out = [];
+    const label = LABELS[a.kind] || "Answer";
+    if (a.kind === "grade" && typeof a.grade === "string") out.push(`**${label}: ${md(a.grade)}.** ${md(a.text)}`);
+    else if (Array.isArray(a.rows) && a.rows.length) {
+      out.push(`**${label}:** ${md(a.text)}`, "", "| Force | Year | Pillar | Question | Grade |", "|---|---|---|---|---|");
+      for (const row of a.rows) {
+        const question = row.question_number != null ? `Q${row.question_number} ${row.question || ""}` : "Overall";
+        const grade = md(row.grade || "no grade");
+        const cell = typeof row.passage_id === "string" ? `[${grade}](${absolute(passageHref(row.passage_id))})` : grade;
+        out.push(`| ${md(row.force)} | ${md(row.year)} | ${md(row.pillar)} | ${md(question)} | ${cell} |`);
+      }
+    } else if (Array.isArray(a.items) && a.items.length) {
+      const grade = typeof a.grade === "string" ? ` (graded ${md(a.grade)})` : "";
+      out.push(`**${label}${grade}:**`, "", ...a.items.map((item) => `- ${md(item)}`));
+    } else {
+      out.push(`**${label}:**`, "", quoted(a.text));
+    }
+    if (a.cite) {
+      const link = typeof a.passage_id === "string" ? absolute(contextHref(a.passage_id, a.highlights)) : null;
+      out.push("", link ? `Source: [${md(a.cite)}](${link})` : `Source: ${md(a.cite)}`);
+    }
+    return out;
+  }
+
+  function conversationMarkdown(when) {
+    const lines = [
+      "# PEEL report Q&A: a conversation",
+      "",
+      `Saved ${when} from ${absolute("/")}. The answers quote HMICFRS PEEL inspection reports; each citation links to the paragraph it quotes.`,
+    ];
+    turns.forEach((turn, i) => {
+      lines.push("", `## ${i + 1}. ${md(turn.question.replace(/\s+/g, " "))}`, "");
+      lines.push(`Scope: ${md(describeFilters(turn.filters))}. Asked again: ${shareLink(turn)}`, "");
+      lines.push(...answerMarkdown(turn));
+      if (turn.answer && turn.message) lines.push("", `*${md(turn.message)}*`);
+      if (!turn.passages.length) return;
+      lines.push("", turn.answer ? "### Passages, best match first" : "### The closest passages (not an answer)");
+      turn.passages.forEach((p, j) => {
+        const cite = md(p.cite || "");
+        lines.push("", `${j + 1}. [${cite}](${absolute(contextHref(p.id, p.highlights))})`, "", quoted(p.text || ""));
+      });
+    });
+    return `${lines.join("\n")}\n`;
+  }
+
+  exportButton.addEventListener("click", () => {
+    const now = new Date();
+    const when = now.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    const file = new Blob([conversationMarkdown(when)], { type: "text/markdown;charset=utf-8" });
+    const link = el("a", { href: URL.createObjectURL(file), download: `peel-conversation-${now.toISOString().slice(0, 10)}.md` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    status.textContent = "The conversation was saved as a Markdown file";
+  });
+
+  // ---- a question shared as a link ---------------------------------------------------------
+
+  const LINK_FILTERS = ["force", "year", "pillar"];
+
+  // /?q=...: the page opens and asks it, in the scope it was asked in (force, year, pillar).
+  function shareLink(turn) {
+    const url = new URL("/", location.href);
+    url.searchParams.set("q", turn.question);
+    for (const key of LINK_FILTERS) {
+      const value = turn.filters && turn.filters[key];
+      if (typeof value === "string" && value) url.searchParams.set(key, value);
+    }
+    return url.href;
+  }
+
+  function shareControl(turn) {
+    const button = el("button", { type: "button", class: "quiet share" }, "Copy link to this question");
+    button.addEventListener("click", () =>
+      copyText(shareLink(turn), button, "Link copied: it asks this question when opened", "Could not copy the link"),
+    );
+    return el("div", { class: "turn-actions" }, button);
+  }
+
+  // A link only ever asks: its question goes into the box as text and is sent to /api/ask
+  // on its own (no earlier turns), and the address is put back to "/" so a reload does not
+  // ask it again. Nothing else is read from the link.
+  function askFromLink() {
+    const params = new URLSearchParams(location.search);
+    if (!params.has("q")) return;
+    const question = (params.get("q") || "").slice(0, box.maxLength > 0 ? box.maxLength : 1000);
+    const filters = {};
+    for (const key of LINK_FILTERS) {
+      const value = (params.get(key) || "").trim();
+      if (!value) continue;
+      filters[key] = value;
+      const select = scopeSelects.find((s) => s.dataset.filter === key);
+      if (select && [...select.options].some((o) => o.value === value)) select.value = value;
+    }
+    showScope();
+    history.replaceState(null, "", location.pathname);
+    if (!question.trim()) return;
+    box.value = question;
+    ask(question, { filters, alone: true });
+  }
+
   // ---- wiring ---------------------------------------------------------------------------
 
   form.addEventListener("submit", (event) => {
@@ -662,14 +921,9 @@
     }
   });
   for (const select of scopeSelects) select.addEventListener("change", showScope);
-  newConversation.addEventListener("click", () => {
-    turns = [];
-    saveTurns();
-    render();
-    status.textContent = "Started a new conversation";
-    box.focus();
-  });
+  newConversation.addEventListener("click", startNewConversation);
 
   render();
-  showCoverage();
+  showUndo();
+  showCoverage().then(askFromLink);
 })();
