@@ -32,6 +32,7 @@ from index.encoder import (
     no_loading_bars,
     offline_hub,
     packaged_model_path,
+    steps,
 )
 from index.onnx_encoder import OnnxEncoder, export_onnx, exported_onnx
 
@@ -308,6 +309,7 @@ class ModelChoice:
         onnx_file = exported_onnx(self.models_dir, checksum)
         if onnx_file is None:
             return None
+        steps.info("loading the model %s, exported to ONNX", name)
         encoder = OnnxEncoder(folder, onnx_file, name, checksum, base, threads=0)
         self._building[checksum] = encoder
         return encoder
