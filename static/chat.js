@@ -568,7 +568,6 @@
     setBusy(true);
     for (const failed of log.querySelectorAll(".turn.failed")) failed.remove();
     intro.hidden = true;
-    forgetCleared();
     const filters = options.filters || chosenFilters();
     const pending = pendingNode(question);
     log.append(pending);
@@ -605,6 +604,7 @@
       };
       turns.push(turn);
       saveTurns();
+      forgetCleared(); // a conversation under way again: "New conversation" is no longer undone
       showTools();
       done = turnNode(turn);
       if (box.value.trim() === question) box.value = "";
