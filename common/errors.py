@@ -106,6 +106,9 @@ class ReportParseError(QAError):
         self.reason = reason
         super().__init__(f"{self.path}, line {line}: {reason}")
 
+    def __reduce__(self):  # pickled whole: a report is read in a child process
+        return type(self), (self.path, self.line, self.reason)
+
 
 class ReportNotText(ReportParseError):
     """Binary or non-UTF-8 bytes: not a text report page at all."""
