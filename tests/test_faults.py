@@ -112,6 +112,65 @@ def test_a_missing_or_damaged_index_at_start_up_is_503_until_a_rebuild(
     assert status == 200 and body["build_id"] == summary.build_id
 
 
+def _build_files(index_dir: Path) -> list[str]:
+    """Every file of a build, the manifest included (a build of the tiny corpus here)."""
+    build = current_build(index_dir)
+    return sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
+
+
+def flip_a_byte(path: Path) -> None:
+    """Change one byte in the middle of a file, leaving its size and its name as they were
+    (a bad disk, a bad copy, a hand that slipped)."""
+    path.chmod(0o644)
+    with open(path, "r+b") as fh:
+        middle = path.stat().st_size // 2
+        fh.seek(middle)
+        byte = fh.read(1)
+        fh.seek(middle)
+        fh.write(bytes([byte[0] ^ 0x5A]))
+
+
+def test_every_file_of_the_build_is_flipped_in_turn_and_never_served(
+    tmp_path, reports_dir, encoder
+):
+    """Bytes flipped in any build file, its size unchanged: the running server says the
+    build is damaged, and after a restart refuses to serve it (503, naming the file) until
+    a rebuild, instead of answering from it (before, only sizes were checked at start-up)."""
+    from tests.conftest import build as build_index
+
+    build_index(reports_dir, encoder, tmp_path / "model")
+    names = _build_files(tmp_path / "model")
+    assert len(names) > 15 and MANIFEST_FILE in names
+    for name in names:
+        index_dir = tmp_path / name.replace("/", "-")
+        shutil.copytree(tmp_path / "model", index_dir, symlinks=True)
+        config = {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "PRELOAD": True,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+        running = create_app(config).test_client()
+        assert health(running)[0] == 200
+        flip_a_byte(current_build(index_dir) / name)
+        status, body = health(running)  # answers come whole from memory, and it says so
+        assert status == 200 and body["status"] == "damaged", (name, body)
+        assert name.rsplit("/", 1)[-1] in body["damaged"]
+
+        restarted = create_app(config)
+        client = restarted.test_client()
+        status, body = health(client)
+        assert status == 503 and body["error"]["code"] == "index_not_ready", (name, body)
+        assert name.rsplit("/", 1)[-1] in body["error"]["message"]
+        assert "make index" in body["error"]["message"]
+        assert client.post("/api/ask", json={"question": "who checks?"}).status_code == 503
+
+    summary = restarted.extensions["rebuilder"].run()  # the last one, rebuilt
+    assert not summary.up_to_date and "damaged" in summary.reason
+    assert health(client)[0] == 200
+
+
 # ---------------------------------------------------------------- disk full during a rebuild
 
 
