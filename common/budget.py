@@ -40,7 +40,11 @@ except ImportError:  # not a POSIX system
 
 ROOT = Path(__file__).resolve().parents[1]  # the project, for the child's imports
 POLL_SECONDS = 0.05  # how often the parent looks at the child's CPU time while it waits
-WALL_FACTOR = 5  # time on the clock allowed, as a multiple of the CPU budget (a busy machine)
+# Time on the clock allowed, whatever the CPU budget: a backstop for a child that stops using
+# CPU without answering (stopped, say). Generous: on a machine shared by twenty busy
+# processes a child gets a tenth of a core, and honest work must not fail for that.
+WALL_FACTOR = 10
+WALL_MINIMUM = 600.0
 RETIRE_CPU_SECONDS = 60.0  # a child that has used this much CPU in all is not used again
 IDLE_SECONDS = 20.0  # a child idle this long is not used again (it exits by itself later)
 CHILD_IDLE_SECONDS = 30.0  # the child exits after waiting this long for work
@@ -312,11 +316,9 @@ def _outcome(child: _Child, work: tuple, budget: Budget) -> tuple[str, Any]:
             raise OverBudget(
                 f"reading it took more than {budget.total_seconds:g} s of CPU time", "total_seconds"
             )
-        if now - started > budget.total_seconds * WALL_FACTOR:
-            raise OverBudget(
-                f"reading it took more than {budget.total_seconds * WALL_FACTOR:g} s",
-                "total_seconds",
-            )
+        wall = max(WALL_MINIMUM, budget.total_seconds * WALL_FACTOR)
+        if now - started > wall:
+            raise OverBudget(f"reading it took more than {wall:g} s", "total_seconds")
 
 
 def _stopped(child: _Child) -> str:
