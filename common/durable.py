@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -28,7 +29,10 @@ def fsync_path(path: str | Path) -> None:
 @contextmanager
 def staged_folder(target: str | Path) -> Iterator[Path]:
     """A new empty folder beside ``target`` to write into; when the block ends without an
-    error it replaces ``target`` (whole), otherwise it is removed and ``target`` is untouched."""
+    error it replaces ``target`` (whole), otherwise it is removed and ``target`` is untouched.
+
+    A library's own error for a write the disk refused (safetensors saving a model, say)
+    comes out as the OSError it stands for, so callers tell a full disk as they always do."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -37,9 +41,31 @@ def staged_folder(target: str | Path) -> Iterator[Path]:
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if not isinstance(exc, OSError) and (refused := os_error_of(exc)) is not None:
+            raise OSError(refused.errno, refused.strerror, refused.filename or str(target)) from exc
         raise
+
+
+# How a library that is not Python says which system error stopped it: safetensors (Rust)
+# says "IoError(Os { code: 28, kind: StorageFull, message: ... })", others "(os error 28)".
+_OS_ERROR_CODE = re.compile(r"\bOs \{ code: (\d+)|\(os error (\d+)\)")
+
+
+def os_error_of(exc: BaseException) -> OSError | None:
+    """The OSError behind an error: itself, one it was raised from, or one its words name
+    by number (a library written in another language); None when there is none."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError):
+            return exc
+        if match := _OS_ERROR_CODE.search(str(exc)):
+            code = int(match.group(1) or match.group(2))
+            return OSError(code, os.strerror(code))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def write_file(path: str | Path, data: bytes) -> None:

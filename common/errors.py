@@ -84,6 +84,10 @@ class Conflict(QAError):
 class ReportExists(Conflict):
     code = "report_exists"
 
+    def __init__(self, message: str, file: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file  # the report file's name, for a message in the caller's own terms
+
 
 class RebuildBusy(Conflict):
     """Another rebuild (or change to the reports folder) holds the lock."""
@@ -105,6 +109,9 @@ class ReportParseError(QAError):
         self.line = line
         self.reason = reason
         super().__init__(f"{self.path}, line {line}: {reason}")
+
+    def __reduce__(self):  # pickled whole: a report is read in a child process
+        return type(self), (self.path, self.line, self.reason)
 
 
 class ReportNotText(ReportParseError):

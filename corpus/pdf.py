@@ -9,18 +9,19 @@ Hostile files are refused before or while reading: encrypted PDFs, PDFs without 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 
+from common.budget import checkpoint
 from common.errors import ReportParseError
 from corpus.document import Document
+from corpus.pdfstreams import expanded_size
 
 MAX_PAGES = 1000
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # all Flate streams together, once inflated
-_STREAM = re.compile(rb"stream\r?\n")
+MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # all streams together, once expanded
 _BULLET = re.compile(r"^(?:•|\(cid:127\)|\uf0b7|\uf0a7|▪|●|◦|‣)\s*")
 _BARE_BULLET = re.compile(r"^(?:•|\(cid:127\)|\uf0b7|\uf0a7|▪|●|◦|‣)$")
 _PAGE_NUMBER = re.compile(r"^(?:Page )?\d{1,4}(?: of \d{1,4})?$")
@@ -47,10 +48,18 @@ def looks_like_pdf(data: bytes) -> bool:
 def pdf_document(data: bytes, path: str) -> Document:
     """The report text of a PDF, with pages and heading levels."""
     _refuse_bombs(data, path)
+    checkpoint()
     try:
         boxes, outline = _read_boxes(data, path)
     except ReportParseError:
         raise
+    except _ReferenceLoop as loop:
+        raise ReportParseError(
+            path,
+            1,
+            f"the PDF is damaged: its object {loop.args[0]} is a reference that leads back to "
+            "itself, which would send a PDF reader round in a loop",
+        ) from None
     except MemoryError:
         raise ReportParseError(path, 1, "the PDF needs more memory to read than allowed") from None
     except Exception as exc:  # pdfminer raises many kinds on a damaged file
@@ -81,45 +90,28 @@ def pdf_document(data: bytes, path: str) -> Document:
 
 
 def _refuse_bombs(data: bytes, path: str) -> None:
-    """Inflate every Flate stream with a running limit, before pdfminer inflates any."""
-    total = 0
-    for match in _STREAM.finditer(data):
-        header = data[max(0, match.start() - 400) : match.start()]
-        if b"/FlateDecode" not in header and b"/Fl " not in header and b"/Fl]" not in header:
-            continue
-        inflater = zlib.decompressobj()
-        at = match.end()
-        try:
-            while at < len(data) and not inflater.eof:
-                chunk = data[at : at + 65536]
-                at += len(chunk)
-                total += len(inflater.decompress(chunk, MAX_EXPANDED_BYTES - total + 1))
-                while inflater.unconsumed_tail and total <= MAX_EXPANDED_BYTES:
-                    tail = inflater.unconsumed_tail
-                    total += len(inflater.decompress(tail, MAX_EXPANDED_BYTES - total + 1))
-                if total > MAX_EXPANDED_BYTES:
-                    raise ReportParseError(
-                        path,
-                        1,
-                        f"the PDF's compressed streams expand to more than "
-                        f"{MAX_EXPANDED_BYTES // (1024 * 1024)} MB: refused as a possible "
-                        "zip bomb",
-                    )
-        except zlib.error:
-            continue  # a damaged stream: pdfminer says so, or skips it
+    """Expand every stream as pdfminer would, with a running limit, before pdfminer expands
+    any (corpus/pdfstreams.py)."""
+    if expanded_size(data, MAX_EXPANDED_BYTES) > MAX_EXPANDED_BYTES:
+        raise ReportParseError(
+            path,
+            1,
+            f"the PDF's compressed streams expand to more than "
+            f"{MAX_EXPANDED_BYTES // (1024 * 1024)} MB: refused as a possible zip bomb",
+        )
 
 
 def _read_boxes(data: bytes, path: str) -> tuple[list[_Box], dict[str, int]]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTChar, LTTextContainer
-    from pdfminer.pdfdocument import PDFDocument, PDFNoOutlines
+    from pdfminer.pdfdocument import PDFNoOutlines
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
     parser = PDFParser(io.BytesIO(data))
     try:
-        document = PDFDocument(parser)
+        document = _document_type()(parser)
     except Exception as exc:
         if "Encrypt" in type(exc).__name__ or "Password" in type(exc).__name__:
             raise ReportParseError(path, 1, _ENCRYPTED) from None
@@ -135,6 +127,7 @@ def _read_boxes(data: bytes, path: str) -> tuple[list[_Box], dict[str, int]]:
         pass
     except Exception:  # an outline that cannot be read is only a lost hint
         outline = {}
+    checkpoint()  # the document is open; each page is a step of its own
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=LAParams())
     interpreter = PDFPageInterpreter(manager, device)
@@ -142,6 +135,7 @@ def _read_boxes(data: bytes, path: str) -> tuple[list[_Box], dict[str, int]]:
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
         if number > MAX_PAGES:
             raise ReportParseError(path, 1, f"the PDF has more than {MAX_PAGES} pages")
+        checkpoint()
         interpreter.process_page(page)
         layout = device.get_result()
         height = max(layout.height, 1.0)
@@ -177,6 +171,32 @@ def _read_boxes(data: bytes, path: str) -> tuple[list[_Box], dict[str, int]]:
         found.sort(key=lambda b: (-round(b.top), b.left))
         boxes.extend(_join_wrapped(found))
     return boxes, outline
+
+
+class _ReferenceLoop(Exception):
+    """An object that is only a reference, leading back to itself (``1 0 obj 1 0 R endobj``)."""
+
+
+@functools.cache
+def _document_type() -> type:
+    """pdfminer's PDFDocument, except that an object that is only a reference to another is
+    followed here, so that a loop of them is damage instead of an endless loop (pdfminer
+    follows such a chain for as long as it goes)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdftypes import PDFObjRef
+
+    class Document(PDFDocument):
+        def getobj(self, objid: int) -> object:
+            seen = {objid}
+            obj = super().getobj(objid)
+            while isinstance(obj, PDFObjRef):
+                if obj.objid in seen:
+                    raise _ReferenceLoop(objid)
+                seen.add(obj.objid)
+                obj = super().getobj(obj.objid)
+            return obj
+
+    return Document
 
 
 _ENCRYPTED = "the PDF is encrypted: save or print an unencrypted copy, or add the report's web page"

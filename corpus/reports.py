@@ -254,7 +254,8 @@ def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool
         if clash and not replace:
             raise ReportExists(
                 f"{clash[0]} is already in the reports folder: remove it first "
-                f"(flask --app app reports remove {clash[0]}) or add it with --replace"
+                f"(flask --app app reports remove {clash[0]}) or add it with --replace",
+                file=clash[0],
             )
         parsed = _check_unique(_parse_folder(folder, skip=set(names)) + parsed_new)
         sources = {k: v for k, v in read_sources(folder).items() if k in existing}

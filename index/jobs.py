@@ -16,10 +16,18 @@ and every other worker's job answers with what that file says: the state of the
 server's latest rebuild is the same whichever worker is asked. A file that says a
 rebuild is running while no live process holds the claim was left by a server that
 stopped mid-rebuild, and is read as a rebuild that failed.
+
+A rebuild starts only once its status is written where every worker reads it: when the
+index folder cannot take it (read-only, not permitted), asking is a StorageError at once
+(507 over HTTP), rather than a rebuild one worker knows of and the others call "idle". The
+status file is kept at least STATUS_RESERVE bytes long, so that on a disk that has filled
+meanwhile a status can still be written over it in place (the usual write, beside it and
+renamed, needs free space).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import multiprocessing
@@ -32,8 +40,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common.durable import write_file
-from common.errors import QAError, RebuildBusy
+from common.durable import write_failure, write_file
+from common.errors import QAError, RebuildBusy, StorageError
 from common.locks import FileLock
 from index.rebuild import Rebuilder, RebuildSummary
 
@@ -47,6 +55,7 @@ CLAIM_GRACE_SECONDS = 0.2
 STATUS_FILE = ".rebuild-status.json"  # the latest rebuild's status, for every worker
 STATUS_FILE_LIMIT = 16 * 1024 * 1024  # bytes: a larger one is not a status this job wrote
 STATUS_WRITE_SECONDS = 0.25  # progress alone is written to STATUS_FILE at most this often
+STATUS_RESERVE = 4096  # bytes the status file is padded to, for writes in place (a full disk)
 ADAPTING_NICENESS = 10  # a rebuild process lowers its priority this much while adapting
 # States after which no rebuild is running; any other (queued, parsing, adapting,
 # embedding, writing, running) means one is.
@@ -108,11 +117,17 @@ class RebuildJob:
                 raise RebuildBusy(
                     f"a rebuild of the index is already in progress ({self._claim.holder()})"
                 )
+            before = self._status
             self._pending = True
             self._status = {"state": "queued", "requested_at": _now()}
             if claimed:
                 self._claimed, self._run = True, uuid.uuid4().hex[:12]
-                self._publish_locked(force=True)
+                try:
+                    self._publish_locked(force=True, strict=True)
+                except OSError as exc:  # the other workers could not see it: not started
+                    self._claimed, self._pending, self._status = False, False, before
+                    self._claim.release()
+                    raise self._cannot_write(exc) from exc
             else:
                 self._status["message"] = "waiting for the rebuild another worker is running"
             self._thread = threading.Thread(
@@ -122,15 +137,35 @@ class RebuildJob:
             return self._snapshot()
 
     def _try_claim(self) -> bool:
-        """Take the claim unless another worker holds it (False)."""
+        """Take the claim unless another worker holds it (False); StorageError when the
+        index folder cannot take it (read-only, full, not permitted)."""
         try:
             self._claim.path.parent.mkdir(parents=True, exist_ok=True)
             self._claim.acquire(wait=CLAIM_GRACE_SECONDS)
         except RebuildBusy:
             return False
-        except OSError:  # a full disk or a read-only folder: the rebuild will say so
-            pass
+        except OSError as exc:
+            raise self._cannot_write(exc) from exc
         return True
+
+    def _cannot_write(self, exc: OSError) -> StorageError:
+        return StorageError(
+            f"cannot write into the index folder {self.rebuilder.index_dir}: "
+            f"{write_failure(exc)}; no rebuild was started and the index is as it was"
+        )
+
+    def check_can_start(self) -> None:
+        """StorageError when a rebuild could not start because the index folder cannot be
+        written (read-only, not permitted): asked before an upload stores anything, so a
+        report is never stored that no rebuild can index."""
+        folder = Path(self.rebuilder.index_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self._claim.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644))
+            if not os.access(folder, os.W_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+        except OSError as exc:
+            raise self._cannot_write(exc) from exc
 
     def catch_up(self) -> dict | None:
         """Start a rebuild when the reports folder has files the current build lacks (or has
@@ -144,21 +179,29 @@ class RebuildJob:
         behind = self.rebuilder.behind()
         pending = self.rebuilder.pending_model()
         if pending and not behind:
-            try:
-                self.start(queue=False)
-            except RebuildBusy:  # another worker of this server is adapting already
-                return None
-            log.warning(
-                "%s: adapting it in the background, serving the base model meanwhile", pending
-            )
+            if self._start_catching_up():
+                log.warning(
+                    "%s: adapting it in the background, serving the base model meanwhile", pending
+                )
             return None
-        if behind:
-            try:
-                self.start(queue=False)
-            except RebuildBusy:  # another worker of this server is catching up already
-                return behind
+        if behind and self._start_catching_up():
             log.warning("the index is behind the reports folder (%s): rebuilding", behind)
         return behind
+
+    def _start_catching_up(self) -> bool:
+        """Start the rebuild ``catch_up`` wants; False when another worker of this server
+        runs it already, or when the index folder cannot be written: every worker finds
+        that alike, and says so as its latest rebuild."""
+        try:
+            self.start(queue=False)
+        except RebuildBusy:
+            return False
+        except StorageError as exc:
+            log.error("cannot catch up with the reports folder: %s", exc.message)
+            with self._lock:
+                self._status = {"state": "failed", "message": exc.message, "finished_at": _now()}
+            return False
+        return True
 
     def status(self) -> dict:
         """State and progress of the server's latest rebuild: this job's own while it holds
@@ -234,10 +277,11 @@ class RebuildJob:
         else:
             self._update(state=stage)
 
-    def _publish_locked(self, force: bool = False) -> None:
+    def _publish_locked(self, force: bool = False, strict: bool = False) -> None:
         """Write this job's status to the status file, when it holds the claim: a new state
         at once, progress in the same state at most every STATUS_WRITE_SECONDS. Called with
-        ``_lock`` held, so writes follow the order of the changes."""
+        ``_lock`` held, so writes follow the order of the changes. ``strict`` raises the
+        OSError when it cannot be written; otherwise that is logged."""
         if not self._claimed:
             return
         status = self._snapshot()
@@ -248,24 +292,41 @@ class RebuildJob:
         summary = status.get("summary")
         if isinstance(summary, RebuildSummary):
             status["summary"] = asdict(summary)
-        data = json.dumps({"run": self._run, "status": status}, ensure_ascii=False)
         try:
-            write_file(self._status_file, data.encode("utf-8"))
-        except OSError as exc:  # a full disk: this worker still knows; the others cannot
+            self._write_status(status)
+        except OSError as exc:
+            if strict:
+                raise
             log.warning("could not write the rebuild status file: %s", exc)
         self._written = (now, status["state"])
+
+    def _write_status(self, status: dict) -> None:
+        """Replace the status file whole (written beside it, then renamed); when the disk
+        refuses that, write over it in place, within the size it has (the summary's lists
+        left out if need be: the state and its message are what every worker must see)."""
+        data = json.dumps({"run": self._run, "status": status}, ensure_ascii=False).encode("utf-8")
+        try:
+            write_file(self._status_file, data + b" " * (STATUS_RESERVE - len(data)))
+            return
+        except OSError as exc:
+            refused = exc
+        short = {k: v for k, v in status.items() if k != "summary"}
+        compact = json.dumps({"run": self._run, "status": short}, ensure_ascii=False)
+        for text in (data, compact.encode("utf-8")):
+            if _write_in_place(self._status_file, text):
+                return
+        raise refused
 
     def _work(self, claimed: bool) -> None:
         if not claimed:
             try:
                 self._claim.acquire(self.lock_wait)
-            except RebuildBusy as exc:
+            except (RebuildBusy, OSError) as exc:
+                error = exc if isinstance(exc, QAError) else self._cannot_write(exc)
                 with self._lock:
-                    self._status = {"state": "failed", "message": exc.message}
+                    self._status = {"state": "failed", "message": error.message}
                     self._pending, self._thread = False, None
                 return
-            except OSError:  # cannot write the claim: run, and the rebuild says why it fails
-                pass
         while True:
             with self._lock:
                 if not self._pending:
@@ -339,6 +400,27 @@ class RebuildJob:
                 "the previous index is still the one served"
             )
         return outcome
+
+
+def _write_in_place(path: Path, data: bytes) -> bool:
+    """Write ``data`` over the start of the file at ``path``, padded with spaces to the size
+    the file has (a JSON reader skips them), needing no free space; False when there is no
+    such file or it is too small."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        size = os.fstat(fd).st_size
+        if len(data) > size:
+            return False
+        os.pwrite(fd, data + b" " * (size - len(data)), 0)
+        os.fsync(fd)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _rebuild(

@@ -28,6 +28,7 @@ STOPWORDS = frozenset(
 # others add a score for the tokens a passage lacks)
 DATA, INDICES, INDPTR = "data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy"
 VOCABULARY, PARAMETERS = "vocab.index.json", "params.index.json"
+KEYWORD_ARRAYS, KEYWORD_TEXTS = (DATA, INDICES, INDPTR), (VOCABULARY, PARAMETERS)
 MATRIX_ONLY = ("lucene", "robertson", "atire")
 
 
@@ -99,14 +100,24 @@ class KeywordIndex:
     def load(cls, folder: Path) -> KeywordIndex:
         """The index a build saved (ValueError or OSError when it is not readable)."""
         where = folder / KEYWORD_DIR
-        parameters = json.loads((where / PARAMETERS).read_text("utf-8"))
-        vocabulary = json.loads((where / VOCABULARY).read_text("utf-8"))
+        return cls.from_files(
+            {name: (where / name).read_bytes() for name in KEYWORD_TEXTS},
+            {name: np.load(where / name, allow_pickle=False) for name in KEYWORD_ARRAYS},
+        )
+
+    @classmethod
+    def from_files(cls, texts: dict[str, bytes], arrays: dict[str, np.ndarray]) -> KeywordIndex:
+        """The index from the contents of the files a build saved (ValueError when they are
+        not what bm25s writes)."""
+        parameters = json.loads(texts[PARAMETERS])
+        vocabulary = json.loads(texts[VOCABULARY])
         if not isinstance(parameters, dict) or parameters.get("method") not in MATRIX_ONLY:
             raise ValueError(f"{PARAMETERS} names no scoring method this server reads")
         if not isinstance(vocabulary, dict):
             raise ValueError(f"{VOCABULARY} is not a vocabulary")
-        arrays = [np.load(where / name, allow_pickle=False) for name in (DATA, INDICES, INDPTR)]
-        return cls(*arrays, int(parameters["num_docs"]), vocabulary)
+        return cls(
+            arrays[DATA], arrays[INDICES], arrays[INDPTR], int(parameters["num_docs"]), vocabulary
+        )
 
     def document_frequency(self) -> dict[str, int]:
         """In how many passages each token occurs (as ``tokenize`` makes tokens): the

@@ -2,9 +2,11 @@
 checksum of its own, read back and checked.
 
 Two depths of check. ``damage(..., verify_files=False)`` is cheap (the manifest's fields,
-its own checksum, and every file's presence and size) and runs at every load; the full
-check re-hashes every file and runs when a build is published or restored, when the
-serving build's files change on disk, and on demand (``flask --app app index verify``).
+its own checksum, and every file's presence and size) and runs before a build is loaded,
+and before a rebuild compares the reports with it; the full check re-hashes every file and
+runs when a build is published or restored, when the serving build's files change on disk,
+and on demand (``flask --app app index verify``). Loading itself checks each file's
+checksum over the bytes it reads (index/load.py).
 """
 
 from __future__ import annotations

@@ -210,9 +210,16 @@ class Rebuilder:
             return self._run(full, wait, progress, readapt and not adapt_later, adapt_later)
         except OSError as exc:  # a full disk, a read-only folder: say so, not a traceback
             raise StorageError(
-                f"cannot write the index in {self.index_dir}: {write_failure(exc)}; nothing "
-                "was half-written and the previous index is still the one served"
+                f"cannot write {self._where(exc)}: {write_failure(exc)}; nothing was "
+                "half-written and the previous index is still the one served"
             ) from exc
+
+    def _where(self, exc: OSError) -> str:
+        """What a failed write was writing: the index, or (adapting) the models folder."""
+        index = Path(self.index_dir).resolve()
+        if exc.filename and index not in Path(str(exc.filename)).resolve().parents:
+            return f"{Path(str(exc.filename)).parent}"
+        return f"the index in {self.index_dir}"
 
     def _run(
         self,

@@ -21,6 +21,9 @@ MIN_K, MAX_K, DEFAULT_K = 1, 20, 5
 MAX_HISTORY = 10
 MAX_HISTORY_IDS = 20
 FILTER_KEYS = ("force", "year", "pillar", "question_number", "unit")
+# White space as str.strip() removes it, as the inside of a regex class that ECMA-262 (the
+# OpenAPI document's patterns) and Python read alike: their \s differ (\x1e, \ufeff).
+WHITE_SPACE = r"\t\n\x0b\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 ASK_FIELDS = ("question", "k", "history", "filters")
 TURN_FIELDS = ("question", "passage_ids")
 
@@ -71,7 +74,7 @@ class TurnBody(BaseModel):
     """An earlier question of the conversation and the passages it was answered with."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(max_length=MAX_QUESTION_CHARS, description="cut to 1,000 characters")
+    question: str = Field(max_length=MAX_QUESTION_CHARS)
     passage_ids: list[str] = Field(default_factory=list, max_length=MAX_HISTORY_IDS)
 
 
@@ -94,8 +97,13 @@ class AskBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    k: int = Field(DEFAULT_K, ge=MIN_K, le=MAX_K, description="how many passages")
+    question: str = Field(
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        pattern=f"[^{WHITE_SPACE}]",
+        description="at most 1,000 characters as sent, not only white space",
+    )
+    k: int = Field(DEFAULT_K, ge=MIN_K, le=MAX_K, description="how many passages (3 and 3.0 alike)")
     history: list[TurnBody] | None = Field(
         None, max_length=MAX_HISTORY, description="earlier turns, oldest first"
     )
@@ -120,15 +128,15 @@ class AskBody(BaseModel):
             raise BadQuestion('"question" is missing: send {"question": "your question"}')
         if not isinstance(question, str):
             raise BadQuestion('"question" must be a string')
-        question = question.strip()
-        if not question:
-            raise BadQuestion('"question" is empty: type a question')
-        if len(question) > MAX_QUESTION_CHARS:
+        if len(question) > MAX_QUESTION_CHARS:  # as sent, spaces included: the declared limit
             raise BadQuestion(
                 f'"question" is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}'
             )
-        k = payload.get("k", DEFAULT_K)
-        if isinstance(k, bool) or not isinstance(k, int) or not MIN_K <= k <= MAX_K:
+        question = question.strip()
+        if not question:
+            raise BadQuestion('"question" is empty: type a question')
+        k = whole_number(payload.get("k", DEFAULT_K))
+        if k is None or not MIN_K <= k <= MAX_K:
             raise BadRequest(f'"k" must be a whole number from {MIN_K} to {MAX_K}', "bad_k")
         turns = _history(payload.get("history"))
         filters = _filters(payload.get("filters"))
@@ -139,6 +147,18 @@ class AskBody(BaseModel):
             or None,
             "filters": dict(filters) or None,
         }
+
+
+def whole_number(value: object) -> int | None:
+    """``value`` as an int when it is a whole number, as JSON Schema's "integer" counts them
+    (3 and 3.0 alike; not true, not 3.5), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def parse_ask(payload: object) -> AskRequest:
@@ -188,7 +208,13 @@ def _history(value: object) -> tuple[Turn, ...]:
                 f"{MAX_HISTORY_IDS} passage id strings",
                 "bad_history",
             )
-        turns.append(Turn(item["question"][:MAX_QUESTION_CHARS], tuple(ids)))
+        if len(item["question"]) > MAX_QUESTION_CHARS:
+            raise BadRequest(
+                f'"history" turn {number}: "question" is {len(item["question"])} characters '
+                f"long; the limit is {MAX_QUESTION_CHARS}, as for a question",
+                "bad_history",
+            )
+        turns.append(Turn(item["question"], tuple(ids)))
     return tuple(turns)
 
 
@@ -212,10 +238,11 @@ def _filters(value: object) -> tuple[tuple[str, str | int], ...]:
             continue
         item = value[key]
         if key == "question_number":
-            if isinstance(item, bool) or not isinstance(item, int):
+            item = whole_number(item)
+            if item is None:
                 raise BadRequest('filter "question_number" must be a whole number', "bad_filter")
-        elif key == "year" and isinstance(item, int) and not isinstance(item, bool):
-            item = str(item)  # 2018 and "2018" are the same cycle
+        elif key == "year" and whole_number(item) is not None:
+            item = str(whole_number(item))  # 2018, 2018.0 and "2018" are the same cycle
         elif not isinstance(item, str) or not item.strip():
             raise BadRequest(f'filter "{key}" must be a non-empty string', "bad_filter")
         pairs.append((key, item.strip() if isinstance(item, str) else item))

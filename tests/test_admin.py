@@ -324,9 +324,32 @@ def test_a_text_that_is_not_a_report_is_422_and_nothing_changes(admin, reports_d
     assert admin.get("/api/health").get_json()["build_id"] == build
 
 
-def test_an_existing_name_is_409(admin, reports_dir):
-    res = upload(admin, ("testshire-2018-legitimacy.txt", report_text(grade="Inadequate").encode()))
+def test_an_existing_name_is_409_saying_what_http_offers(admin, reports_dir):
+    name = "testshire-2018-legitimacy.txt"
+    before = (reports_dir / name).read_bytes()
+    res = upload(admin, (name, report_text(grade="Inadequate").encode()))
     assert res.status_code == 409 and res.get_json()["error"]["code"] == "report_exists"
+    message = res.get_json()["error"]["message"]
+    assert "--replace" not in message and "flask" not in message  # the command line's ways
+    assert "replace=true" in message
+    assert (reports_dir / name).read_bytes() == before
+
+    data = {"file": (io.BytesIO(report_text(grade="Inadequate").encode()), name, "text/plain")}
+    res = admin.post("/api/reports", data={**data, "replace": "true"}, headers=AUTH)
+    assert res.status_code == 202, res.get_json()
+    assert wait_for_rebuild(admin)["state"] == "done"
+    assert (reports_dir / name).read_bytes() != before
+    grades = admin.get("/api/grades?force=Testshire").get_json()["grades"]
+    assert grades and all(g["grade"] == "Inadequate" for g in grades if g["kind"] == "report")
+
+
+@pytest.mark.parametrize("value", [["yes"], ["True"], ["true", "false"], [""]])
+def test_replace_is_true_or_false_and_nothing_else(admin, reports_dir, value):
+    before = folder_state(reports_dir)
+    data = {"file": (io.BytesIO(canal_report_text().encode()), CANAL_REPORT, "text/plain")}
+    res = admin.post("/api/reports", data={**data, "replace": value}, headers=AUTH)
+    assert res.status_code == 400 and res.get_json()["error"]["code"] == "bad_replace"
+    assert folder_state(reports_dir) == before
 
 
 def test_a_failed_rebuild_says_why(admin, reports_dir):

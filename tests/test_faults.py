@@ -12,6 +12,7 @@ gives (ENOSPC, EROFS).
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ from bench.synthetic import (
     canal_report_text,
     write_report,
 )
+from common.errors import StorageError
 from index.manifest import INDEX_FILE, MANIFEST_FILE, PASSAGES_FILE, SENTENCES_FILE, seal
 from index.store import BUILDS, CACHE, current_build, current_build_id
 
@@ -102,6 +104,9 @@ def test_a_missing_or_damaged_index_at_start_up_is_503_until_a_rebuild(
     status, body = health(client)
     assert status == 503 and body["error"]["code"] == "index_not_ready"
     assert words in body["error"]["message"] and "make index" in body["error"]["message"]
+    # and what HTTP itself offers, not the command line's `flask ... index rebuild`
+    assert "POST /api/reports/rebuild" in body["error"]["message"]
+    assert "flask" not in body["error"]["message"]
     res = client.post("/api/ask", json={"question": "who checks crime reports?"})
     assert res.status_code == 503 and res.get_json()["error"]["code"] == "index_not_ready"
     assert client.get("/").status_code == 200  # the page itself still loads
@@ -110,6 +115,65 @@ def test_a_missing_or_damaged_index_at_start_up_is_503_until_a_rebuild(
     assert not summary.up_to_date
     status, body = health(client)
     assert status == 200 and body["build_id"] == summary.build_id
+
+
+def _build_files(index_dir: Path) -> list[str]:
+    """Every file of a build, the manifest included (a build of the tiny corpus here)."""
+    build = current_build(index_dir)
+    return sorted(p.relative_to(build).as_posix() for p in build.rglob("*") if p.is_file())
+
+
+def flip_a_byte(path: Path) -> None:
+    """Change one byte in the middle of a file, leaving its size and its name as they were
+    (a bad disk, a bad copy, a hand that slipped)."""
+    path.chmod(0o644)
+    with open(path, "r+b") as fh:
+        middle = path.stat().st_size // 2
+        fh.seek(middle)
+        byte = fh.read(1)
+        fh.seek(middle)
+        fh.write(bytes([byte[0] ^ 0x5A]))
+
+
+def test_every_file_of_the_build_is_flipped_in_turn_and_never_served(
+    tmp_path, reports_dir, encoder
+):
+    """Bytes flipped in any build file, its size unchanged: the running server says the
+    build is damaged, and after a restart refuses to serve it (503, naming the file) until
+    a rebuild, instead of answering from it (before, only sizes were checked at start-up)."""
+    from tests.conftest import build as build_index
+
+    build_index(reports_dir, encoder, tmp_path / "model")
+    names = _build_files(tmp_path / "model")
+    assert len(names) > 15 and MANIFEST_FILE in names
+    for name in names:
+        index_dir = tmp_path / name.replace("/", "-")
+        shutil.copytree(tmp_path / "model", index_dir, symlinks=True)
+        config = {
+            "INDEX_DIR": str(index_dir),
+            "REPORTS_DIR": str(reports_dir),
+            "ENCODER": encoder,
+            "PRELOAD": True,
+            "INDEX_CHECK_SECONDS": 0,
+        }
+        running = create_app(config).test_client()
+        assert health(running)[0] == 200
+        flip_a_byte(current_build(index_dir) / name)
+        status, body = health(running)  # answers come whole from memory, and it says so
+        assert status == 200 and body["status"] == "damaged", (name, body)
+        assert name.rsplit("/", 1)[-1] in body["damaged"]
+
+        restarted = create_app(config)
+        client = restarted.test_client()
+        status, body = health(client)
+        assert status == 503 and body["error"]["code"] == "index_not_ready", (name, body)
+        assert name.rsplit("/", 1)[-1] in body["error"]["message"]
+        assert "make index" in body["error"]["message"]
+        assert client.post("/api/ask", json={"question": "who checks?"}).status_code == 503
+
+    summary = restarted.extensions["rebuilder"].run()  # the last one, rebuilt
+    assert not summary.up_to_date and "damaged" in summary.reason
+    assert health(client)[0] == 200
 
 
 # ---------------------------------------------------------------- disk full during a rebuild
@@ -519,8 +583,9 @@ def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
         }
     )
     runner, client = app.test_cli_runner(), app.test_client()
+    other = create_app(app.config).extensions["rebuild_job"]  # a second worker of the server
     write_report(reports_dir, CANAL_REPORT, canal_report_text())
-    failures = 0
+    failures = server_failures = 0
     for leave in range(0, 2 * 1024 * 1024, 8192):
         if cache == "deleted":
             shutil.rmtree(index_dir / CACHE, ignore_errors=True)
@@ -534,18 +599,120 @@ def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
         assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
         if failures % 3 == 1:  # and the server's own rebuild, at some of the levels
             job = app.extensions["rebuild_job"]
-            job.start()
-            status = job.wait(timeout=120)
-            assert status["state"] == "failed", status
-            assert "No space left on device" in status["message"]
+            try:
+                job.start()
+            except StorageError as exc:  # not even its status could be written: not begun
+                assert "No space left on device" in exc.message
+                assert "no rebuild was started" in exc.message
+                assert other.status() == job.status()
+            else:
+                status = job.wait(timeout=120)
+                assert status["state"] == "failed", status
+                assert "No space left on device" in status["message"]
+                # another worker of the server says the same (not "stopped", not "idle")
+                seen = other.status()
+                assert (seen["state"], seen["message"]) == (status["state"], status["message"])
+                server_failures += 1
         assert current_build_id(index_dir) == old
         assert health(client)[1]["build_id"] == old
         assert leftovers(index_dir / BUILDS, index_dir / CACHE) == []
     else:
         pytest.fail("the rebuild never went through")
     assert failures > 5  # the levels did fail at several different writes
+    assert server_failures > 0  # and a server rebuild failed midway at least once
     (small_disk / "filler").unlink()
     assert top_force(client, CANAL_QUESTION) == "Northmoor"
+
+
+@pytest.mark.real_model
+def test_a_full_disk_while_the_adapted_model_is_saved_is_a_storage_error(small_disk, tmp_path):
+    """The model is adapted, then saved (safetensors, whose own error for a full disk is
+    not an OSError) into a models folder with no room for it: a storage_error naming the
+    folder, as for any write, not an "internal error". A one-report corpus keeps the
+    adapting short."""
+    from index.adapt import ModelChoice
+    from index.rebuild import Rebuilder
+
+    reports = tmp_path / "reports"
+    write_report(reports, CANAL_REPORT, canal_report_text())
+    models = small_disk / "models"
+    rebuilder = Rebuilder(reports, tmp_path / "index", ModelChoice(None, models, onnx=False))
+    with pytest.raises(StorageError) as caught:
+        rebuilder.run()
+    message = caught.value.message
+    assert message.startswith(f"cannot write {models}: No space left on device"), message
+    assert "previous index is still the one served" in message
+    assert not [p for p in models.iterdir() if p.is_dir()]  # no half-saved model left
+    assert not (tmp_path / "index").exists() or current_build_id(tmp_path / "index") is None
+
+
+@pytest.fixture
+def read_only_index(small_disk, reports_dir, encoder):
+    """An index built on its own disk, which is then made read-only (for root too)."""
+    import subprocess
+
+    from tests.conftest import build
+
+    index_dir = small_disk / "index"
+    build(reports_dir, encoder, index_dir)
+    done = subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return index_dir
+
+
+def test_a_read_only_index_folder_gives_one_answer_from_every_worker(
+    read_only_index, small_disk, reports_dir, encoder, tmp_path
+):
+    """Before, POST /api/reports/rebuild answered 202, the rebuild failed in the worker that
+    ran it, and the other worker said "idle: no rebuild since the server started"."""
+    import subprocess
+
+    config = {
+        "INDEX_DIR": str(read_only_index),
+        "REPORTS_DIR": str(reports_dir),
+        "ENCODER": encoder,
+        "INDEX_CHECK_SECONDS": 0,
+        "ADMIN_TOKEN": "ro-token",
+        "REBUILD_IN_CHILD": False,
+    }
+    auth = {"Authorization": "Bearer ro-token"}
+    workers = [create_app(config).test_client() for _ in range(2)]
+    for client in workers:
+        assert health(client)[1]["status"] == "ok"  # a read-only build serves as ever
+
+    res = workers[0].post("/api/reports/rebuild", headers=auth)
+    assert res.status_code == 507, res.get_json()
+    error = res.get_json()["error"]
+    assert error["code"] == "storage_error" and "Read-only file system" in error["message"]
+    assert str(read_only_index) in error["message"] and "no rebuild was started" in error["message"]
+    states = [c.get("/api/reports/rebuild", headers=auth).get_json() for c in workers]
+    assert states[0] == states[1] and states[0]["state"] == "idle"
+
+    before = sorted(p.name for p in reports_dir.iterdir())
+    upload = {"file": (io.BytesIO(canal_report_text().encode()), CANAL_REPORT, "text/plain")}
+    res = workers[1].post("/api/reports", data=upload, headers=auth)
+    assert res.status_code == 507 and "Read-only file system" in res.get_json()["error"]["message"]
+    assert sorted(p.name for p in reports_dir.iterdir()) == before  # nothing stored
+
+    # A report put in the folder by hand; the server restarts: each worker tries to catch
+    # up, and each says the same of it.
+    write_report(reports_dir, CANAL_REPORT, canal_report_text())
+    workers = [create_app({**config, "PRELOAD": True}).test_client() for _ in range(2)]
+    seen = [health(c)[1] for c in workers]
+    assert [h["status"] for h in seen] == ["behind", "behind"]
+    assert [h["rebuild"] for h in seen] == ["failed", "failed"]
+    states = [c.get("/api/reports/rebuild", headers=auth).get_json() for c in workers]
+    assert states[0]["message"] == states[1]["message"]
+    assert "Read-only file system" in states[0]["message"]
+
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    res = workers[0].post("/api/reports/rebuild", headers=auth)
+    assert res.status_code == 202
+    done = workers[0].application.extensions["rebuild_job"].wait(timeout=120)
+    assert done["state"] == "done", done
+    seen = workers[1].get("/api/reports/rebuild", headers=auth).get_json()
+    assert seen["state"] == "done" and seen["build_id"] == done["build_id"]
+    assert top_force(workers[1], CANAL_QUESTION) == "Northmoor"
 
 
 # ---------------------------------------------------------------- acknowledged uploads

@@ -25,6 +25,7 @@ from common.errors import ReportNotText, ReportParseError
 from corpus import parse_report
 from corpus.reports import NewReport, add_reports
 from qa.cite import cite
+from tests import hostile
 
 SOURCES = {
     "shipped": (REAL_REPORT.name, REAL_REPORT.read_text("utf-8")),
@@ -155,6 +156,55 @@ def test_hostile_files_are_refused_clearly_and_nothing_is_added(reports_dir, nam
     with pytest.raises((ReportParseError, ReportNotText)):
         add_reports(reports_dir, [good, NewReport(stored, data, name)])
     assert sorted(p.name for p in reports_dir.iterdir()) == before
+
+
+LOOP = "a reference that leads back to itself"
+BOMB = "expand to more than 200 MB: refused as a possible zip bomb"
+NO_TEXT = "the PDF has no text to read"
+NESTED = "nested more than 1000 elements deep"
+REFUSALS = {
+    "self-reference.pdf": LOOP,
+    "reference-loop.pdf": LOOP,
+    "page-tree-loop.pdf": NO_TEXT,
+    "padded-bomb.pdf": BOMB,
+    "escaped-name-bomb.pdf": BOMB,
+    "indirect-filter-bomb.pdf": BOMB,
+    "hex-wrapped-bomb.pdf": BOMB,
+    "nested-arrays.pdf": NO_TEXT,
+    "nested-dictionaries.pdf": NO_TEXT,
+    "nested-divs.html": NESTED,
+    "nested-tables.html": NESTED,
+    "nested-bold.html": NESTED,
+    "misnested.html": "no paragraphs of text",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_files_made_to_hang_or_swamp_a_reader_are_refused_saying_why(name):
+    """Before the parse budget, the first sent pdfminer round a loop for good; the bombs'
+    filters were out of sight of a check that looked 400 bytes back for /FlateDecode."""
+    make = {**hostile.PDFS, **hostile.PAGES}[name]
+    with pytest.raises(ReportParseError) as caught:
+        parse_report(make(), name)
+    assert REFUSALS[name] in caught.value.message
+    assert caught.value.message.startswith(f"{name}, line 1: ")
+
+
+def test_a_file_over_the_parse_budget_is_refused_naming_the_limit(monkeypatch):
+    """Any file that takes longer than the budget, whatever makes it slow: here an honest
+    PDF of some 40 pages given a budget too small for it."""
+    text = REAL_REPORT.read_text("utf-8")
+    long_pdf = as_pdf(text + "\n\n" + "\n\n".join(text.split("\n\n")[5:]) * 2)
+    monkeypatch.setenv("QA_PARSE_TOTAL_SECONDS", "0.2")
+    with pytest.raises(ReportParseError) as caught:
+        parse_report(long_pdf, "long.pdf")
+    assert caught.value.message == (
+        "long.pdf, line 1: reading it took more than 0.2 s of CPU time "
+        "(QA_PARSE_TOTAL_SECONDS): refused as a damaged or hostile file"
+    )
+    monkeypatch.delenv("QA_PARSE_TOTAL_SECONDS")
+    report, _ = parse_report(as_pdf(text), "lancashire-2018-effectiveness.pdf")
+    assert report.force == "Lancashire"
 
 
 @pytest.mark.parametrize(

@@ -249,3 +249,28 @@ def test_an_unreadable_status_file_says_whether_a_rebuild_runs(folders, content)
         release.set()
     assert rebuilding.wait(timeout=60)["state"] == "done"
     assert job.status()["state"] == "done"  # the next write replaces it whole
+
+
+def test_a_status_is_written_over_in_place_once_the_disk_has_filled(folders, monkeypatch):
+    """The status file cannot be replaced (no room for the copy written beside it): the
+    failure is written over the file in place, so the other workers say "failed" with the
+    same reason, not the state before it."""
+    import errno
+    import os
+
+    import index.jobs
+
+    rebuilding, other = job_for(folders), job_for(folders)
+    rebuilding.start()
+    assert rebuilding.wait(timeout=60)["state"] == "done"
+    (folders[0] / "z-broken.txt").write_text("Minutes of the parish council\n")
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(index.jobs, "write_file", full_disk)
+    rebuilding.start()
+    failed = rebuilding.wait(timeout=60)
+    assert failed["state"] == "failed" and "z-broken.txt" in failed["message"]
+    seen = other.status()
+    assert (seen["state"], seen["message"]) == ("failed", failed["message"])

@@ -12,6 +12,7 @@ from common.errors import IndexNotReady
 from corpus import load_reports
 from corpus.records import Passage
 from index import passages as store_files
+from index.encoder import file_sha256
 from index.load import load_index
 from index.manifest import MANIFEST_FILE, seal
 from index.passages import PassageStore, PassagesUnreadable
@@ -98,6 +99,13 @@ def test_damaged_passages_are_a_clear_error(index_dir):
     fields = np.load(path)
     fields[:, 0] = 1_000_000  # a report string that is not in the table, same size
     np.save(path, fields)
+    with pytest.raises(IndexNotReady, match="fields.npy is missing or damaged .*make index"):
+        load_index(index_dir)  # its checksum is not the one recorded
+    manifest_path = index_dir / CURRENT / MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text())
+    manifest["files"][store_files.FIELDS_FILE] = file_sha256(path)  # as if written so
+    manifest_path.chmod(0o644)
+    manifest_path.write_text(json.dumps(seal(manifest)))
     with pytest.raises(IndexNotReady, match="passages .* unreadable .*make index"):
         load_index(index_dir)
 

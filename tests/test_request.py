@@ -81,17 +81,31 @@ def test_bad_values_are_refused_with_what_to_fix(payload, code, words):
     assert words in error.message
 
 
-def test_history_is_kept_in_order_and_long_questions_are_cut():
-    asked = parse_ask(
-        {
-            "question": "and why?",
-            "history": [
-                {"question": "first", "passage_ids": ["a", "b"]},
-                {"question": "y" * 1500},
-            ],
-        }
-    )
+def test_history_is_kept_in_order_and_a_question_over_the_limit_is_refused():
+    """A turn's question has the limit of a question, which the API declares: one longer
+    is refused, where it used to be cut short silently."""
+    first = {"question": "first", "passage_ids": ["a", "b"]}
+    asked = parse_ask({"question": "and why?", "history": [first, {"question": "y" * 1000}]})
     assert asked.history == (Turn("first", ("a", "b")), Turn("y" * 1000, ()))
+    error = refused({"question": "and why?", "history": [first, {"question": "y" * 1001}]})
+    assert error.code == "bad_history"
+    assert 'turn 2: "question" is 1001 characters long; the limit is 1000' in error.message
+
+
+def test_whole_numbers_may_be_written_with_a_point_as_json_schema_counts_them():
+    """k: 3.0 is the integer 3 to JSON Schema, which the API's description is written in."""
+    asked = parse_ask(
+        {"question": "q", "k": 3.0, "filters": {"question_number": 2.0, "year": 2018.0}}
+    )
+    assert asked.k == 3 and dict(asked.filters) == {"question_number": 2, "year": "2018"}
+    assert refused({"question": "q", "k": 3.5}).code == "bad_k"
+    assert refused({"question": "q", "filters": {"question_number": 2.5}}).code == "bad_filter"
+
+
+def test_the_question_limit_counts_the_question_as_sent():
+    assert parse_ask({"question": " " + "x" * 999}).question == "x" * 999
+    error = refused({"question": "x" * 999 + "  "})  # 1,001 as sent, 999 once stripped
+    assert error.code == "bad_question" and "1001 characters" in error.message
 
 
 @pytest.mark.parametrize(

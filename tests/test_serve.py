@@ -3,6 +3,7 @@ workers, each answering with waitress), following new builds and sharing one reb
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -20,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.real_model
 
 
-def fetch(url: str, body: dict | None = None) -> tuple[int, dict, dict]:
+def fetch(url: str, body: dict | None = None, timeout: float = 10) -> tuple[int, dict, dict]:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=10) as res:
+        with urllib.request.urlopen(req, timeout=timeout) as res:
             return res.status, dict(res.headers), json.loads(res.read())
     except urllib.error.HTTPError as err:
         return err.code, dict(err.headers), json.loads(err.read())
@@ -96,7 +97,7 @@ class Workers:
         build(self.reports, encoder, self.index)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(
+        self.env = dict(
             os.environ,
             QA_INDEX_DIR=str(self.index),
             QA_REPORTS_DIR=str(self.reports),
@@ -107,11 +108,14 @@ class Workers:
             THREADS="2",
         )
         self.log_path = tmp_path / "server.log"
-        self.log = open(self.log_path, "wb")  # closed in stop()
+        self.start()
+
+    def start(self) -> None:
+        self.log = open(self.log_path, "ab")  # closed in stop()
         self.proc = subprocess.Popen(
             ["make", "-s", "serve"],
             cwd=ROOT,
-            env=env,
+            env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -163,6 +167,24 @@ class Workers:
         parent = {pid: int(Path(f"/proc/{pid}/stat").read_text().split()[3]) for pid in serving}
         return [pid for pid in serving if parent[pid] in serving]
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server: its master, workers and their children."""
+        family, todo = {self.proc.pid}, [self.proc.pid]
+        while todo:
+            children = subprocess.run(
+                ["pgrep", "-P", str(todo.pop())], capture_output=True, text=True
+            ).stdout.split()
+            family.update(int(c) for c in children)
+            todo += children
+        total = 0.0
+        for pid in family:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
     def admin(self, method: str, path: str, files: dict[str, bytes] | None = None):
         headers = {"Authorization": f"Bearer {self.TOKEN}"}
         data = None
@@ -179,7 +201,7 @@ class Workers:
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(req, timeout=30) as res:
+            with urllib.request.urlopen(req, timeout=120) as res:
                 return res.status, json.loads(res.read())
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read())
@@ -299,3 +321,82 @@ def test_a_rebuild_shows_as_running_then_done_whichever_worker_answers(workers):
         assert again["summary"]["added"] == [report_name(0)]
     workers.wait_for_every_worker(seen["build_id"])
     assert "Traceback" not in workers.output()
+
+
+@pytest.fixture(scope="module")
+def served_once(tmp_path_factory, real_models_dir, real_encoder):
+    """One server for the tests below, which each leave it serving a sound build (starting
+    one, with its index built with the real model, takes a minute on a busy machine)."""
+    server = Workers(tmp_path_factory.mktemp("served"), real_models_dir, real_encoder)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_files_made_to_hang_or_swamp_a_reader_are_refused_and_the_server_keeps_answering(
+    served_once,
+):
+    """The issue's files and their variations (tests/hostile.py), uploaded four at a time
+    (two workers, two threads each): every one is refused with a 422 that says why, the
+    server answers /api/health meanwhile, stores nothing, and is idle afterwards. Before
+    the parse budget, one self-referencing PDF held a thread at 100% of a core until the
+    server was stopped."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests import hostile
+
+    workers = served_once
+    workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    before = sorted(p.name for p in workers.reports.iterdir())
+    files = {name: make() for name, make in {**hostile.PDFS, **hostile.PAGES}.items()}
+    with ThreadPoolExecutor(4) as pool:
+        upload = functools.partial(workers.admin, "POST", "/api/reports")
+        sent = [pool.submit(upload, {name: data}) for name, data in files.items()]
+        # meanwhile, on connections of their own (queued behind uploads, not starved)
+        health = [fetch(f"{workers.base}/api/health", timeout=60)[0] for _ in range(5)]
+        answers = dict(zip(files, (future.result() for future in sent), strict=True))
+    for name, (status, body) in answers.items():
+        assert status == 422, (name, status, body)
+        assert body["error"]["message"].startswith(f"{name}, line 1: "), body
+    assert health == [200] * 5
+    assert sorted(p.name for p in workers.reports.iterdir()) == before
+    idle_from = workers.cpu_seconds()
+    time.sleep(2)
+    assert workers.cpu_seconds() - idle_from < 0.5  # nothing left spinning
+    assert fetch(f"{workers.base}/api/health")[0] == 200
+    assert "Traceback" not in workers.output()
+
+
+def test_a_build_damaged_in_place_is_refused_after_a_restart_until_rebuilt(served_once):
+    """Bytes of the FAISS file flipped, its size unchanged: while running, /api/health
+    says damaged; after a restart the server refuses the build (before, it said ok and
+    answered from the damaged file), and an admin rebuild over HTTP puts it right."""
+    from index.manifest import INDEX_FILE
+    from index.store import current_build
+    from tests.test_faults import flip_a_byte
+
+    workers = served_once
+    first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    flip_a_byte(current_build(workers.index) / INDEX_FILE)
+    workers.wait_for(lambda h: h["status"] == "damaged", "the damage was not noticed", 30)
+    workers.stop()
+    workers.start()
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            status, _, body = fetch(f"{workers.base}/api/health")
+            break
+        except OSError:
+            assert time.monotonic() < deadline, workers.output()
+            time.sleep(0.3)
+    assert status == 503 and body["error"]["code"] == "index_not_ready", body
+    assert "index.faiss is missing or damaged" in body["error"]["message"]
+    assert "POST /api/reports/rebuild" in body["error"]["message"]
+    status, _, answer = fetch(f"{workers.base}/api/ask", {"question": "who checks crime?"})
+    assert status == 503, answer
+    status, started = workers.admin("POST", "/api/reports/rebuild")
+    assert status == 202, started
+    done = workers.wait_for(lambda h: h["status"] == "ok", "the rebuild did not put it right")
+    assert done["build_id"] != first["build_id"]
+    workers.wait_for_every_worker(done["build_id"])

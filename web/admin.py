@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from common.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
+from common.errors import (
+    BadFileName,
+    BadRequest,
+    Forbidden,
+    ReportExists,
+    StorageError,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from corpus.reports import NewReport, add_reports, check_report_name, with_source_urls
 from index.jobs import RebuildJob
 from web import shapes
@@ -27,6 +35,7 @@ REPORT_TYPES = (
 )
 UPLOAD_FIELD = "file"
 SOURCE_FIELD = "source"  # the published report's address: none, or one per file in order
+REPLACE_FIELD = "replace"  # "true" overwrites report files of the same names
 
 
 def require_admin(token: str | None, authorization: str | None) -> None:
@@ -75,6 +84,29 @@ def read_uploads(
     return with_source_urls(uploads, sources)
 
 
+def read_replace(values: Sequence[str]) -> bool:
+    """The upload's ``replace`` field: absent or "false" keeps existing files, "true"
+    replaces them."""
+    if not values:
+        return False
+    if len(values) > 1 or values[0] not in ("true", "false"):
+        shown = ", ".join(repr(v)[:40] for v in values)
+        raise BadRequest(
+            f"the field '{REPLACE_FIELD}' is true or false, given once, not {shown}",
+            "bad_replace",
+        )
+    return values[0] == "true"
+
+
+def exists_message(name: str) -> str:
+    """The 409 of an upload whose file name is taken, in HTTP's terms."""
+    return (
+        f"{name} is already in the reports folder: send it again with the form field "
+        f"{REPLACE_FIELD}=true to replace it (curl -F {REPLACE_FIELD}=true), or under "
+        "another file name"
+    )
+
+
 @admin.before_request
 def _check_token() -> None:
     require_admin(current_app.config["ADMIN_TOKEN"], request.headers.get("Authorization"))
@@ -95,8 +127,19 @@ def add_report_files():
         request.files.getlist(UPLOAD_FIELD),
         request.form.getlist(SOURCE_FIELD),
     )
-    added = add_reports(current_app.config["REPORTS_DIR"], uploads)
-    body = {"added": shapes.added_reports(added), "rebuild": shapes.rebuild_status(_job().start())}
+    replace = read_replace(request.form.getlist(REPLACE_FIELD))
+    _job().check_can_start()  # a report no rebuild could index is not stored (507)
+    try:
+        added = add_reports(current_app.config["REPORTS_DIR"], uploads, replace=replace)
+    except ReportExists as exc:
+        if exc.file is None:
+            raise
+        raise ReportExists(exists_message(exc.file), exc.file) from None
+    try:
+        rebuild = _job().start()
+    except StorageError as exc:  # the disk filled since the check: stored, not yet indexed
+        rebuild = {"state": "failed", "message": exc.message}
+    body = {"added": shapes.added_reports(added), "rebuild": shapes.rebuild_status(rebuild)}
     return jsonify(body), 202, {"Location": url_for("admin.rebuild_status")}
 
 

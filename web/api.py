@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from common.errors import IndexNotReady
 from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.engine import Engine
@@ -12,7 +13,7 @@ from qa.grades import filter_cells, grade_cells, parse_grade_query
 from qa.history import force_history
 from qa.request import decode_json, parse_ask
 from web import shapes
-from web.openapi import openapi_document
+from web.openapi import index_values, openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -109,7 +110,11 @@ def force_data(force: str):
 
 @api.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    try:  # the values the index served lets a request name (none while it is not ready)
+        values = index_values(_engine().loaded)
+    except IndexNotReady:
+        values = None
+    return jsonify(openapi_document(values))
 
 
 @api.get("/health")

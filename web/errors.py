@@ -7,6 +7,7 @@ is a plain HTML page with the same message.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -27,6 +28,10 @@ from common.errors import (
 from web import shapes
 
 log = logging.getLogger(__name__)
+# The command line's way to put an index right, as the errors below index/ say it, and what
+# an HTTP client is told instead: the same, plus what the HTTP API itself offers.
+_CLI_REBUILD = re.compile(r"run `make index`(?: \(or `flask --app app index rebuild`\))?")
+HTTP_REBUILD = "run `make index` on the server (or POST /api/reports/rebuild with the admin token)"
 
 # Looked up along the class's ancestry, most specific first: ReportNotText is a
 # ReportParseError (422) but is refused as the wrong kind of file (415).
@@ -63,6 +68,13 @@ def headers_of(exc: QAError) -> dict[str, str]:
     return {}
 
 
+def http_message(exc: QAError) -> str:
+    """An error's message for an HTTP client: what to do in terms HTTP offers."""
+    if isinstance(exc, IndexNotReady):
+        return _CLI_REBUILD.sub(HTTP_REBUILD, exc.message)
+    return exc.message
+
+
 def error_response(status: int, code: str, message: str, headers: dict | None = None):
     """JSON under /api/, a plain HTML page everywhere else."""
     if request.path == "/api" or request.path.startswith("/api/"):
@@ -76,7 +88,7 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(QAError)
     def qa_error(exc: QAError):
-        return error_response(status_of(exc), exc.code, exc.message, headers_of(exc))
+        return error_response(status_of(exc), exc.code, http_message(exc), headers_of(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

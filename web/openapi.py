@@ -7,13 +7,14 @@ a key the service sends but the document does not describe fails a test.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from qa.grades import QUERY_KEYS
-from qa.request import AskBody, FiltersBody, TurnBody
+from qa.grades import QUERY_KEYS, column_of, grade_cells
+from qa.request import WHITE_SPACE, AskBody, FiltersBody, TurnBody
 from qa.retrieve import INTENT_BOOST
 
 # The fused rank score is at most 1; a passage matching the question's intent gains up to
@@ -303,6 +304,64 @@ class Health(Strict):
     damaged: str | None = Field(None, description="what happened to the build's files")
 
 
+class AddedReport(Strict):
+    file: str
+    report: str
+    force: str
+    year: str
+    pillar: str | None
+    layout: str
+    format: Literal["text", "html", "pdf"]
+    units: int
+    passages: int
+    source_url: str | None
+
+
+class RebuildSummaryOut(Strict):
+    up_to_date: bool
+    reason: str | None
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    unchanged: list[str]
+    sources: list[str]
+    reports: int
+    passages: int
+    embedded: int
+    reused: int
+    sentences_embedded: int
+    seconds: float
+    build_id: str | None
+    notes: list[str]
+
+
+class RebuildStatus(Strict):
+    """The server's latest rebuild, the same from every worker."""
+
+    state: Literal[
+        "idle", "queued", "parsing", "adapting", "embedding", "writing", "running", "done", "failed"
+    ] = Field(
+        description="idle: none since the server started; running: one runs, its progress "
+        "unreadable; failed: with a message (also a rebuild whose server stopped midway)"
+    )
+    message: str | None = None
+    requested_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    done: int | None = Field(None, description="adapting and embedding: how far")
+    total: int | None = None
+    another_queued: bool | None = Field(
+        None, description="one more rebuild follows this one (files uploaded meanwhile)"
+    )
+    build_id: str | None = None
+    summary: RebuildSummaryOut | None = None
+
+
+class UploadResponse(Strict):
+    added: list[AddedReport]
+    rebuild: RebuildStatus
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     AskBody,
     TurnBody,
@@ -313,6 +372,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     ForceHistory,
     ReportsResponse,
     Health,
+    RebuildStatus,
+    UploadResponse,
 )
 
 
@@ -328,8 +389,83 @@ def _error(description: str) -> dict:
     return _json("ErrorBody", description)
 
 
-def openapi_document() -> dict:
-    """The OpenAPI 3.1 description of the JSON API."""
+@dataclass(frozen=True)
+class Values:
+    """What the index being served lets a request name: the values of each /api/ask filter
+    and of each /api/grades argument (``grade_sorts``: the columns it sorts by). The
+    document says them, so that what it allows is what the service accepts."""
+
+    filters: dict[str, list[str | int]]
+    grades: dict[str, list[str]]
+    grade_sorts: list[str]
+
+
+def index_values(loaded) -> Values:
+    """The Values of a loaded index (qa.engine.Loaded)."""
+    cells = grade_cells(loaded.index)
+    return Values(
+        filters=loaded.retriever.filters.values,
+        grades={
+            "force": sorted({c.report.force for c in cells}),
+            "cycle": sorted({c.report.year for c in cells}),
+            "pillar": sorted({c.pillar for c in cells if c.pillar}),
+            "grade": sorted({c.grade for c in cells}),
+        },
+        grade_sorts=sorted({column_of(c).id for c in cells}),
+    )
+
+
+def any_case(values: list[str], blank: bool = False, fold: bool = True) -> str:
+    """A pattern (ECMA-262 and Python alike) for one of ``values``, in any case (``fold``),
+    with white space around it, as the service reads them; ``blank``: or nothing."""
+    alternatives = "|".join(_any_case(str(v)) if fold else _escaped(str(v)) for v in values)
+    return f"^[{WHITE_SPACE}]*(?:{alternatives}){'?' if blank else ''}[{WHITE_SPACE}]*$"
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\{c}" if c in r"\^$.|?*+()[]{}/" else c for c in text)
+
+
+def _any_case(text: str) -> str:
+    out = []
+    for char in text:
+        lower, upper = char.lower(), char.upper()
+        if lower != upper and len(lower) == len(upper) == 1:
+            out.append(f"[{lower}{upper}]")
+        else:
+            out.append(_escaped(char))
+    return "".join(out)
+
+
+def _one_of(values: list[str], description: str, blank: bool, fold: bool = True) -> dict:
+    shown = ", ".join(map(str, values[:12])) + (" ..." if len(values) > 12 else "")
+    return {
+        "type": "string",
+        "pattern": any_case(values, blank, fold) if values else f"^[{WHITE_SPACE}]*$",
+        "description": f"{description}: {shown or 'none indexed'}",
+    }
+
+
+def _filters_schema(values: Values) -> dict:
+    """FiltersBody's properties: each one of the values indexed, in any case, or null."""
+    null = {"type": "null"}
+    properties = {}
+    for key, known in values.filters.items():
+        strings = [v for v in known if isinstance(v, str)]
+        numbers = sorted({int(v) for v in known if isinstance(v, int) or str(v).isdigit()})
+        kinds = []
+        if key != "question_number":
+            kinds.append(_one_of(strings, "one of the indexed values, any case", blank=False))
+        if key in ("question_number", "year") and numbers:
+            kinds.append({"type": "integer", "enum": numbers})
+        properties[key] = {"anyOf": [*kinds, null], "default": None}
+    return properties
+
+
+def openapi_document(values: Values | None = None) -> dict:
+    """The OpenAPI 3.1 description of the JSON API; with ``values``, what the index being
+    served lets a request name (filters and grade arguments), so the description is the
+    behaviour."""
     _, schemas = models_json_schema(
         [(m, "validation") for m in MODELS], ref_template="#/components/schemas/{model}"
     )
@@ -343,6 +479,16 @@ def openapi_document() -> dict:
         "format": "json (the default) or csv",
     }
     assert tuple(grade_args) == QUERY_KEYS
+    grade_schemas = {name: {"type": "string"} for name in grade_args}
+    grade_schemas["order"] = {"type": "string", "enum": ["", "asc", "desc"]}
+    grade_schemas["format"] = {"type": "string", "enum": ["", "json", "csv"]}
+    if values is not None:
+        schemas["$defs"]["FiltersBody"]["properties"].update(_filters_schema(values))
+        for name, known in values.grades.items():
+            grade_schemas[name] = _one_of(known, "one of the indexed values, any case", True)
+        grade_schemas["sort"] = _one_of(
+            ["force", *values.grade_sorts], "force or a column's id", True, fold=False
+        )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -376,7 +522,10 @@ def openapi_document() -> dict:
             "/api/reports": {
                 "get": {
                     "summary": "The indexed reports, filter values and example questions",
-                    "responses": {"200": _json("ReportsResponse", "the indexed reports")},
+                    "responses": {
+                        "200": _json("ReportsResponse", "the indexed reports"),
+                        "503": _error("index_not_ready (or model_mismatch, model_checksum)"),
+                    },
                 },
                 "post": {
                     "summary": "Add report files (admin), then rebuild in the background",
@@ -390,37 +539,65 @@ def openapi_document() -> dict:
                                     "properties": {
                                         "file": {
                                             "type": "array",
+                                            "minItems": 1,
                                             "items": {"type": "string", "format": "binary"},
+                                            "description": "report files: the page's text "
+                                            "(.txt, UTF-8), the saved page (.html, .htm) or "
+                                            "the PDF (.pdf), each under a plain file name "
+                                            "such as cumbria-2019-efficiency.txt; a file that "
+                                            "is not a readable PEEL report is refused (415, "
+                                            "422), which no schema can say in advance",
                                         },
                                         "source": {
                                             "type": "array",
-                                            "items": {"type": "string"},
+                                            "items": {
+                                                "type": "string",
+                                                "pattern": "^$|^[Hh][Tt][Tt][Pp][Ss]?://",
+                                            },
                                             "description": "the http(s) address of each "
                                             "file's published report, if known: none, or "
                                             "one per file in the same order (an empty value "
                                             "means none for that file)",
                                         },
+                                        "replace": {
+                                            "type": "string",
+                                            "enum": ["true", "false"],
+                                            "description": "true replaces report files of "
+                                            "the same names (default false: a name taken is "
+                                            "409 report_exists)",
+                                        },
                                     },
                                     "required": ["file"],
-                                }
+                                },
+                                "encoding": {
+                                    "file": {
+                                        "contentType": "text/plain, text/html, "
+                                        "application/xhtml+xml, application/pdf, "
+                                        "application/octet-stream"
+                                    }
+                                },
                             }
                         },
                     },
                     "responses": {
-                        "202": {
-                            "description": "stored; the added reports and the rebuild's state",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
+                        "202": _json(
+                            "UploadResponse", "stored; the added reports and the rebuild's state"
+                        ),
                         **{
                             status: _error(text)
                             for status, text in [
-                                ("400", "bad_file_name, no_file or bad_source_url"),
+                                ("400", "bad_file_name, no_file, bad_source_url or bad_replace"),
                                 ("401", "unauthorized: the token is missing or wrong"),
                                 ("403", "forbidden: no admin token is configured"),
-                                ("409", "a report of that name exists, or a rebuild holds it"),
+                                ("409", "report_exists (send replace=true), or rebuild_busy"),
                                 ("413", "the body is over the limit"),
-                                ("415", "not a .txt, .html or .pdf report"),
+                                ("415", "not a .txt, .html or .pdf report, or not multipart"),
                                 ("422", "report_parse_error: names file and line"),
+                                (
+                                    "507",
+                                    "storage_error: the reports or the index folder "
+                                    "cannot be written; nothing was stored",
+                                ),
                             ]
                         },
                     },
@@ -431,17 +608,25 @@ def openapi_document() -> dict:
                     "summary": "The background rebuild's state (admin)",
                     "security": [{"adminToken": []}],
                     "responses": {
-                        "200": {
-                            "description": "the server's latest rebuild, the same from "
-                            "every worker: state idle, queued, parsing, adapting, embedding, "
-                            "writing, running (progress unreadable), done or failed (with a "
-                            "message; also a rebuild whose server stopped midway)",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
+                        "200": _json("RebuildStatus", "the server's latest rebuild"),
                         "401": _error("unauthorized"),
                         "403": _error("forbidden"),
                     },
-                }
+                },
+                "post": {
+                    "summary": "Rebuild the index now (admin), e.g. to retry one that failed",
+                    "security": [{"adminToken": []}],
+                    "responses": {
+                        "202": _json("RebuildStatus", "asked for: the rebuild's state (queued)"),
+                        "401": _error("unauthorized"),
+                        "403": _error("forbidden"),
+                        "409": _error("rebuild_busy: a rebuild is running already"),
+                        "507": _error(
+                            "storage_error: the index folder cannot be written; no rebuild "
+                            "was started"
+                        ),
+                    },
+                },
             },
             "/api/grades": {
                 "get": {
@@ -452,7 +637,7 @@ def openapi_document() -> dict:
                             "in": "query",
                             "required": False,
                             "description": text,
-                            "schema": {"type": "string"},
+                            "schema": grade_schemas[name],
                         }
                         for name, text in grade_args.items()
                     ],
@@ -465,6 +650,7 @@ def openapi_document() -> dict:
                             },
                         },
                         "400": _error("bad_filter: an unknown argument or value"),
+                        "503": _error("index_not_ready (or model_mismatch, model_checksum)"),
                     },
                 }
             },
@@ -482,6 +668,7 @@ def openapi_document() -> dict:
                     "responses": {
                         "200": _json("ForceHistory", "the force's reports compared"),
                         "404": _error("not_found: no indexed report is of that force"),
+                        "503": _error("index_not_ready (or model_mismatch, model_checksum)"),
                     },
                 }
             },
@@ -497,7 +684,13 @@ def openapi_document() -> dict:
             "/api/openapi.json": {
                 "get": {
                     "summary": "This document",
-                    "responses": {"200": {"description": "the OpenAPI document"}},
+                    "responses": {
+                        "200": {
+                            "description": "the OpenAPI document; its filter and argument "
+                            "values are those of the index served",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
                 }
             },
         },
