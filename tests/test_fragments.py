@@ -11,6 +11,7 @@ import pytest
 from common.errors import ReportParseError
 from corpus import parse_file
 from corpus.reports import check_report_file
+from index.load import load_index
 
 # CI has a copy of shared/ beside the clone, as the developers do.
 FRAGMENTS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fragments"
@@ -346,12 +347,47 @@ def test_the_landing_page_is_refused_saying_what_it_is(name):
     assert REFUSED[name] in caught.value.message
 
 
-def test_check_command_reads_54_and_refuses_the_landing_page(runner):
+# Copies of one page (same force, cycle and page) among the fragments and the shipped
+# report: each with the file kept in its place, the fuller one (more units graded, a later
+# "Last updated" date). The interim pages, saved before the grades were given, give way.
+COPIES = {
+    "cumbria-2018-effectiveness-summary-b.txt": "cumbria-2018-effectiveness-summary-c.txt",
+    "durham-2016-overview-interim.txt": "durham-2016-overview.txt",
+    "kent-2018-efficiency-summary-b.txt": "kent-2018-efficiency-summary-c.txt",
+    "lancashire-2016-legitimacy-summary-b.txt": "lancashire-2016-legitimacy-summary-c.txt",
+    "lancashire-2018-efficiency-summary-b.txt": (
+        "lancashire-2018-efficiency-detailed-findings-c.txt"
+    ),
+    "lancashire-2018-legitimacy-detailed-findings-b.txt": (
+        "lancashire-2018-legitimacy-detailed-findings-a.txt"
+    ),
+    "lancashire-2018-legitimacy-summary-b.txt": (
+        "lancashire-2018-legitimacy-detailed-findings-a.txt"
+    ),
+    "west-midlands-2017-overview-interim.txt": "west-midlands-2017-overview.txt",
+    # the shipped report, in the reports folder, is the variant-a copy of this page
+    "lancashire-2018-effectiveness-detailed-findings-b.txt": "lancashire-2018-effectiveness.txt",
+}
+
+
+def test_check_command_reads_every_file_and_names_copies_and_refusals(runner):
     files = sorted(str(p) for p in FRAGMENTS.glob("*.txt"))
     result = runner.invoke(args=["reports", "check", "--json", *files])
     assert result.exit_code == 1
     items = json.loads(result.output)
     assert [Path(i["file"]).name for i in items if not i["ok"]] == list(REFUSED)
+    copies = {Path(i["file"]).name: i["copy_of"] for i in items if i["status"] == "copy"}
+    assert copies == COPIES
+    assert sum(1 for i in items if i["status"] == "read") == 55 - len(COPIES) - len(REFUSED)
+    durham = next(i for i in items if i["file"].endswith("durham-2016-overview.txt"))
+    assert durham["kept_over"] == [
+        {
+            "file": "durham-2016-overview-interim.txt",
+            "reason": "it has more units graded (3 against 2)",
+        }
+    ]
+    text = runner.invoke(args=["reports", "check", *files]).output
+    assert text.splitlines()[-1] == "45 read, 9 copies, 1 refused."
     kent = next(i for i in items if i["file"].endswith("kent-2018-efficiency-summary-b.txt"))
     assert kent["layout"] == PILLAR and kent["passages"] == 3
     assert [(u["key"], u["title"], u["grade"]) for u in kent["units"]][1:] == [
@@ -359,3 +395,25 @@ def test_check_command_reads_54_and_refuses_the_landing_page(runner):
         ("q2", "How well does the force plan for the future?", "Outstanding"),
     ]
     assert check_report_file(FRAGMENTS / "kent-2018-overview.txt").report.force == "Kent"
+
+
+def test_adding_the_whole_folder_in_one_call_adds_every_readable_page(runner, index_dir):
+    """One `reports add` of all 55 files: every page that reads is added, each copy and
+    the refusal are named, and the rebuild that follows succeeds."""
+    files = sorted(str(p) for p in FRAGMENTS.glob("*.txt"))
+    result = runner.invoke(args=["reports", "add", *files])
+    assert result.exit_code == 1, result.output  # one file refused
+    lines = result.output.splitlines()
+    for name, kept in COPIES.items():
+        assert any(
+            line.startswith(f"Not added {name}: a copy of ") and f": {kept}" in line
+            for line in lines
+        ), name
+    assert any(
+        line.startswith("Refused: ") and "lancashire-2021-22-landing-page.txt, line 4" in line
+        for line in lines
+    )
+    assert "45 added, 9 copies of a fuller file, not added, 1 refused." in lines
+    assert "Reports: 45 added, 0 changed, 0 removed, 2 unchanged." in lines
+    indexed = {r.file for r in load_index(index_dir).reports}
+    assert len(indexed) == 47 and not indexed & set(COPIES)
