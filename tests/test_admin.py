@@ -570,3 +570,18 @@ def test_a_pdf_and_a_saved_page_are_uploaded_and_answer_questions(admin, reports
     assert passage["cite"].endswith("› ¶1 › p. 1")
     assert (reports_dir / pdf_name).read_bytes() == pdf
 
+
+def test_reports_waiting_to_be_indexed_are_named_until_indexed(admin, reports_dir):
+    (reports_dir / CANAL_REPORT).write_text(canal_report_text(), "utf-8")  # by hand
+    health = admin.get("/api/health").get_json()
+    assert health["status"] == "behind" and health["waiting"] == [CANAL_REPORT]
+    note = admin.get("/api/reports").get_json()["waiting_note"]
+    assert note == (
+        f"1 report file added to the reports folder is waiting to be indexed ({CANAL_REPORT}): "
+        "answers do not draw on it yet."
+    )
+    assert admin.post("/api/reports/rebuild", headers=AUTH).status_code == 202
+    assert wait_for_rebuild(admin)["state"] == "done"
+    health = admin.get("/api/health").get_json()
+    assert health["status"] == "ok" and "waiting" not in health
+    assert admin.get("/api/reports").get_json()["waiting_note"] is None

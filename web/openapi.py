@@ -267,6 +267,10 @@ class ReportsResponse(Strict):
         description="set while answers come from the base model, before the model adapted "
         "to the reports takes over (a first run adapts it in the background)"
     )
+    waiting_note: str | None = Field(
+        description="set while report files added to the folder wait to be indexed: how "
+        "many, which, and whether a rebuild is running"
+    )
 
 
 class Health(Strict):
@@ -285,6 +289,11 @@ class Health(Strict):
         None,
         description="added, changed, removed (and sources: files whose published address "
         "changed, when there are some)",
+    )
+    waiting: list[str] | None = Field(
+        None,
+        description="report files added to the folder (or changed) that the build this "
+        "worker serves does not hold yet: waiting to be indexed (with status behind)",
     )
     # Present only with status adapting or adapting_failed.
     model_note: str | None = Field(
@@ -403,7 +412,15 @@ def openapi_document() -> dict:
                     },
                     "responses": {
                         "202": {
-                            "description": "stored; the added reports and the rebuild's state",
+                            "description": "some files stored: added (each with the stored "
+                            "copies of its page it is kept over), copies (files not added: "
+                            "a fuller copy of the same page is kept, named with why), "
+                            "refused (each file's code and message) and the rebuild's state",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "200": {
+                            "description": "nothing stored: every file is a copy of a page "
+                            "whose fuller copy is kept (copies says which); no rebuild",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
                         **{
@@ -415,7 +432,11 @@ def openapi_document() -> dict:
                                 ("409", "a report of that name exists, or a rebuild holds it"),
                                 ("413", "the body is over the limit"),
                                 ("415", "not a .txt, .html or .pdf report"),
-                                ("422", "report_parse_error: names file and line"),
+                                (
+                                    "422",
+                                    "report_parse_error: names file and line (when no file "
+                                    "was added: with several, the message names each)",
+                                ),
                             ]
                         },
                     },
