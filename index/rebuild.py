@@ -148,15 +148,15 @@ class Rebuilder:
     # file name -> ((size, mtime), sha256): a report's checksum, taken again when it changes
     _checksums: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def behind(self, manifest: dict | None = None) -> dict[str, list[str]] | None:
-        """The report files the current build (or the build of ``manifest``, say the one
-        served) lacks, has in another version, or has but the folder no longer does (and,
-        under "sources", those whose published address changed); None when it is up to
-        date (or there is no build to compare). Copies the build set aside count as known.
+    def behind(self) -> dict[str, list[str]] | None:
+        """The report files the current build lacks, has in another version, or has but the
+        folder no longer does (and, under "sources", those whose published address changed);
+        None when it is up to date (or there is no build to compare). Copies the build set
+        aside count as known.
 
         Cheap enough for every health check: a file is hashed again only when its size or
         modification time changes."""
-        manifest = manifest if manifest is not None else read_manifest(self.index_dir)
+        manifest = read_manifest(self.index_dir)
         if manifest is None or manifest_problem(manifest):
             return None
         try:

@@ -33,10 +33,11 @@ REASON_CHARS = 200  # the failure's message is cut to its first clause, at most 
 WAITING_NAMES = 5  # the waiting note names this many files, then counts the rest
 
 
-def _waiting(manifest: dict) -> list[str]:
-    """The report files added to the folder (or changed) that the build served lacks."""
+def _waiting() -> list[str]:
+    """The report files added to the folder (or changed) that no build holds yet (the
+    current one, which every worker serves within a second of its making)."""
     rebuilder: Rebuilder = current_app.extensions["rebuilder"]
-    behind = rebuilder.behind(manifest) or {}
+    behind = rebuilder.behind() or {}
     return sorted({*behind.get("added", ()), *behind.get("changed", ())})
 
 
@@ -113,7 +114,7 @@ def reports():
             "filters": loaded.retriever.filters.values,
             "examples": example_questions(loaded.index.reports),
             "model_note": _model_note(loaded.index.manifest),
-            "waiting_note": _waiting_note(_waiting(loaded.index.manifest)),
+            "waiting_note": _waiting_note(_waiting()),
         }
     )
 
@@ -161,8 +162,8 @@ def health():
         body.update(status=status, model_note=note, rebuild=rebuild)
     if behind := rebuilder.behind():
         body.update(status="behind", behind=behind, rebuild=job.state())
-    if waiting := _waiting(index.manifest):  # added, not yet in the build this worker serves
-        body.update(status="behind", waiting=waiting, rebuild=job.state())
+        if waiting := sorted({*behind["added"], *behind["changed"]}):
+            body["waiting"] = waiting  # added to the folder, in no build yet
     if engine.damage_on_disk:
         body.update(status="damaged", damaged=engine.damage_on_disk)
     return jsonify(body)

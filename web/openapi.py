@@ -292,8 +292,8 @@ class Health(Strict):
     )
     waiting: list[str] | None = Field(
         None,
-        description="report files added to the folder (or changed) that the build this "
-        "worker serves does not hold yet: waiting to be indexed (with status behind)",
+        description="report files added to the folder (or changed) that no build holds "
+        "yet: waiting to be indexed (with status behind)",
     )
     # Present only with status adapting or adapting_failed.
     model_note: str | None = Field(
