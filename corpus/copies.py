@@ -8,8 +8,9 @@ page beside its detailed findings: one is kept, the fullest, and the others are 
 A 2023-25 report is not a copy of the 2021/22 one (another cycle, another id), nor an
 overview page of a pillar page.
 
-The fullest is the one with more units graded, then the later "Last updated" date, then
-more passages, then more text; a tie goes to the file already indexed (or stored), then to
+The fullest is the one with fewer units "not yet graded" (an interim copy, saved before the
+grades were given, has some), then more units graded, then the later "Last updated" date,
+then more passages, then more text; a tie goes to the file already indexed (or stored), then to
 the name that sorts first.
 """
 
@@ -22,6 +23,8 @@ from datetime import date
 
 from corpus.grades import NOT_GRADED
 from corpus.records import Passage, Report
+
+PENDING = ("Not yet graded", "To be graded")  # grades an interim copy gives
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -36,6 +39,7 @@ class Candidate:
     force: str
     title: str  # "Durham PEEL 2016 overview"
     graded: int  # units that state a grade on a scale
+    pending: int  # units "not yet graded" or "to be graded": an interim copy's
     updated: str | None  # the "Last updated" date as printed
     passages: int
     chars: int  # length of the passages' text
@@ -52,6 +56,7 @@ class Candidate:
             force=report.force,
             title=report.title,
             graded=graded_units(report),
+            pending=sum(1 for u in report.units if u.grade in PENDING),
             updated=report.updated,
             passages=len(passages),
             chars=sum(len(p.text) for p in passages),
@@ -85,14 +90,18 @@ def updated_on(updated: str | None) -> date | None:
         return None
 
 
-def _fullness(c: Candidate) -> tuple:
-    return (c.graded, updated_on(c.updated) or date.min, c.passages, c.chars)
-
-
 def _order(c: Candidate, preferred: Collection[str]) -> tuple:
     """Sort key: fullest first, then a preferred name, then by name."""
-    graded, updated, passages, chars = _fullness(c)
-    return (-graded, -updated.toordinal(), -passages, -chars, c.name not in preferred, c.name)
+    updated = updated_on(c.updated) or date.min
+    return (
+        c.pending,
+        -c.graded,
+        -updated.toordinal(),
+        -c.passages,
+        -c.chars,
+        c.name not in preferred,
+        c.name,
+    )
 
 
 def why_kept(kept: Candidate, copy: Candidate) -> str:
@@ -104,6 +113,11 @@ def why_kept(kept: Candidate, copy: Candidate) -> str:
             f"the force names {copy.force!r} and {kept.force!r} differ only in "
             "punctuation, accents or case, which makes them one report; if they are two "
             "forces, correct the name in one file"
+        )
+    if kept.pending != copy.pending:
+        return (
+            f"the other is an earlier copy, saved before its grades were given "
+            f"({copy.pending} not yet graded against {kept.pending})"
         )
     if kept.graded != copy.graded:
         return f"it has more units graded ({kept.graded} against {copy.graded})"

@@ -225,6 +225,11 @@ class UnitOut(Strict):
     areas_for_improvement: list[str]
     causes_of_concern: list[str]
     page: int | None = Field(description="the PDF page the unit starts on")
+    grade_sentence: str | None = Field(
+        None,
+        description="the report's sentence stating the grade, verbatim, when the grade is "
+        "read from prose rather than a grade line (it may be in another unit's passage)",
+    )
 
 
 class QuestionOut(Strict):

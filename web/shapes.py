@@ -326,6 +326,7 @@ def checked_report(c: Outcome) -> dict:
                 "carried_over": u.carried_over,
                 "areas_for_improvement": len(u.areas_for_improvement),
                 "causes_of_concern": len(u.causes_of_concern),
+                "grade_sentence": u.grade_sentence,
             }
             for u in (r.units if r else ())
         ],
