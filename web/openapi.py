@@ -231,6 +231,11 @@ class UnitOut(Strict):
     areas_for_improvement: list[str]
     causes_of_concern: list[str]
     page: int | None = Field(description="the PDF page the unit starts on")
+    grade_sentence: str | None = Field(
+        None,
+        description="the report's sentence stating the grade, verbatim, when the grade is "
+        "read from prose rather than a grade line (it may be in another unit's passage)",
+    )
 
 
 class QuestionOut(Strict):
@@ -273,6 +278,10 @@ class ReportsResponse(Strict):
         description="set while answers come from the base model, before the model adapted "
         "to the reports takes over (a first run adapts it in the background)"
     )
+    waiting_note: str | None = Field(
+        description="set while report files added to the folder wait to be indexed: how "
+        "many, which, and whether a rebuild is running"
+    )
 
 
 class Health(Strict):
@@ -292,6 +301,11 @@ class Health(Strict):
         description="added, changed, removed (and sources: files whose published address "
         "changed, when there are some)",
     )
+    waiting: list[str] | None = Field(
+        None,
+        description="report files added to the folder (or changed) that no build holds "
+        "yet: waiting to be indexed (with status behind)",
+    )
     # Present only with status adapting or adapting_failed.
     model_note: str | None = Field(
         None, description="what the base model means for the answers, and why adapting failed"
@@ -302,6 +316,11 @@ class Health(Strict):
         "runs it (as state in GET /api/reports/rebuild)",
     )
     damaged: str | None = Field(None, description="what happened to the build's files")
+
+
+class KeptOver(Strict):
+    file: str
+    reason: str
 
 
 class AddedReport(Strict):
@@ -315,6 +334,24 @@ class AddedReport(Strict):
     units: int
     passages: int
     source_url: str | None
+    kept_over: list[KeptOver] = Field(
+        description="stored copies of the same page this file is kept over (they stay in "
+        "the folder, no longer indexed)"
+    )
+
+
+class CopyNotAdded(Strict):
+    file: str
+    report: str
+    copy_of: str = Field(description="the file kept instead")
+    reason: str
+    message: str
+
+
+class RefusedFile(Strict):
+    file: str
+    code: str
+    message: str
 
 
 class RebuildSummaryOut(Strict):
@@ -359,6 +396,8 @@ class RebuildStatus(Strict):
 
 class UploadResponse(Strict):
     added: list[AddedReport]
+    copies: list[CopyNotAdded]
+    refused: list[RefusedFile]
     rebuild: RebuildStatus
 
 
@@ -581,7 +620,16 @@ def openapi_document(values: Values | None = None) -> dict:
                     },
                     "responses": {
                         "202": _json(
-                            "UploadResponse", "stored; the added reports and the rebuild's state"
+                            "UploadResponse",
+                            "some files stored: added (each with the stored copies of its page "
+                            "it is kept over), copies (files not added: a fuller copy of the "
+                            "same page is kept, named with why), refused (each file's code and "
+                            "message) and the rebuild's state",
+                        ),
+                        "200": _json(
+                            "UploadResponse",
+                            "nothing stored: every file is a copy of a page whose fuller copy "
+                            "is kept (copies says which); no rebuild",
                         ),
                         **{
                             status: _error(text)
@@ -592,7 +640,11 @@ def openapi_document(values: Values | None = None) -> dict:
                                 ("409", "report_exists (send replace=true), or rebuild_busy"),
                                 ("413", "the body is over the limit"),
                                 ("415", "not a .txt, .html or .pdf report, or not multipart"),
-                                ("422", "report_parse_error: names file and line"),
+                                (
+                                    "422",
+                                    "report_parse_error: names file and line (when no file "
+                                    "was added: with several, the message names each)",
+                                ),
                                 (
                                     "507",
                                     "storage_error: the reports or the index folder "
