@@ -354,6 +354,12 @@ class RefusedFile(Strict):
     message: str
 
 
+class SetAsideCopy(Strict):
+    file: str
+    copy_of: str = Field(description="the file of the same page that is indexed")
+    reason: str
+
+
 class RebuildSummaryOut(Strict):
     up_to_date: bool
     reason: str | None
@@ -362,6 +368,9 @@ class RebuildSummaryOut(Strict):
     removed: list[str]
     unchanged: list[str]
     sources: list[str]
+    copies: list[SetAsideCopy] = Field(
+        description="copies of a page set aside for a fuller file of it (not indexed)"
+    )
     reports: int
     passages: int
     embedded: int
