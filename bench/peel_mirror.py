@@ -47,7 +47,7 @@ PDF_PATH = "/media/peel-assessment-2021-22-lancashire.pdf"
 ERROR_200 = "/peel-reports/kent-2023-25/"
 COOKIE_WALL = "/peel-reports/kent-2021-22/"
 OVERSIZED = "/peel-reports/northumbria-2023-25/"
-OVERSIZED_BYTES = 3 * 1024 * 1024
+OVERSIZED_BYTES = 64 * 1024 * 1024  # more than a loopback socket's buffers hold
 # Overview pages whose links to their pillar pages use the older host layout.
 OLD_HOST = "old-host.placeholder"  # in links, the old host's address once the port is known
 OLD_LAYOUT_LINKS = ("/peel-assessments/peel-2018/kent/", "/peel-assessments/peel-2015/durham/")
@@ -84,8 +84,10 @@ class Mirror:
 
     fragments: Path = FRAGMENTS
     generation: int = 1  # bump to change CHANGING's text and ETag
-    hits: list[Hit] = field(default_factory=list)
-    traps: dict[str, str] = field(default_factory=dict)  # path -> drip|huge|loop|offsite
+    hits: list[Hit] = field(default_factory=list)  # answered, in the order they ended
+    started: list[str] = field(default_factory=list)  # paths, as each request came in
+    # path -> drip | huge | huge-declared | loop | offsite | forbidden | silent
+    traps: dict[str, str] = field(default_factory=dict)
     pages: dict[str, Served] = field(default_factory=dict)
     port: int = 0
 
@@ -181,6 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
         started = time.monotonic()
         path = urlsplit(self.path).path
+        self.site.started.append(path)
         status, sent = 500, 0
         try:
             status, sent = self._answer(path)
@@ -280,6 +283,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(self.site.base_url + other, 302)
         if kind == "offsite":
             return self._redirect("http://peel-mirror.invalid" + path, 302)
+        if kind == "forbidden":  # a site that keeps robots out
+            return self._send(403, b"Forbidden", "text/plain")
         if kind == "silent":  # headers never come
             time.sleep(30)
             return 0, 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from corpus.fetch.coverage import coverage
 from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.engine import Engine
@@ -83,6 +84,9 @@ def reports():
             "filters": loaded.retriever.filters.values,
             "examples": example_questions(loaded.index.reports),
             "model_note": _model_note(loaded.index.manifest),
+            "coverage": shapes.coverage(
+                coverage(current_app.config["REPORTS_DIR"], loaded.index.reports)
+            ),
         }
     )
 

@@ -74,10 +74,12 @@ class PageError(Exception):
 
 
 class Unreachable(PageError):
-    """No answer at all: DNS, a refused or dropped connection, a TLS failure, a timeout."""
+    """No answer at all: DNS, a refused or dropped connection, a TLS failure, a timeout.
+    ``transient`` when asking again soon may work (not for a name DNS does not know)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, transient: bool = True) -> None:
         super().__init__("failed", reason)
+        self.transient = transient
 
 
 class StopRun(PageError):
@@ -152,7 +154,13 @@ class Client:
             raise PageError("refused", f"a redirect from https to plain http ({url})")
 
     def _check_robots(self, url: str) -> None:
-        if not self._robots_for(url).can_fetch(PRODUCT, url):
+        try:
+            robots = self._robots_for(url)
+        except StopRun as exc:
+            if not self._robots:  # the site's own robots.txt: nothing may be fetched
+                raise
+            raise PageError("failed", exc.reason) from None  # another host's: this page only
+        if not robots.can_fetch(PRODUCT, url):
             raise PageError("refused", "robots.txt asks robots not to fetch this page")
 
     def _robots_for(self, url: str) -> RobotFileParser:
@@ -165,11 +173,15 @@ class Client:
             status, headers, body = self._with_retries(
                 origin + "/robots.txt", ("text/plain",), None, None, limit=MAX_ROBOTS_BYTES
             )
-        except Unreachable:
+        except (Unreachable, StopRun):
             raise
-        except PageError as exc:  # too big, or a type other than text: as if none
-            status, body = 404, b""
-            del exc
+        except PageError as exc:
+            if exc.outcome == "failed":  # 5xx to the last try: keep off (RFC 9309)
+                raise StopRun(
+                    f"{origin}/robots.txt could not be read ({exc.reason}): the site may be "
+                    "down or overloaded, and without its robots.txt nothing may be fetched"
+                ) from None
+            status, body = 404, b""  # too big, or not text: as if there were none
         if status in REDIRECTS:  # followed within our hosts, once, as crawlers do
             target = urljoin(origin + "/robots.txt", headers.get("location", ""))
             if urlsplit(target).netloc.lower() in self.hosts:
@@ -186,6 +198,8 @@ class Client:
             crawl_delay = robots.crawl_delay(PRODUCT)
             if crawl_delay:
                 self.delay = max(self.delay, min(float(crawl_delay), 60.0))
+        elif status in (401, 403):  # the site keeps us out (the original robots standard)
+            raise StopRun(f"the site refuses us: {origin}/robots.txt answered HTTP {status}")
         elif 400 <= status < 500:  # RFC 9309: no robots.txt, no rules
             robots.allow_all = True
         else:  # RFC 9309: an error reading it means keep off the whole site
@@ -211,8 +225,8 @@ class Client:
         while True:
             try:
                 status, headers, body = self._exchange(url, accept, etag, last_modified, limit)
-            except Unreachable:
-                if attempt >= self.rules.retries:
+            except Unreachable as exc:
+                if attempt >= self.rules.retries or not exc.transient:
                     raise
                 self._back_off(attempt, None)
                 attempt += 1
@@ -355,11 +369,11 @@ def _too_slow(rules: Politeness) -> PageError:
 
 def _unreachable(exc: Exception, parts) -> Unreachable:
     if isinstance(exc, socket.gaierror):
-        return Unreachable(f"cannot find {parts.hostname} (DNS: {exc.strerror})")
+        return Unreachable(f"cannot find {parts.hostname} (DNS: {exc.strerror})", False)
     if isinstance(exc, TimeoutError | socket.timeout):
         return Unreachable(f"no answer from {parts.netloc} within the time allowed")
     if isinstance(exc, ssl.SSLError):
-        return Unreachable(f"a TLS failure talking to {parts.netloc}: {exc.reason}")
+        return Unreachable(f"a TLS failure talking to {parts.netloc}: {exc.reason}", False)
     if isinstance(exc, OSError | http.client.HTTPException):
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         return Unreachable(f"the connection to {parts.netloc} failed ({reason})")
