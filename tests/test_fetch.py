@@ -294,6 +294,8 @@ def test_a_second_run_downloads_only_the_changed_page(tmp_path):
     assert result.exit_code == 0, result.output
     bodies = [h for h in m.hits if h.status == 200 and h.path != "/robots.txt"]
     assert [h.path for h in bodies] == [CHANGING]
+    # what the site did not have is not asked for again within the week
+    assert not [h for h in m.hits if h.path.startswith("/peel-assessments/peel-2014/west-")]
     assert all(h.if_none_match for h in m.hits if h.status == 304)
     assert sum(h.status == 304 for h in m.hits) >= 7
     changed = "west-midlands-2023-25.html"

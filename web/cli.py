@@ -321,7 +321,12 @@ def list_command() -> None:
 @click.option(
     "--timeout", type=float, help="Longest wait to connect or for the next bytes  [default: 30]"
 )
-@click.option("--fresh", is_flag=True, help="Ask for every page in full, as if never fetched.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Ask for every page in full, as if never fetched, and again for force-cycles the "
+    "site did not have (otherwise asked again after a week).",
+)
 @click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
 @errors_as_exit
 def fetch(

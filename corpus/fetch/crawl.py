@@ -45,6 +45,9 @@ from corpus.fetch.site import (
 FETCHED = "fetched"  # downloaded, checked, staged to be added
 UNCHANGED = "unchanged"  # the copy we have is the site's (304, or the same bytes)
 MAX_UNREACHABLE = 3  # pages in a row with no answer at all before the run stops
+# A force-cycle the site did not have is asked for again after this long (new reports
+# appear; old ones do not), or at once with --fresh.
+NOT_FOUND_RECHECK_SECONDS = 7 * 24 * 3600
 _READ = {st.REFUSED, st.LANDING}  # read before and not kept: validators tell if it changed
 
 
@@ -135,6 +138,10 @@ class Fetcher:
     # -- a force's pages of one cycle -------------------------------------------------
 
     def _target(self, target: Target) -> None:
+        record = self.state.targets.get(target.key)
+        if not self.fresh and record and record.state == st.NOT_FOUND and record.run != self.run_id:
+            if st.age_seconds(record.checked) < NOT_FOUND_RECHECK_SECONDS:
+                return  # not on the site days ago: not asked again so soon
         tried = []
         for entry in entry_pages(target, self.settings.base_url):
             tried += [p.url for p in entry]

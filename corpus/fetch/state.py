@@ -53,6 +53,14 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def age_seconds(when: str | None) -> float:
+    """Seconds since a recorded time (infinite for none, or one that does not read)."""
+    try:
+        return (datetime.now(UTC) - datetime.fromisoformat(when or "")).total_seconds()
+    except ValueError:
+        return float("inf")
+
+
 @dataclass
 class PageRecord:
     """One page asked for, by the file name it is (or would be) stored under."""
