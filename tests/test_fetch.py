@@ -590,3 +590,36 @@ def test_file_names_come_from_force_cycle_and_kind_never_the_address(tmp_path):
     assert m.requests_for("/hmicfrs" + found)  # the odd address was the one asked for
     assert (reports / "durham-2018-effectiveness-detailed-findings.html").exists()
     assert not [p for p in tmp_path.rglob("*") if "passwd" in p.name or p.name == "x.txt"]
+
+
+def test_an_add_cut_short_is_finished_by_the_next_run(tmp_path):
+    """As if killed while adding: some files renamed in, the addresses file not yet, and
+    the fetch record still saying 'staged'. The next run adds each page once."""
+    from corpus.fetch.add import add_staged
+    from corpus.fetch.crawl import Fetcher
+    from corpus.fetch.state import FetchState, fetch_lock
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    m = mirror()
+    with m.serving():
+        settings = FetchSettings(
+            m.base_url, frozenset(m.hosts), Politeness(user_agent(None), delay=0)
+        )
+        targets = [Target("Cumbria", c) for c in ("2018", "2021", "2023")]
+        with fetch_lock(reports):
+            state = FetchState.load(reports)
+            Fetcher(state, settings).run(targets)
+            record = reports / ".fetch" / "state.json"
+            before_add = record.read_bytes()
+            add_staged(state)
+        record.write_bytes(before_add)  # the add's outcome never recorded
+        (reports / SOURCES_FILE).unlink()  # nor the addresses renamed in
+        (reports / "cumbria-2023-25.html").unlink()  # nor this file
+        fetch_reports(reports, targets, settings)
+    expected = expected_files(m, ["cumbria"])
+    files = {p.name for p in reports.iterdir() if p.is_file() and not p.name.startswith(".")}
+    assert files == set(expected)
+    sources = json.loads((reports / SOURCES_FILE).read_text())
+    assert sources == {name: m.base_url + path for name, path in expected.items()}
+    assert not list((reports / ".fetch" / "staging").iterdir())

@@ -5,6 +5,7 @@ progress lines, the summary that names every page not added, and the coverage ta
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -46,6 +47,12 @@ def targets_of(names: Sequence[str], asked_cycles: Sequence[str], every: bool) -
     return [Target(f, c) for f in chosen_forces for c in chosen_cycles]
 
 
+def _host(given: str) -> str:
+    """'HOST[:PORT]' as a URL's netloc spells it, whether or not a scheme was given."""
+    given = given.strip().lower()
+    return urlsplit(given).netloc if "://" in given else given.rstrip("/")
+
+
 def _loopback(host: str | None) -> bool:
     if host in ("localhost",):
         return True
@@ -69,7 +76,7 @@ def fetch_settings(
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadRequest(f"--base-url {base!r} is not an http(s) address", code="bad_option")
-    hosts = {parts.netloc.lower(), *(h.strip().lower() for h in allow_hosts if h.strip())}
+    hosts = {parts.netloc.lower(), *(_host(h) for h in allow_hosts if h.strip())}
     if base == default_base:
         hosts |= set(site()["hosts"])
     wanted = float(delay if delay is not None else config.get("FETCH_DELAY", MIN_DELAY))
@@ -82,6 +89,14 @@ def fetch_settings(
             code="bad_option",
         )
     contact = contact or config.get("FETCH_CONTACT") or None
+    if contact is not None and (
+        len(str(contact)) > 200 or not re.fullmatch(r"[\x21-\x7e][\x20-\x7e]*", str(contact))
+    ):
+        raise BadRequest(
+            "--contact (QA_FETCH_CONTACT) must be an e-mail address or web address on one "
+            "line, in plain ASCII, at most 200 characters: it is sent in every request",
+            code="bad_option",
+        )
     politeness = Politeness(
         user_agent=user_agent(contact),
         contact=contact,

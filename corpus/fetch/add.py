@@ -64,11 +64,12 @@ def add_staged(state: st.FetchState) -> list[AddOutcome]:
 
 def _names_not_ours(state: st.FetchState, records: list[st.PageRecord]) -> set[str]:
     """Names of staged pages already taken in the folder by a file that did not come from
-    the same site (its recorded address, if any, is on another host)."""
+    the same site (its recorded address, if any, is on another host) and is not this very
+    download (put there by an add that was killed before it recorded the address)."""
     sources = read_sources(state.folder)
     out = set()
     for record in records:
-        if not (state.folder / record.file).exists():
+        if not (state.folder / record.file).exists() or state.in_folder(record):
             continue
         recorded = urlsplit(sources.get(record.file) or "").netloc.lower()
         hosts = {urlsplit(u or "").netloc.lower() for u in (record.source_url, record.url)}
