@@ -183,18 +183,19 @@ class Fetcher:
         it links to; the era's addresses for them when it links to none."""
         if first.state == st.NOT_FOUND:
             # An overview missing (or moved) need not hide the pillar pages.
-            found = self._pillars(overview, [], fallback=True)
+            found = self._pillars(overview, [])
             if not found:
                 return None
             return "found", "no overview page; pillar pages found at the usual addresses"
         if first.state == st.FAILED:
             return _found(first)
-        self._pillars(overview, self._links_of(overview), fallback=True)
+        self._pillars(overview, self._links_of(overview))
         return "found", None
 
-    def _pillars(self, overview: Page, linked: list[list[str]], fallback: bool) -> int:
+    def _pillars(self, overview: Page, linked: list[list[str]]) -> int:
         """Each pillar's page: its detailed findings where the era has them, else (or if
-        they are not there) its summary page. Returns how many were found."""
+        they are not there) its summary page; the pillars the overview links to, or every
+        pillar at the era's addresses when it links to none. Returns how many were found."""
         target = overview.target
         era = target.era
         by_kind = {k: u for k, u in reversed(linked)}
@@ -205,8 +206,6 @@ class Fetcher:
             kinds = ([f"{pillar}-{DETAILED}"] if era.get("detailed_findings") else []) + [pillar]
             if any_linked and not any(k in by_kind for k in kinds):
                 continue  # the overview links to other pillars, not this one
-            if not any_linked and not fallback:
-                continue
             for kind in kinds:
                 outcome = self._page(Page(target, kind, by_kind.get(kind) or patterns[kind]))
                 if outcome.state != st.NOT_FOUND:
