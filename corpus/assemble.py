@@ -11,8 +11,11 @@ from corpus.document import Document
 from corpus.grades import NOT_GRADED, scale_for
 from corpus.layouts.base import Outline, is_bullet, slugify
 from corpus.records import AFI_SECTIONS, CONCERN_SECTIONS, Passage, Report, Unit
+from corpus.sentences import ABBREVIATIONS
 
 _BULLET_MARK = re.compile(r"^\s*\S\s+")
+# Where a sentence ends: . ! ? : ; or … (closed by a quote or bracket), then space or the end.
+_SENTENCE_END = re.compile(r"[.!?:;…][”’\"')\]]*(?=\s|$)")
 
 
 def assemble(doc: Document, outline: Outline, data: bytes) -> tuple[Report, list[Passage]]:
@@ -23,13 +26,17 @@ def assemble(doc: Document, outline: Outline, data: bytes) -> tuple[Report, list
     counters: dict[str, int] = {}
     improvements: dict[str, list[str]] = {}
     concerns: dict[str, list[str]] = {}
+    ends = _verbatim_ends(doc, outline)
     for block in outline.blocks:
         if block.first is None or block.last is None:  # a marker with nothing under it
+            continue
+        end = ends.get(id(block), block.last.end)
+        if end is None:  # a stub the copy was cut in
             continue
         unit = units[block.unit]
         counters[unit.key] = counters.get(unit.key, 0) + 1
         paragraph = counters[unit.key]
-        body = doc.text[block.first.start : block.last.end]
+        body = doc.text[block.first.start : end]
         if block.section in AFI_SECTIONS:
             improvements.setdefault(unit.key, []).extend(_items(body))
         elif block.section in CONCERN_SECTIONS:
@@ -92,6 +99,7 @@ def assemble(doc: Document, outline: Outline, data: bytes) -> tuple[Report, list
                 areas_for_improvement=tuple(improvements.get(u.key, ())),
                 causes_of_concern=tuple(concerns.get(u.key, ())),
                 page=u.page,
+                grade_sentence=u.grade_from if u.grade else None,
             )
             for u in outline.units
         ),
@@ -102,6 +110,26 @@ def assemble(doc: Document, outline: Outline, data: bytes) -> tuple[Report, list
         warnings=tuple(outline.warnings),
     )
     return report, passages
+
+
+def _verbatim_ends(doc: Document, outline: Outline) -> dict[int, int | None]:
+    """Where the last paragraph ends when the copy stops in the middle of a sentence: at
+    its last whole sentence ("... to support victims. It exchanges information with p"
+    ends at "victims."), or nowhere when it holds none ("Cumb", "Good r", "I am confiden":
+    left out). Every passage stays a slice of the text as it is. Keyed by id(block)."""
+    blocks = [b for b in outline.blocks if b.first is not None and b.last is not None]
+    if len(blocks) < 2:
+        return {}  # the only paragraph is kept whole, whatever it is
+    last = max(blocks, key=lambda b: b.last.end)
+    body = doc.text[last.first.start : last.last.end].rstrip()
+    if _SENTENCE_END.search(body[-3:]) or not body:
+        return {}
+    whole = [
+        m.end()
+        for m in _SENTENCE_END.finditer(body)
+        if not body[: m.end()].lower().endswith(ABBREVIATIONS)  # "(e.g." ends nothing
+    ]
+    return {id(last): last.first.start + whole[-1] if whole else None}
 
 
 def _items(body: str) -> list[str]:

@@ -129,11 +129,35 @@ FRAMEWORKS: dict[tuple[str, int], tuple[FrameworkQuestion, ...]] = {
     ("Efficiency", 2018): _EF_2018,
     ("Legitimacy", 2016): _L_2016,
 }
+# The headline question of each pillar, in every cycle: a judgment of what one asks is the
+# pillar's, not a question's.
+HEADLINES = (
+    "How effective is the force at keeping people safe and reducing crime?",
+    "How efficient is the force at keeping people safe and reducing crime?",
+    "How legitimate is the force at keeping people safe and reducing crime?",
+    "How effectively does the force reduce crime and keep people safe?",
+    "How efficiently does the force operate and how sustainable are its services to the public?",
+    "How legitimately does the force treat the public and its workforce?",
+)
+# Pillars graded as a whole in no way but through their questions: 2014 Effectiveness
+# ("Ungraded" above its three graded questions) and 2014 Legitimacy (a narrative).
+UNGRADED_PILLARS = {("Effectiveness", 2014), ("Legitimacy", 2014)}
+
+
+def pillar_graded(pillar: str | None, year: str) -> bool:
+    """Whether the pillar had a grade of its own in that cycle."""
+    match = re.match(r"\d{4}", year or "")
+    return not (match and (pillar, int(match.group())) in UNGRADED_PILLARS)
+
+
 _STOP = {
     "how", "is", "the", "force", "at", "and", "of", "to", "a", "an", "does", "are", "its",
     "it", "in", "with", "what", "extent", "well", "effective", "that", "those", "who", "from",
-    "all", "s", "force’s", "for",
+    "all", "s", "force’s", "for", "effectively", "efficiently", "legitimately", "efficient",
+    "legitimate", "constabulary", "good", "outstanding", "inadequate", "requires",
+    "improvement", "judged", "assessed", "be",
 }  # fmt: skip
+_SUFFIXES = ("ing", "ed", "es", "s", "ly", "e")
 MATCH_THRESHOLD = 0.6
 
 
@@ -147,8 +171,34 @@ def framework(pillar: str | None, year: str) -> tuple[FrameworkQuestion, ...]:
     return FRAMEWORKS[(pillar, max(years))] if years else ()
 
 
+def _stem(word: str) -> str:
+    """A crude stem, enough to tell topics apart: "reducing" and "reduce", "uses" and
+    "using", "offenders" and "offending" meet."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            if (
+                suffix in ("ing", "ed")
+                and len(word) > 2
+                and word[-1] == word[-2]
+                and word[-1] not in "aeiouls"
+            ):
+                word = word[:-1]  # "planning" -> "plan"
+            break
+    return word[:6]
+
+
 def _words(text: str) -> set[str]:
-    return {w[:6] for w in re.findall(r"[a-z][a-z’'-]*", text.lower()) if w not in _STOP}
+    return {
+        _stem(w)
+        for w in re.findall(r"[a-z][a-z’'-]*", text.lower().replace("’s", "").replace("'s", ""))
+        if w not in _STOP
+    }
+
+
+def topic_words(text: str) -> set[str]:
+    """The words of a question's (or a sentence's) topic, stemmed."""
+    return _words(text)
 
 
 def match_question(

@@ -69,6 +69,10 @@ class Unit:
     areas_for_improvement: tuple[str, ...] = ()
     causes_of_concern: tuple[str, ...] = ()
     page: int | None = None  # the PDF page the unit starts on
+    # The report's sentence stating the grade, verbatim, when it is read from prose rather
+    # than a grade line (it may sit in another unit's passage: an overview page's question
+    # grades are stated in its pillar's paragraphs).
+    grade_sentence: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Unit:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import uuid
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,13 +30,15 @@ from common.errors import (
     BadSourceUrl,
     Conflict,
     NotFound,
+    QAError,
     ReportExists,
     ReportParseError,
     StorageError,
     UnsupportedMediaType,
 )
 from common.locks import FileLock
-from corpus.parser import parse_file, parse_report
+from corpus.copies import Candidate, SetAside, choose
+from corpus.parser import parse_report
 from corpus.records import Passage, Report
 
 REPORT_SUFFIX = ".txt"  # what a name given without a suffix is taken to mean
@@ -71,6 +74,8 @@ class ReportFile:
     passages: int
     error: str | None  # the parser's message when the file is not a readable report
     source_url: str | None = None
+    copy_of: str | None = None  # a copy of this page set aside: the file kept instead
+    reason: str | None = None  # why that one is kept
 
 
 def report_files(reports_dir: str | Path) -> list[Path]:
@@ -192,84 +197,300 @@ def reports_lock(reports_dir: str | Path) -> Iterator[None]:
         lock.release()
 
 
-def _check_unique(parsed: Sequence[tuple[str, Report, list[Passage]]]) -> Parsed:
-    seen: dict[str, tuple[str, Report]] = {}
-    for source, report, _ in parsed:
-        if report.id in seen:
-            other_file, other = seen[report.id]
-            if other.title == report.title:
-                reason = f"the same report ({report.title}) is already in {other_file}"
-            else:  # e.g. "St. Helens" and "St Helens": two names, one id
-                reason = (
-                    f"{report.title} would get the id {report.id!r}, which {other_file} "
-                    f"({other.title}) already has: force names that differ only in "
-                    "punctuation, accents or case make the same id; if they are one force, "
-                    "keep one file, otherwise correct the name in one"
-                )
-            raise ReportParseError(source, 1, reason)
-        seen[report.id] = (Path(source).name, report)
-    return [(report, passages) for _, report, passages in parsed]
+def _parse(data: bytes, path: str | Path) -> tuple[Report, list[Passage]]:
+    """Every report file is read here (the upload, the command line and the rebuild)."""
+    return parse_report(data, path)
 
 
-def _parse_folder(
-    reports_dir: str | Path, skip: Collection[str] = ()
-) -> list[tuple[str, Report, list[Passage]]]:
-    return [(str(p), *parse_file(p)) for p in report_files(reports_dir) if p.name not in skip]
+def _parse_path(path: Path) -> tuple[Report, list[Passage]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportParseError(str(path), 1, f"cannot read the file: {exc.strerror}") from None
+    return _parse(data, path)
 
 
-def load_reports(reports_dir: str | Path) -> Parsed:
-    """Parse every report in the folder; any bad file stops everything with its name and line."""
+@dataclass(frozen=True)
+class Folder:
+    """The reports folder as a rebuild reads it: the reports to index (one per page) and
+    the copies set aside, each with the file kept in its place and why."""
+
+    parsed: Parsed
+    copies: list[SetAside]
+
+
+def read_folder(reports_dir: str | Path, indexed: Collection[str] = ()) -> Folder:
+    """Parse every report in the folder and keep the fullest copy of each page.
+
+    The files are listed holding the folder's lock (a batch being added appears whole)
+    and read without it, so adding a report never waits for a rebuild's parsing. A file
+    that does not parse stops everything with its name and line; two copies of one page
+    never do: the fuller is kept and the other named (corpus/copies.py); of two equally
+    full, one of the files ``indexed`` now."""
     with reports_lock(reports_dir):
-        parsed = _check_unique(_parse_folder(reports_dir))
-        parsed = _with_sources(parsed, read_sources(reports_dir))
+        paths = report_files(reports_dir)
+        sources = read_sources(reports_dir)
+    parsed: dict[str, tuple[Report, list[Passage]]] = {}
+    for path in paths:
+        if not path.exists():  # removed since it was listed
+            continue
+        parsed[path.name] = _parse_path(path)
     if not parsed:
         raise ReportParseError(
             str(reports_dir), 0, f"no report files ({', '.join(REPORT_SUFFIXES)}) found"
         )
-    return parsed
+    kept, aside = choose((Candidate.of(name, *parsed[name]) for name in parsed), indexed)
+    return Folder(_with_sources([parsed[c.name] for c in kept], sources), aside)
 
 
-def add_reports(reports_dir: str | Path, new: Sequence[NewReport], replace: bool = False) -> Parsed:
-    """Copy new report files into the folder, only if each parses and all still fit together.
+def load_reports(reports_dir: str | Path) -> Parsed:
+    """The reports of the folder to index: every file parsed, the fullest copy of each page."""
+    return read_folder(reports_dir).parsed
 
-    Nothing is written unless every file is accepted. With ``replace`` a file of the same
-    name is overwritten; without it, that is refused. Each file's published address is
-    recorded as given: a file added (or replaced) without one has none.
+
+# Outcomes of a file given to `reports add` (or uploaded) or to `reports check`.
+ADDED, READ, COPY, REFUSED = "added", "read", "copy", "refused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file given to add or check: added (or, for check, read), a copy
+    of another file that is kept instead, or refused and why."""
+
+    file: str  # the file's name (in the folder, when added)
+    source: str  # as given: a path, or the uploaded file's name
+    status: str  # ADDED, READ, COPY or REFUSED
+    report: Report | None
+    passages: int
+    message: str  # one line: what was read, which copy is kept and why, or the refusal
+    copy_of: str | None = None  # COPY: the file kept in its place
+    reason: str | None = None  # COPY: why that one is kept
+    kept_over: tuple[SetAside, ...] = ()  # ADDED/READ: the copies it is kept over
+    error: QAError | None = None  # REFUSED: the error (its code and HTTP status)
+
+
+def refusal(name: str, source: str, exc: QAError) -> Outcome:
+    """The outcome of a file refused with ``exc``."""
+    return Outcome(name, source, REFUSED, None, 0, exc.message, error=exc)
+
+
+# Stored reports already parsed by this process: path -> ((size, mtime, inode), what it
+# is). An upload compares the new files with every stored one; this spares it reading
+# them all again each time. Its entries are a few numbers and names per file.
+_KNOWN: dict[Path, tuple[tuple[int, int, int], Candidate | None]] = {}
+_KNOWN_LOCK = threading.Lock()
+# An add compares with the folder as it was listed; if the folder changed before the
+# write (another add), it looks again, this many times at most (a copy that slips
+# through is set aside by the rebuild all the same).
+ATTEMPTS = 5
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int, int]]:
+    out = {}
+    for path in report_files(folder):
+        with contextlib.suppress(FileNotFoundError):
+            out[path.name] = _stamp(path)
+    return out
+
+
+def _stored(folder: Path) -> tuple[dict[str, tuple[int, int, int]], dict[str, Candidate]]:
+    """The folder's listing and what each stored report is (unparseable ones left out),
+    parsing only the files this process has not seen in this version."""
+    listing = _listing(folder)
+    out: dict[str, Candidate] = {}
+    for name, stamp in listing.items():
+        path = (folder / name).resolve()
+        with _KNOWN_LOCK:
+            known = _KNOWN.get(path)
+        if known is None or known[0] != stamp:
+            try:
+                candidate: Candidate | None = Candidate.of(name, *_parse_path(folder / name))
+            except QAError:  # it stops a rebuild, which says so; it is no copy of anything
+                candidate = None
+            known = (stamp, candidate)
+            with _KNOWN_LOCK:
+                _KNOWN[path] = known
+        if known[1] is not None:
+            out[name] = known[1]
+    return listing, out
+
+
+def add_reports(
+    reports_dir: str | Path, new: Sequence[NewReport], replace: bool = False
+) -> list[Outcome]:
+    """Copy the new report files that can be added into the folder; say what became of each.
+
+    A file is added when it parses, its name is free (or ``replace``) and it is not a
+    copy of a fuller file of the same page (given or stored); a copy that is fuller than
+    a stored one is added and the stored one set aside (it stays in the folder, no
+    longer indexed). The others are not written: each outcome says why. The folder's lock
+    is held only to write the files added. Each file's published address is recorded as
+    given: a file added (or replaced) without one has none.
     """
     folder = Path(reports_dir)
-    names = [check_report_name(n.name) for n in new]
+    if not new:
+        raise BadFileName("no report files given")
     for n in new:
         if n.source_url is not None:
             check_source_url(n.source_url, n.name)
-    if not names:
-        raise BadFileName("no report files given")
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise BadFileName(f"{', '.join(twice)} given more than once")
-    # Parse the new files first: their own errors are the ones the user is waiting for.
-    parsed_new = [(n.source, *parse_report(n.data, n.source)) for n in new]
-    with reports_lock(folder):
-        existing = {p.name for p in report_files(folder)}
-        clash = [n for n in names if n in existing]
-        if clash and not replace:
-            raise ReportExists(
-                f"{clash[0]} is already in the reports folder: remove it first "
-                f"(flask --app app reports remove {clash[0]}) or add it with --replace"
+    outcomes: dict[int, Outcome] = {}
+    parsed: dict[int, tuple[Report, list[Passage]]] = {}
+    given: dict[str, int] = {}
+    for i, n in enumerate(new):
+        try:
+            check_report_name(n.name)
+            if n.name in given:
+                raise BadFileName(
+                    f"{n.name} is given more than once: the first of them is the one read"
+                )
+            given[n.name] = i
+            parsed[i] = _parse(n.data, n.source)
+        except QAError as exc:
+            outcomes[i] = refusal(n.name, n.source, exc)
+    if not folder.is_dir():
+        report_files(folder)  # says the folder does not exist
+    for attempt in range(ATTEMPTS):
+        listing, stored = _stored(folder)
+        decided = _decide(new, parsed, listing, stored, replace)
+        with reports_lock(folder):
+            if attempt < ATTEMPTS - 1 and _listing(folder) != listing:
+                continue  # another add changed the folder meanwhile: look again
+            added = [i for i, o in decided.items() if o.status == ADDED]
+            if added:
+                _write_added(folder, [new[i] for i in added])
+            break
+    outcomes.update(decided)
+    return [outcomes[i] for i in range(len(new))]
+
+
+def _decide(
+    new: Sequence[NewReport],
+    parsed: dict[int, tuple[Report, list[Passage]]],
+    listing: dict[str, tuple[int, int, int]],
+    stored: dict[str, Candidate],
+    replace: bool,
+) -> dict[int, Outcome]:
+    """The outcome of each new file that parsed, against the folder as listed."""
+    out: dict[int, Outcome] = {}
+    replaced = {n.name for n in new} if replace else set()
+    rivals = {k: c for k, c in stored.items() if k not in replaced}
+    read: dict[int, _Read] = {}
+    for i, (report, passages) in parsed.items():
+        n = new[i]
+        if n.name in listing and not replace:
+            out[i] = refusal(n.name, n.source, _exists(n.name))
+            continue
+        report = dataclasses.replace(report, source_url=n.source_url)
+        read[i] = _Read(n.name, n.source, report, passages)
+    return out | _judge(read, rivals, ADDED)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A file given to add or check that parsed."""
+
+    name: str
+    source: str
+    report: Report
+    passages: list[Passage]
+
+
+SAME_BYTES = "the two files are the same, byte for byte"
+
+
+def _judge(read: dict[int, _Read], rivals: dict[str, Candidate], done: str) -> dict[int, Outcome]:
+    """Each file read, against the others and the stored ``rivals``: ``done`` (added or
+    read), a copy of a fuller file, or refused for a force name making another's id."""
+    out: dict[int, Outcome] = {}
+    candidates: dict[int, Candidate] = {}
+    for i, r in read.items():
+        same = next((c for c in rivals.values() if c.sha256 == r.report.sha256), None)
+        clash = next(
+            (c for c in rivals.values() if c.id == r.report.id and c.force != r.report.force),
+            None,
+        )
+        if same is not None:  # the very same file under another name: never stored twice
+            out[i] = _copy(r, same, SAME_BYTES)
+        elif clash is not None:
+            out[i] = refusal(r.name, r.source, _same_id(r.source, r.report, clash))
+        else:
+            candidates[i] = Candidate.of(r.name, r.report, r.passages, stored=False)
+    kept, aside = choose([*rivals.values(), *candidates.values()], preferred=rivals)
+    for i, candidate in candidates.items():
+        r = read[i]
+        if candidate in kept:
+            over = tuple(a for a in aside if a.kept is candidate)
+            message = _added_message(r.report, len(r.passages), over)
+            if done == READ:
+                message = f"read as {r.report.layout}: {message}"
+            out[i] = Outcome(
+                r.name, r.source, done, r.report, len(r.passages), message, kept_over=over
             )
-        parsed = _check_unique(_parse_folder(folder, skip=set(names)) + parsed_new)
-        sources = {k: v for k, v in read_sources(folder).items() if k in existing}
-        sources.update({n.name: n.source_url for n in new if n.source_url})
-        for n in new:
-            if not n.source_url:
-                sources.pop(n.name, None)
-        files = [(n.name, n.data) for n in new]
-        if sources or (folder / SOURCES_FILE).exists():
-            files.append((SOURCES_FILE, _sources_bytes(sources)))
-        for stray in folder.glob(f"{TEMP_PREFIX}*"):  # left by an add that was killed
-            stray.unlink()
-        _write_all(folder, files)  # the addresses are renamed into place with the files
-    added = zip(new, parsed[len(parsed) - len(new) :], strict=True)
-    return [(dataclasses.replace(r, source_url=n.source_url), ps) for n, (r, ps) in added]
+        else:
+            set_aside = next(a for a in aside if a.copy is candidate)
+            out[i] = _copy(r, set_aside.kept, set_aside.reason)
+    return out
+
+
+def _added_message(report: Report, passages: int, over: Sequence[SetAside]) -> str:
+    message = f"{report.title}, {passages} passages"
+    for a in over:
+        where = "stored, it stays in the folder but is no longer indexed" if a.copy.stored else ""
+        message += f"; kept over its copy {a.copy.name}{f' ({where})' if where else ''}: {a.reason}"
+    return message
+
+
+def _copy(r: _Read, kept: Candidate, reason: str) -> Outcome:
+    where = " (already in the reports folder)" if kept.stored else ""
+    message = f"a copy of {r.report.title}: {kept.name}{where} is kept, {reason}"
+    return Outcome(
+        r.name,
+        r.source,
+        COPY,
+        r.report,
+        len(r.passages),
+        message,
+        copy_of=kept.name,
+        reason=reason,
+    )
+
+
+def _exists(name: str) -> ReportExists:
+    return ReportExists(
+        f"{name} is already in the reports folder: remove it first "
+        f"(flask --app app reports remove {name}) or add it with --replace"
+    )
+
+
+def _same_id(source: str, report: Report, other: Candidate) -> ReportParseError:
+    return ReportParseError(
+        source,
+        1,
+        f"{report.title} would get the id {report.id!r}, which {other.name} ({other.title}) "
+        "already has: force names that differ only in punctuation, accents or case make the "
+        "same id; if they are one force, keep one file, otherwise correct the name in one",
+    )
+
+
+def _write_added(folder: Path, added: Sequence[NewReport]) -> None:
+    """Write the files added and the updated published addresses; hold the folder's lock."""
+    existing = {p.name for p in report_files(folder)}
+    sources = {k: v for k, v in read_sources(folder).items() if k in existing}
+    sources.update({n.name: n.source_url for n in added if n.source_url})
+    for n in added:
+        if not n.source_url:
+            sources.pop(n.name, None)
+    files = [(n.name, n.data) for n in added]
+    if sources or (folder / SOURCES_FILE).exists():
+        files.append((SOURCES_FILE, _sources_bytes(sources)))
+    for stray in folder.glob(f"{TEMP_PREFIX}*"):  # left by an add that was killed
+        stray.unlink()
+    _write_all(folder, files)  # the addresses are renamed into place with the files
 
 
 def _write_all(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
@@ -363,39 +584,57 @@ def remove_report(reports_dir: str | Path, name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class CheckedReport:
-    """What parsing one file gave, for `reports check`: nothing is written anywhere."""
+def check_reports(
+    paths: Sequence[str | Path], reports_dir: str | Path | None = None
+) -> list[Outcome]:
+    """What each file is (read, a copy of another given or stored file, or refused and
+    why), as `reports add` would find it; writes nothing."""
+    outcomes: dict[int, Outcome] = {}
+    read: dict[int, _Read] = {}
+    given = {Path(p).resolve() for p in paths}
+    rivals: dict[str, Candidate] = {}
+    if reports_dir is not None and Path(reports_dir).is_dir():
+        folder = Path(reports_dir)
+        _, stored = _stored(folder)
+        rivals = {k: c for k, c in stored.items() if (folder / k).resolve() not in given}
+    for i, path in enumerate(paths):
+        name = Path(path).name
+        try:
+            read[i] = _Read(name, str(path), *_parse_path(Path(path)))
+        except ReportParseError as exc:
+            outcomes[i] = refusal(name, str(path), exc)
+    outcomes |= _judge(read, rivals, READ)
+    return [outcomes[i] for i in range(len(paths))]
 
-    file: str
-    report: Report | None
-    passages: int
-    message: str  # the refusal, or a one-line summary of what was read
 
-
-def check_report_file(path: str | Path) -> CheckedReport:
+def check_report_file(path: str | Path) -> Outcome:
     """Parse one file and say what it is, or why it is refused; writes nothing."""
-    try:
-        report, passages = parse_file(path)
-    except ReportParseError as exc:
-        return CheckedReport(str(path), None, 0, exc.message)
-    message = f"read as {report.layout}: {report.title}"
-    return CheckedReport(str(path), report, len(passages), message)
+    return check_reports([path])[0]
 
 
-def list_report_files(reports_dir: str | Path) -> list[ReportFile]:
-    """Every report file in the folder with what it parses to, or why it does not."""
+def list_report_files(reports_dir: str | Path, indexed: Collection[str] = ()) -> list[ReportFile]:
+    """Every report file in the folder with what it parses to, or why it does not, and
+    which copies of one page are set aside for a fuller one (as a rebuild would, preferring
+    of two equally full copies one of the files ``indexed``)."""
     out = []
     sources = read_sources(reports_dir)
+    candidates = []
     for path in report_files(reports_dir):
         data = path.read_bytes()
         url = sources.get(path.name)
         try:
-            report, passages = parse_report(data, path)
+            report, passages = _parse(data, path)
         except ReportParseError as exc:
             checksum = hashlib.sha256(data).hexdigest()
             out.append(ReportFile(path.name, checksum, None, 0, exc.message, url))
         else:
             report = dataclasses.replace(report, source_url=url)
             out.append(ReportFile(path.name, report.sha256, report, len(passages), None, url))
-    return out
+            candidates.append(Candidate.of(path.name, report, passages))
+    aside = {a.copy.name: a for a in choose(candidates, indexed)[1]}
+    return [
+        dataclasses.replace(f, copy_of=aside[f.name].kept.name, reason=aside[f.name].reason)
+        if f.name in aside
+        else f
+        for f in out
+    ]

@@ -8,8 +8,8 @@ import re
 # space, or to the end of a line: bullets and list items end at their line break.
 _SENTENCE = re.compile(r"\S.*?(?:[.!?][”’\"')]*(?=\s)|$)", re.MULTILINE)
 # Abbreviations after which a full stop does not end the sentence.
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "approx.", "cf.", "vs.", "dr.", "mr.", "mrs.")
-_LONGEST = max(map(len, _ABBREVIATIONS))
+ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "approx.", "cf.", "vs.", "dr.", "mr.", "mrs.")
+_LONGEST = max(map(len, ABBREVIATIONS))
 MIN_CHARS = 4
 
 
@@ -31,7 +31,7 @@ def _continues(text: str, span: tuple[int, int]) -> bool:
         return False
     # Only the tail: copying the whole span made a run of abbreviations quadratic.
     before = text[max(span[0], span[1] - _LONGEST) : span[1]].lower()
-    return before.endswith(_ABBREVIATIONS)
+    return before.endswith(ABBREVIATIONS)
 
 
 def sentences(text: str) -> list[str]:

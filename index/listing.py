@@ -21,15 +21,19 @@ class Listing:
 
 def list_reports(reports_dir: str | Path, index_dir: str | Path) -> Listing:
     """Every report file with whether the current index has it (in this version)."""
-    files = list_report_files(reports_dir)
     manifest = read_manifest(index_dir) or {}
     if manifest_problem(manifest):  # a damaged manifest indexes nothing
         manifest = {}
     indexed = {n: e.get("sha256") for n, e in manifest.get("reports", {}).items()}
+    files = list_report_files(reports_dir, set(indexed))
 
     def state(f: ReportFile) -> str:
         if f.report is None:
             return "does not parse"
+        if f.copy_of:
+            return (
+                f"not indexed: a copy of the same page as {f.copy_of}, which is kept ({f.reason})"
+            )
         if indexed.get(f.name) == f.sha256:
             return "indexed"
         return "changed since indexed" if f.name in indexed else "not indexed yet"

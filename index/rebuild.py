@@ -11,8 +11,9 @@ from typing import Protocol
 
 from common.durable import write_failure
 from common.errors import QAError, StorageError
-from corpus.records import Passage, Report
-from corpus.reports import load_reports, read_sources, report_files
+from corpus.copies import SetAside
+from corpus.records import Passage
+from corpus.reports import Folder, read_folder, read_sources, report_files
 from index.cache import EmbeddingCache, clean_cache_leftovers, read_cache, write_cache
 from index.embed import Embedded, embed_passages
 from index.encoder import Encoder
@@ -88,6 +89,8 @@ class RebuildSummary:
     unchanged: list[str] = field(default_factory=list)
     # unchanged files whose published address changed: a new build, nothing to embed
     sources: list[str] = field(default_factory=list)
+    # copies of a page set aside for a fuller file of it: {"file", "copy_of", "reason"}
+    copies: list[dict] = field(default_factory=list)
     reports: int = 0
     passages: int = 0
     embedded: int = 0  # passages embedded afresh (a text twice in the corpus is embedded once)
@@ -97,11 +100,19 @@ class RebuildSummary:
     build_id: str | None = None
     notes: list[str] = field(default_factory=list)
 
+    def copy_lines(self) -> list[str]:
+        return [
+            f"  not indexed: {c['file']}, a copy of the same page as {c['copy_of']}, which is "
+            f"kept: {c['reason']}"
+            for c in self.copies
+        ]
+
     def lines(self, index_dir: str | Path) -> list[str]:
         """The summary in words."""
         if self.up_to_date:
             return [
                 *self.notes,
+                *self.copy_lines(),
                 f"Index up to date: {self.reports} report(s), {self.passages} passages, "
                 f"nothing to embed (build {self.build_id} in {index_dir}).",
             ]
@@ -114,6 +125,7 @@ class RebuildSummary:
             out += [f"  {word}: {name}" for name in names]
         out += [f"  removed: {name}" for name in self.removed]
         out += [f"  published address changed: {name}" for name in self.sources]
+        out += self.copy_lines()
         out.append(
             f"Passages: {self.embedded} embedded afresh, {self.reused} reused from the cache "
             f"(and {self.sentences_embedded} new sentences)."
@@ -139,7 +151,8 @@ class Rebuilder:
     def behind(self) -> dict[str, list[str]] | None:
         """The report files the current build lacks, has in another version, or has but the
         folder no longer does (and, under "sources", those whose published address changed);
-        None when it is up to date (or there is no build to compare).
+        None when it is up to date (or there is no build to compare). Copies the build set
+        aside count as known.
 
         Cheap enough for every health check: a file is hashed again only when its size or
         modification time changes."""
@@ -152,6 +165,9 @@ class Rebuilder:
         except (OSError, QAError):
             return None
         built = {name: entry["sha256"] for name, entry in manifest["reports"].items()}
+        # copies set aside by that build count as known, in the version it saw
+        copies = {n: e.get("sha256") for n, e in _copies_of(manifest).items()}
+        files = {n: sha for n, sha in files.items() if copies.get(n) != sha or n in built}
         changes = {
             "added": sorted(set(files) - set(built)),
             "changed": sorted(n for n in files if n in built and built[n] != files[n]),
@@ -221,12 +237,17 @@ class Rebuilder:
             progress("parsing", 0, 0)
             clean_builds(index_dir)
             clean_cache_leftovers(index_dir / CACHE)
-            parsed = load_reports(self.reports_dir)  # every report parses before any write
-            _, base_checksum = self.model.model_identity()
             previous = read_manifest(index_dir)
+            indexed = previous.get("reports") if isinstance(previous, dict) else None
+            # every report parses before any write; of two equal copies, the one indexed now
+            folder = read_folder(
+                self.reports_dir, set(indexed if isinstance(indexed, dict) else ())
+            )
+            parsed = folder.parsed
+            _, base_checksum = self.model.model_identity()
             pending = (lambda entry: None) if adapt_later else self.model.model_pending
             summary = _compare(
-                previous, parsed, base_checksum, index_dir, self.model.model_problem, pending
+                previous, folder, base_checksum, index_dir, self.model.model_problem, pending
             )
             summary.reports = len(parsed)
             summary.passages = sum(len(ps) for _, ps in parsed)
@@ -261,6 +282,7 @@ class Rebuilder:
             progress("writing", 0, 0)
             write_cache(index_dir / CACHE, encoder.checksum, embedded.keys, embedded.table)
             counts = {"embedded": summary.embedded, "reused": summary.reused}
+            copies = {"copies": _copies_entry(folder.copies)}
             n = len(passages)
             manifest = publish_build(
                 index_dir,
@@ -268,7 +290,7 @@ class Rebuilder:
                 embedded.vectors[:n],
                 embedded.vectors[n:],
                 model_entry(encoder),
-                {"rebuild": counts},
+                {"rebuild": counts, **copies},
                 exact_limit=self.exact_limit,
             )
         summary.build_id = manifest["build_id"]
@@ -332,15 +354,32 @@ def _sources_changed(built: dict, urls: dict[str, str | None]) -> list[str]:
     )
 
 
+def _copies_of(manifest: dict) -> dict[str, dict]:
+    """The copies a build set aside: file -> {"sha256", "id", "copy_of"} (none before
+    builds recorded them)."""
+    copies = manifest.get("copies")
+    if not isinstance(copies, dict):
+        return {}
+    return {n: e for n, e in copies.items() if isinstance(e, dict)}
+
+
+def _copies_entry(copies: list[SetAside]) -> dict[str, dict]:
+    return {
+        a.copy.name: {"sha256": a.copy.sha256, "id": a.copy.id, "copy_of": a.kept.name}
+        for a in copies
+    }
+
+
 def _compare(
     manifest: dict | None,
-    parsed: list[tuple[Report, list[Passage]]],
+    folder: Folder,
     checksum: str,
     index_dir: Path,
     model_problem: Callable[[dict], str | None],
     model_pending: Callable[[dict], str | None],
 ) -> RebuildSummary:
     """How the reports differ from the current build, and whether that build will do."""
+    parsed = folder.parsed
     files = {r.file: r.sha256 for r, _ in parsed}
     built: dict[str, str] = {}
     if manifest and isinstance(manifest.get("reports"), dict):
@@ -353,6 +392,10 @@ def _compare(
         removed=sorted(set(built) - set(files)),
         unchanged=sorted(n for n in files if built.get(n) == files[n]),
     )
+    summary.copies = [
+        {"file": a.copy.name, "copy_of": a.kept.name, "reason": a.reason} for a in folder.copies
+    ]
+    copies_changed = manifest is not None and _copies_of(manifest) != _copies_entry(folder.copies)
     if manifest and isinstance(manifest.get("reports"), dict):
         urls = {r.file: r.source_url for r, _ in parsed if r.file in summary.unchanged}
         summary.sources = _sources_changed(manifest["reports"], urls)
@@ -371,6 +414,8 @@ def _compare(
         summary.reason = "the reports have changed"
     elif summary.sources:  # the passages are the same: every vector comes from the cache
         summary.reason = "the published address of a report has changed"
+    elif copies_changed:  # the same passages: the new build records which copies it set aside
+        summary.reason = "the copies set aside in the reports folder have changed"
     elif problem := damage(folder, manifest):  # every file's checksum: only when it matters
         summary.reason = f"the current index is damaged ({problem})"
     else:

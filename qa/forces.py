@@ -26,6 +26,9 @@ class KnownForce:
         # is not ASCII or has no word, so that no word can rule the force out
         words = [tuple(_WORD.findall(n.lower())) if n.isascii() else () for n in self._names]
         self.words = tuple(words) if all(words) else None
+        # the words of its own names (name and full name, the first two given), not of its
+        # short forms ("Herts"): what a misspelling is read against (qa/force_spelling.py)
+        self.own_words = tuple(w for w in words[:2] if w)
 
     @cached_property
     def pattern(self) -> re.Pattern:

@@ -22,6 +22,7 @@ import numpy as np
 
 from index.encoder import Encoder
 from qa.expand import expand
+from qa.force_spelling import ForceSpelling
 from qa.forces import ForceNames, alias_pattern
 from qa.glossary import report_terms
 from qa.request import Turn
@@ -297,11 +298,9 @@ class QueryReader:
         for word in self.vocabulary:
             if len(word) >= 4:
                 self._by_initial.setdefault(word[0], []).append(word)
-        self._single_word_forces = {
-            f.lower(): f
-            for f in {k.name for k in self.force_names.known}
-            if " " not in f and len(f) >= 5
-        }
+        self._spelling = ForceSpelling(
+            (k.name, words) for k in self.force_names.known for words in k.own_words
+        )
         self._examples: tuple[list[str], np.ndarray] | None = None
 
     # -- the parts of a question --------------------------------------------------------
@@ -309,19 +308,17 @@ class QueryReader:
     def forces_in(self, text: str) -> tuple[list[str], list[str], str]:
         """(indexed forces, other forces, the text without them), spelling slips allowed."""
         indexed, other, rest = self.force_names.find(text)
+        # "durhum", "Northumbira", "west midlnds" (qa/force_spelling.py)
+        for slip in self._spelling.find(rest, self._is_word):
+            target = indexed if slip.force in self.indexed_forces else other
+            target.append(slip.force)
+            rest = rest[: slip.start] + " " * (slip.end - slip.start) + rest[slip.end :]
         rest = re.sub(r"\s{2,}", " ", rest)
-        for word in re.findall(r"[A-Za-z]{5,}", rest):  # "Lancashre", "Cumbira"
-            lowered = word.lower()
-            if lowered in self.vocabulary or _is_english(lowered):
-                continue
-            match = difflib.get_close_matches(lowered, self._single_word_forces, n=1, cutoff=0.84)
-            if match:
-                name = self._single_word_forces[match[0]]
-                target = indexed if name in self.indexed_forces else other
-                if name not in target:
-                    target.append(name)
-                rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
         return unique(indexed), unique(other), rest
+
+    def _is_word(self, word: str) -> bool:
+        """A word of its own: the reports use it, or it is English."""
+        return word in self.vocabulary or _is_english(word)
 
     def correct(self, text: str) -> str:
         """Misspelt words (known neither to the reports nor to an English dictionary),

@@ -26,6 +26,7 @@
   const intro = document.getElementById("intro");
   const coverage = document.getElementById("coverage");
   const modelNote = document.getElementById("model-note");
+  const waitingNote = document.getElementById("waiting-note");
   const status = document.getElementById("status");
   const newConversation = document.getElementById("new-conversation");
   const examples = document.getElementById("examples");
@@ -641,11 +642,34 @@
       // Set while a first run serves the base model and adapts it in the background.
       modelNote.textContent = data.model_note || "";
       modelNote.hidden = !data.model_note;
+      showWaiting(data);
       fillPicker(data.filters);
       showExamples(data.examples);
     } catch {
       coverage.textContent = "Could not reach the service to see which reports are indexed.";
       coverage.classList.add("error-text");
+    }
+  }
+
+  // Set while report files added to the folder wait to be indexed; looked at again every
+  // few seconds until they are, then the coverage line says what is indexed now.
+  const WAITING_POLL_MS = 5000;
+
+  function showWaiting(data) {
+    waitingNote.textContent = data.waiting_note || "";
+    waitingNote.hidden = !data.waiting_note;
+    if (data.waiting_note) setTimeout(refreshWaiting, WAITING_POLL_MS);
+  }
+
+  async function refreshWaiting() {
+    try {
+      const response = await fetch("/api/reports", { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      coverage.textContent = describeReports(data.reports || []);
+      showWaiting(data);
+    } catch {
+      // the next page load tries again
     }
   }
 

@@ -21,6 +21,7 @@ from bench.synthetic import (
     CANAL_QUESTION,
     CANAL_REPORT,
     canal_report_text,
+    copied_as_variant_b,
     embedded_texts,
     report_text,
 )
@@ -92,8 +93,10 @@ def test_upload_adds_the_report_and_rebuilds(admin, reports_dir, encoder):
             "units": 3,
             "passages": 4,
             "source_url": None,
+            "kept_over": [],
         }
     ]
+    assert body["copies"] == [] and body["refused"] == []
     assert body["rebuild"]["state"] in ("queued", "parsing", "embedding", "writing", "done")
     assert body["rebuild"]["another_queued"] is False
     assert res.headers["Location"].endswith("/api/reports/rebuild")
@@ -330,16 +333,93 @@ def test_an_existing_name_is_409(admin, reports_dir):
 
 
 def test_a_failed_rebuild_says_why(admin, reports_dir):
+    """A file put in the folder by hand that does not parse stops the rebuild, which names
+    it; the upload itself is stored (nothing lost) and indexed once that file is gone."""
     (reports_dir / "broken.txt").write_text("Minutes of the parish council\n")
     res = upload(admin, (CANAL_REPORT, canal_report_text().encode()))
-    assert res.status_code == 422  # the folder as a whole would not parse: nothing is added
-    assert "broken.txt, line 1" in res.get_json()["error"]["message"]
-    (reports_dir / "broken.txt").unlink()
-    (reports_dir / "z-broken.txt").write_text("Minutes of the parish council\n")
-    admin_job = admin.application.extensions["rebuild_job"]
-    admin_job.start()
+    assert res.status_code == 202, res.get_json()
     status = wait_for_rebuild(admin)
-    assert status["state"] == "failed" and "z-broken.txt, line 1" in status["message"]
+    assert status["state"] == "failed" and "broken.txt, line 1" in status["message"]
+    health = admin.get("/api/health").get_json()
+    assert health["status"] == "behind" and CANAL_REPORT in health["behind"]["added"]
+    (reports_dir / "broken.txt").unlink()
+    admin.application.extensions["rebuild_job"].start()
+    status = wait_for_rebuild(admin)
+    assert status["state"] == "done" and status["summary"]["added"] == [CANAL_REPORT]
+
+
+def test_a_batch_adds_the_good_files_and_names_each_refusal(admin, reports_dir):
+    before = folder_state(reports_dir)
+    res = upload(
+        admin,
+        ("minutes.txt", b"Minutes of the parish council\nItem 1\n"),
+        (CANAL_REPORT, canal_report_text().encode()),
+        ("scan.txt", b"SYNTHETIC", "image/png"),
+        ("testshire-2018-legitimacy.txt", report_text(force="Otherton").encode()),
+    )
+    assert res.status_code == 202, res.get_json()
+    body = res.get_json()
+    assert [a["file"] for a in body["added"]] == [CANAL_REPORT]
+    refused = {r["file"]: (r["code"], r["message"]) for r in body["refused"]}
+    assert refused["minutes.txt"][0] == "report_parse_error"
+    assert refused["minutes.txt"][1].startswith("minutes.txt, line 1: no paragraphs of text")
+    assert (
+        refused["scan.txt"][0] == "unsupported_media_type" and "image/png" in refused["scan.txt"][1]
+    )
+    assert refused["testshire-2018-legitimacy.txt"][0] == "report_exists"
+    assert folder_state(reports_dir) == {**before, CANAL_REPORT: canal_report_text().encode()}
+    assert wait_for_rebuild(admin)["state"] == "done"
+    assert admin.get("/api/health").get_json()["status"] == "ok"
+
+
+def test_a_batch_of_which_nothing_is_added_is_refused_naming_every_file(admin, reports_dir):
+    before = folder_state(reports_dir)
+    res = upload(
+        admin,
+        ("minutes.txt", b"Minutes of the parish council\nItem 1\n"),
+        ("agenda.txt", b"Agenda of the parish council\nItem 2\n"),
+    )
+    assert res.status_code == 422
+    message = res.get_json()["error"]["message"]
+    assert message.startswith("no report was added; 2 files were refused: minutes.txt, line 1")
+    assert "; agenda.txt, line 1" in message
+    assert folder_state(reports_dir) == before
+    assert admin.get("/api/reports/rebuild", headers=AUTH).get_json()["state"] == "idle"
+
+
+def test_copies_of_one_page_keep_the_fuller_whichever_comes_first(admin, reports_dir):
+    """A copy saved without its grade lines, then the page with them: the fuller is added
+    and the stored copy set aside (not deleted); a third, thinner copy is not added."""
+    full = report_text(force="Otherton").encode()
+    thin = copied_as_variant_b(report_text(force="Otherton")).encode()
+    first = upload(admin, ("otherton-b.txt", thin))
+    assert first.status_code == 202 and first.get_json()["added"][0]["file"] == "otherton-b.txt"
+    wait_for_rebuild(admin)
+    second = upload(admin, ("otherton.txt", full))
+    assert second.status_code == 202, second.get_json()
+    [added] = second.get_json()["added"]
+    assert added["file"] == "otherton.txt"
+    assert added["kept_over"] == [
+        {"file": "otherton-b.txt", "reason": "it has more units graded (2 against 0)"}
+    ]
+    status = wait_for_rebuild(admin)
+    assert status["state"] == "done"
+    assert status["summary"]["copies"] == [
+        {
+            "file": "otherton-b.txt",
+            "copy_of": "otherton.txt",
+            "reason": "it has more units graded (2 against 0)",
+        }
+    ]
+    third = upload(admin, ("otherton-again.txt", thin.replace(b"SYNTHETIC", b"SYNTHETIC ")))
+    assert third.status_code == 200  # nothing added, nothing to rebuild
+    [copy] = third.get_json()["copies"]
+    assert copy["copy_of"] == "otherton.txt" and copy["report"] == "otherton-2018-legitimacy"
+    assert not (reports_dir / "otherton-again.txt").exists()
+    assert (reports_dir / "otherton-b.txt").read_bytes() == thin  # set aside, not deleted
+    served = [r["file"] for r in admin.get("/api/reports").get_json()["reports"]]
+    assert "otherton.txt" in served and "otherton-b.txt" not in served
+    assert admin.get("/api/health").get_json()["status"] == "ok"
 
 
 def test_a_damaged_status_file_gives_a_plain_status_not_an_error(admin, reports_dir, index_dir):
@@ -489,3 +569,19 @@ def test_a_pdf_and_a_saved_page_are_uploaded_and_answer_questions(admin, reports
     assert "eleven canal boats" in passage["text"] and passage["citation"]["page"] == 1
     assert passage["cite"].endswith("› ¶1 › p. 1")
     assert (reports_dir / pdf_name).read_bytes() == pdf
+
+
+def test_reports_waiting_to_be_indexed_are_named_until_indexed(admin, reports_dir):
+    (reports_dir / CANAL_REPORT).write_text(canal_report_text(), "utf-8")  # by hand
+    health = admin.get("/api/health").get_json()
+    assert health["status"] == "behind" and health["waiting"] == [CANAL_REPORT]
+    note = admin.get("/api/reports").get_json()["waiting_note"]
+    assert note == (
+        f"1 report file added to the reports folder is waiting to be indexed ({CANAL_REPORT}): "
+        "answers do not draw on it yet."
+    )
+    assert admin.post("/api/reports/rebuild", headers=AUTH).status_code == 202
+    assert wait_for_rebuild(admin)["state"] == "done"
+    health = admin.get("/api/health").get_json()
+    assert health["status"] == "ok" and "waiting" not in health
+    assert admin.get("/api/reports").get_json()["waiting_note"] is None

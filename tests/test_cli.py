@@ -52,12 +52,27 @@ def test_bad_report_stops_the_rebuild(runner, index_dir, reports_dir):
     assert load_index(index_dir).manifest["passages"] > 0
 
 
-def test_duplicate_report_is_refused(runner, index_dir, reports_dir):
+def test_a_copy_in_the_folder_is_set_aside_and_the_rebuild_goes_on(
+    app, runner, index_dir, reports_dir
+):
+    """Two copies of one page (here the same bytes under two names) never fail a rebuild:
+    the one indexed stays, the other is named, and the index is not behind for it."""
     write_report(
         reports_dir, "copy.txt", (reports_dir / "testshire-2018-legitimacy.txt").read_text()
     )
     result = runner.invoke(args=["index", "rebuild"])
-    assert result.exit_code != 0 and "already in" in result.output
+    assert result.exit_code == 0, result.output
+    assert (
+        "not indexed: copy.txt, a copy of the same page as testshire-2018-legitimacy.txt, "
+        "which is kept: the two files are the same, byte for byte"
+    ) in result.output
+    files = {r.file for r in load_index(index_dir).reports}
+    assert files == {"testshire-2018-legitimacy.txt", "lancashire-2018-effectiveness.txt"}
+    assert app.extensions["rebuilder"].behind() is None
+    listed = runner.invoke(args=["reports", "list"]).output
+    assert re.search(r"copy\.txt +.*not indexed: a copy of the same page as testshire", listed)
+    again = runner.invoke(args=["index", "rebuild"])
+    assert "Index up to date" in again.output and "not indexed: copy.txt" in again.output
 
 
 def test_a_second_rebuild_is_refused_with_a_clear_message(runner, index_dir, reports_dir):
@@ -102,9 +117,28 @@ def test_reports_add_refuses_what_does_not_parse(runner, index_dir, reports_dir,
     bad = write_report(tmp_path, "minutes.txt", "Minutes of the parish council\n")
     result = runner.invoke(args=["reports", "add", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}, line 1: no paragraphs of text" in result.output
+    assert f"Refused: {bad}, line 1: no paragraphs of text" in result.output
+    assert "0 added, 0 copies of a fuller file, not added, 1 refused." in result.output
     assert not (reports_dir / "minutes.txt").exists()
-    assert current_build_id(index_dir) == build
+    assert current_build_id(index_dir) == build  # nothing added: no rebuild
+
+
+def test_reports_add_adds_what_it_can_and_names_each_refusal(
+    runner, index_dir, reports_dir, tmp_path
+):
+    bad = write_report(tmp_path, "minutes.txt", "Minutes of the parish council\n")
+    good = write_report(tmp_path, CANAL_REPORT, canal_report_text())
+    taken = write_report(tmp_path, "testshire-2018-legitimacy.txt", report_text(force="Otherton"))
+    result = runner.invoke(args=["reports", "add", str(bad), str(good), str(taken)])
+    assert result.exit_code == 1  # not everything was added
+    assert f"Refused: {bad}, line 1: no paragraphs of text" in result.output
+    assert f"Added {CANAL_REPORT}: Northmoor PEEL 2019 Efficiency, 4 passages." in result.output
+    assert "Refused testshire-2018-legitimacy.txt: testshire-2018-legitimacy.txt is already" in (
+        result.output
+    )
+    assert "1 added, 0 copies of a fuller file, not added, 2 refused." in result.output
+    assert "Reports: 1 added, 0 changed, 0 removed, 2 unchanged." in result.output
+    assert "Northmoor" in {r.force for r in load_index(index_dir).reports}
 
 
 def test_reports_list_says_what_is_not_indexed_yet(runner, index_dir, reports_dir):
@@ -138,7 +172,7 @@ def test_reports_check_says_what_each_file_is_and_writes_nothing(runner, reports
     q4 = "How effective is the force at tackling serious and organised crime?"
     assert f"  Q4: {q4} (Good, carried over)" in lines
     assert f"{landing}: REFUSED: {landing}, line 2: a publication landing page" in result.output
-    assert lines[-1] == "1 read, 1 refused."
+    assert lines[-1] == "1 read, 0 copies, 1 refused."
     assert sorted(p.name for p in reports_dir.iterdir()) == before
     assert runner.invoke(args=["reports", "check", str(report)]).exit_code == 0
 

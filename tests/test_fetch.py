@@ -195,7 +195,12 @@ def test_a_first_run_fetches_and_indexes_what_is_allowed_and_nothing_else(fetche
         assert why in line, line
     copy = "/peel-assessments/peel-2018/lancashire/effectiveness/detailed-findings/"
     line = next(ln for ln in summary.splitlines() if expected_name(copy) in ln)
-    assert f"a copy of {REAL_REPORT.name}" in line
+    assert f"a copy of Lancashire PEEL 2018 Effectiveness: {REAL_REPORT.name}" in line
+    # each page added is said as `reports add` says it, with its tally
+    assert f"Not added {expected_name(copy)}: a copy of " in result.output
+    assert f"Added {expected_name(SLOW)}: Cumbria PEEL 2018 Efficiency" in result.output
+    tally = f"{len(expected)} added, 1 copies of a fuller file, not added, 0 refused."
+    assert tally in result.output
     # ... and nothing else was asked for: no page robots.txt keeps robots off, no
     # summary page whose detailed findings were had, every request named us
     assert not m.requests_for(ROBOTS_DISALLOWED)

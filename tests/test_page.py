@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.synthetic import report_text
 from tests.serving import serving
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -347,6 +348,30 @@ def test_the_page_says_while_answers_come_from_the_base_model(context, tmp_path)
 
 def test_no_model_note_once_the_model_is_adapted(page):
     expect(page.locator("#model-note")).to_be_hidden()
+    expect(page.locator("#waiting-note")).to_be_hidden()
+
+
+def test_the_page_says_which_reports_wait_to_be_indexed_until_they_are(context, tmp_path):
+    """A report added to the folder is named as waiting; once a rebuild has indexed it the
+    note goes and the coverage line counts it, without reloading the page."""
+    from bench.synthetic import CANAL_REPORT, canal_report_text, write_report
+    from tests.conftest import HashEncoder, build, indexed_app
+
+    reports = tmp_path / "reports"
+    write_report(reports, "otherton-2018-legitimacy.txt", report_text("Otherton"))
+    encoder = HashEncoder()
+    app = indexed_app(reports, encoder, tmp_path / "index", INDEX_CHECK_SECONDS=0)
+    write_report(reports, CANAL_REPORT, canal_report_text())
+    page = context.new_page()
+    with serving(app) as url:
+        page.goto(url + "/")
+        note = page.locator("#waiting-note")
+        expect(note).to_be_visible()
+        expect(note).to_contain_text("1 report file added to the reports folder is waiting")
+        expect(note).to_contain_text(CANAL_REPORT)
+        build(reports, encoder, tmp_path / "index")
+        expect(note).to_be_hidden()
+        expect(page.locator("#coverage")).to_contain_text("Northmoor PEEL 2019")
 
 
 @pytest.mark.parametrize("stored", ["{not json", json.dumps([{"question": 3}, "junk", None])])

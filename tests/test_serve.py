@@ -299,3 +299,63 @@ def test_a_rebuild_shows_as_running_then_done_whichever_worker_answers(workers):
         assert again["summary"]["added"] == [report_name(0)]
     workers.wait_for_every_worker(seen["build_id"])
     assert "Traceback" not in workers.output()
+
+
+# Twenty made-up forces, one report each, uploaded at the same moment.
+UPLOAD_FORCES = [
+    f"{stem}ton"
+    for stem in (
+        "Ash", "Birch", "Cedar", "Dale", "Elm", "Fern", "Gorse", "Heath", "Ivy", "Juniper",
+        "Kestrel", "Larch", "Moss", "Nettle", "Oak", "Pine", "Quince", "Rowan", "Sedge", "Thorn",
+    )
+]  # fmt: skip
+
+
+def builds_since(index: Path, first: str) -> int:
+    """How many builds were published after ``first`` (counting up to 3): each manifest
+    names the build before it, and the one before the current build is kept beside it."""
+    manifest = json.loads((index / "current" / "manifest.json").read_text())
+    if manifest["build_id"] == first:
+        return 0
+    if manifest["previous_build"] == first:
+        return 1
+    before = index / "builds" / str(manifest["previous_build"]) / "manifest.json"
+    if before.is_file() and json.loads(before.read_text())["previous_build"] == first:
+        return 2
+    return 3
+
+
+def test_twenty_uploads_at_once_are_all_acknowledged_and_indexed(workers):
+    """Uploads at the same moment to a server of two workers: each is acknowledged (the
+    folder's lock is held only to write a file) and all are indexed in one or two rebuilds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.synthetic import report_text
+
+    first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    deadline = time.monotonic() + 60
+    while len(workers.workers()) < 2:
+        assert time.monotonic() < deadline, workers.output()
+        time.sleep(0.2)
+    barrier = threading.Barrier(len(UPLOAD_FORCES))
+
+    def send(force: str):
+        name = f"{force.lower()}-2018-legitimacy.txt"
+        barrier.wait()
+        return name, *workers.admin("POST", "/api/reports", {name: report_text(force).encode()})
+
+    with ThreadPoolExecutor(len(UPLOAD_FORCES)) as pool:
+        answers = list(pool.map(send, UPLOAD_FORCES))
+    for name, status, body in answers:
+        assert status == 202, (name, body)
+        assert [a["file"] for a in body["added"]] == [name] and body["refused"] == []
+    done = workers.wait_for(
+        lambda h: h["reports"] == 1 + len(UPLOAD_FORCES) and h["status"] == "ok",
+        "not every upload was indexed",
+        seconds=300,
+    )
+    assert 1 <= builds_since(workers.index, first["build_id"]) <= 2
+    workers.wait_for_every_worker(done["build_id"])
+    status, _, reports = fetch(f"{workers.base}/api/reports")
+    assert status == 200 and set(UPLOAD_FORCES) <= {r["force"] for r in reports["reports"]}
+    assert "Traceback" not in workers.output()

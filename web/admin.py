@@ -8,8 +8,24 @@ from collections.abc import Sequence
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.datastructures import FileStorage
 
-from common.errors import BadFileName, BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
-from corpus.reports import NewReport, add_reports, check_report_name, with_source_urls
+from common.errors import (
+    BadFileName,
+    BadRequest,
+    Forbidden,
+    QAError,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from corpus.reports import (
+    ADDED,
+    REFUSED,
+    NewReport,
+    Outcome,
+    add_reports,
+    check_report_name,
+    refusal,
+    with_source_urls,
+)
 from index.jobs import RebuildJob
 from web import shapes
 
@@ -48,9 +64,10 @@ def require_admin(token: str | None, authorization: str | None) -> None:
 
 def read_uploads(
     mimetype: str, files: Sequence[FileStorage], sources: Sequence[str] = ()
-) -> list[NewReport]:
-    """The report files of a multipart upload, each with a plain name and a report type,
-    and the published address ``sources`` gives it (none, or one per file in order)."""
+) -> tuple[list[NewReport], list[Outcome]]:
+    """The report files of a multipart upload, each with the published address ``sources``
+    gives it (none, or one per file in order): those with a plain name and a report type,
+    and the refusals of the others."""
     if mimetype != "multipart/form-data":
         raise UnsupportedMediaType(
             f"send the report files as multipart/form-data in the field '{UPLOAD_FIELD}' "
@@ -61,18 +78,42 @@ def read_uploads(
             f"no report file: send one or more files in the multipart field '{UPLOAD_FIELD}'",
             "no_file",
         )
-    uploads = []
-    for upload in files:
-        if not upload.filename:
-            raise BadFileName(f"a file in the field '{UPLOAD_FIELD}' has no file name")
-        name = check_report_name(upload.filename)
-        if upload.mimetype not in REPORT_TYPES:
-            raise UnsupportedMediaType(
-                f"{name} was sent as {upload.mimetype}: reports are text (text/plain), a saved "
-                "web page (text/html) or a PDF (application/pdf)"
-            )
-        uploads.append(NewReport(name=name, data=upload.read(), source=name))
-    return with_source_urls(uploads, sources)
+    given = [
+        NewReport(name=u.filename or "", data=u.read(), source=u.filename or "") for u in files
+    ]
+    given = with_source_urls(given, sources)
+    uploads, refused = [], []
+    for upload, report in zip(files, given, strict=True):
+        try:
+            if not upload.filename:
+                raise BadFileName(f"a file in the field '{UPLOAD_FIELD}' has no file name")
+            name = check_report_name(upload.filename)
+            if upload.mimetype not in REPORT_TYPES:
+                raise UnsupportedMediaType(
+                    f"{name} was sent as {upload.mimetype}: reports are text (text/plain), a "
+                    "saved web page (text/html) or a PDF (application/pdf)"
+                )
+        except QAError as exc:
+            refused.append(refusal(report.name, report.source, exc))
+        else:
+            uploads.append(report)
+    return uploads, refused
+
+
+def refused_error(refused: Sequence[Outcome]) -> QAError:
+    """The error an upload of which nothing was added answers with: the refusal itself,
+    or, for several, the first's kind with every refusal named."""
+    first = refused[0].error
+    if len(refused) == 1:
+        return first
+    message = f"no report was added; {len(refused)} files were refused: " + "; ".join(
+        o.message if o.message.startswith(o.file) else f"{o.file}: {o.message}" for o in refused
+    )
+    # The first refusal's class (its status and code) with this message; made without
+    # __init__, whose arguments differ from class to class.
+    error = type(first).__new__(type(first), message)
+    error.__dict__.update(first.__dict__, message=message)
+    return error
 
 
 @admin.before_request
@@ -90,13 +131,29 @@ def _status(status: dict):
 
 @admin.post("/api/reports")
 def add_report_files():
-    uploads = read_uploads(
+    uploads, refused = read_uploads(
         request.mimetype,
         request.files.getlist(UPLOAD_FIELD),
         request.form.getlist(SOURCE_FIELD),
     )
-    added = add_reports(current_app.config["REPORTS_DIR"], uploads)
-    body = {"added": shapes.added_reports(added), "rebuild": shapes.rebuild_status(_job().start())}
+    outcomes = refused + (
+        add_reports(current_app.config["REPORTS_DIR"], uploads) if uploads else []
+    )
+    added = any(o.status == ADDED for o in outcomes)
+    refusals = [o for o in outcomes if o.status == REFUSED]
+    if not added and refusals:
+        raise refused_error(refusals)
+    # Every file added is stored: a rebuild indexes them. Nothing added (copies only of
+    # fuller files): nothing to rebuild, the answer says which file is kept instead.
+    status = _job().start() if added else _job().status()
+    body = {
+        "added": shapes.added_reports(outcomes),
+        "copies": shapes.copies_not_added(outcomes),
+        "refused": shapes.refused_files(outcomes),
+        "rebuild": shapes.rebuild_status(status),
+    }
+    if not added:
+        return jsonify(body), 200
     return jsonify(body), 202, {"Location": url_for("admin.rebuild_status")}
 
 

@@ -31,6 +31,37 @@ MODEL_FAILED_NOTE = (
     "next starts; until then answers may be less precise."
 )
 REASON_CHARS = 200  # the failure's message is cut to its first clause, at most this long
+WAITING_NAMES = 5  # the waiting note names this many files, then counts the rest
+
+
+def _waiting() -> list[str]:
+    """The report files added to the folder (or changed) that no build holds yet (the
+    current one, which every worker serves within a second of its making)."""
+    rebuilder: Rebuilder = current_app.extensions["rebuilder"]
+    behind = rebuilder.behind() or {}
+    return sorted({*behind.get("added", ()), *behind.get("changed", ())})
+
+
+def _waiting_note(names: list[str]) -> str | None:
+    """What the chat page says while reports wait to be indexed."""
+    if not names:
+        return None
+    job: RebuildJob = current_app.extensions["rebuild_job"]
+    shown = ", ".join(names[:WAITING_NAMES])
+    if len(names) > WAITING_NAMES:
+        shown += f" and {len(names) - WAITING_NAMES} more"
+    one = len(names) == 1
+    note = (
+        f"{len(names)} report file{'' if one else 's'} added to the reports folder "
+        f"{'is' if one else 'are'} waiting to be indexed ({shown}): answers do not draw on "
+        f"{'it' if one else 'them'} yet."
+    )
+    state = job.state()
+    if state == "failed":
+        return note + " The last rebuild failed; an administrator can see why."
+    if state not in ("idle", "done"):
+        return note + " The index is being rebuilt."
+    return note
 
 
 def _engine() -> Engine:
@@ -84,6 +115,7 @@ def reports():
             "filters": loaded.retriever.filters.values,
             "examples": example_questions(loaded.index.reports),
             "model_note": _model_note(loaded.index.manifest),
+            "waiting_note": _waiting_note(_waiting()),
             "coverage": shapes.coverage(
                 coverage(current_app.config["REPORTS_DIR"], loaded.index.reports)
             ),
@@ -134,6 +166,8 @@ def health():
         body.update(status=status, model_note=note, rebuild=rebuild)
     if behind := rebuilder.behind():
         body.update(status="behind", behind=behind, rebuild=job.state())
+        if waiting := sorted({*behind["added"], *behind["changed"]}):
+            body["waiting"] = waiting  # added to the folder, in no build yet
     if engine.damage_on_disk:
         body.update(status="damaged", damaged=engine.damage_on_disk)
     return jsonify(body)

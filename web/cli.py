@@ -17,9 +17,14 @@ from corpus.fetch import fetch_reports
 from corpus.fetch.coverage import coverage
 from corpus.fetch.state import FetchState
 from corpus.reports import (
+    ADDED,
+    COPY,
+    READ,
+    REFUSED,
     NewReport,
+    Outcome,
     add_reports,
-    check_report_file,
+    check_reports,
     remove_report,
     with_source_urls,
 )
@@ -172,18 +177,41 @@ def add(
 ) -> None:
     """Copy report files into the reports folder, then rebuild the index.
 
-    Every file must parse, and fit with the reports already there, or nothing is copied.
-    The passage page links to the published report when --source gives its address
-    (one --source per file, in order); a file replaced without --source has none.
+    Says what became of each file: added; a copy of the same page as another file (given
+    or already stored), and which is kept and why; or refused, and why. Every file that
+    can be added is; the rest are not copied. Exits non-zero when any file was refused.
+    The passage page links to the published report when --source gives its address (one
+    --source per file, in order); a file replaced without --source has none.
     """
     new = [NewReport(name=path.name, data=_read(path), source=str(path)) for path in files]
     new = with_source_urls(new, sources)
-    added = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
-    for report, passages in added:
-        click.echo(f"Added {report.file}: {report.title}, {len(passages)} passages.")
-        if report.source_url:
-            click.echo(f"  published at {report.source_url}")
-    _rebuild(wait=wait)
+    outcomes = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
+    for outcome in outcomes:
+        _print_outcome(outcome)
+        if outcome.status == ADDED and outcome.report.source_url:
+            click.echo(f"  published at {outcome.report.source_url}")
+    click.echo(_tally(outcomes))
+    if any(o.status == ADDED for o in outcomes):
+        _rebuild(wait=wait)
+    if any(o.status == REFUSED for o in outcomes):
+        raise SystemExit(1)
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    if outcome.status == ADDED:
+        click.echo(f"Added {outcome.file}: {outcome.message}.")
+    elif outcome.status == COPY:
+        click.echo(f"Not added {outcome.file}: {outcome.message}.")
+    elif outcome.message.startswith(outcome.source):  # the parser names the file and line
+        click.echo(f"Refused: {outcome.message}")
+    else:
+        click.echo(f"Refused {outcome.file}: {outcome.message}")
+
+
+def _tally(outcomes: list[Outcome], done: str = ADDED) -> str:
+    count = {s: sum(1 for o in outcomes if o.status == s) for s in (done, COPY, REFUSED)}
+    copies = "copies of a fuller file, not added" if done == ADDED else "copies"
+    return f"{count[done]} {done}, {count[COPY]} {copies}, {count[REFUSED]} refused."
 
 
 def _read(path: Path) -> bytes:
@@ -199,22 +227,24 @@ def _read(path: Path) -> bytes:
 def check(files: tuple[Path, ...], as_json: bool) -> None:
     """Parse report files and say what each is; writes nothing, builds nothing.
 
-    Exits non-zero when any file is refused.
+    Each file is read (layout, force, cycle, page, units and grades), a copy of the same
+    page as another file given or already in the reports folder (which one `reports add`
+    would keep, and why), or refused (why). Exits non-zero when any file is refused.
     """
-    results = [shapes.checked_report(check_report_file(path)) for path in files]
+    outcomes = check_reports(files, current_app.config["REPORTS_DIR"])
+    results = [shapes.checked_report(o) for o in outcomes]
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=1))
     else:
-        for result in results:
-            _print_check(result)
-        refused = sum(1 for r in results if not r["ok"])
-        click.echo(f"{len(results) - refused} read, {refused} refused.")
-    if not all(r["ok"] for r in results):
+        for outcome, result in zip(outcomes, results, strict=True):
+            _print_check(outcome, result)
+        click.echo(_tally(outcomes, READ))
+    if any(o.status == REFUSED for o in outcomes):
         raise SystemExit(1)
 
 
-def _print_check(item: dict) -> None:
-    if not item["ok"]:
+def _print_check(outcome: Outcome, item: dict) -> None:
+    if outcome.status == REFUSED:
         click.echo(f"{item['file']}: REFUSED: {item['message']}")
         return
     pillar = item["pillar"] or "-"
@@ -222,6 +252,10 @@ def _print_check(item: dict) -> None:
         f"{item['file']}: {item['layout']} ({item['format']}), {item['force']}, "
         f"{item['year']}, pillar {pillar}, {item['passages']} passages"
     )
+    if outcome.status == COPY:
+        click.echo(f"  COPY: {outcome.message}")
+    for aside in outcome.kept_over:
+        click.echo(f"  kept over its copy {aside.copy.name}: {aside.reason}")
     for unit in item["units"]:
         grade = unit["grade"] or "no grade"
         if unit["carried_over"]:
@@ -366,8 +400,12 @@ def fetch(
         return
     click.echo(f"Fetching {len(targets)} force-cycle(s) from {settings.base_url}:")
     report = fetch_reports(reports_dir, targets, settings, fetch_cli.show_outcome, fresh=fresh)
+    if report.added:  # said as `reports add` says it
+        for outcome in report.added:
+            _print_outcome(outcome)
+        click.echo(_tally(report.added))
     try:
-        if any(a.state == "added" for a in report.added):
+        if any(o.status == ADDED for o in report.added):
             _rebuild(wait=wait)  # one rebuild for the whole batch
         else:
             click.echo("Nothing new to index.")

@@ -14,7 +14,6 @@ import click
 from common.errors import BadRequest
 from corpus.fetch import FetchReport
 from corpus.fetch import state as st
-from corpus.fetch.add import ADDED, COPY
 from corpus.fetch.client import Politeness, user_agent
 from corpus.fetch.coverage import STATES, SYMBOLS, WORDS, Coverage, label
 from corpus.fetch.crawl import FETCHED, UNCHANGED, FetchSettings, Outcome
@@ -27,6 +26,7 @@ from corpus.fetch.site import (
     resolve_force,
     site,
 )
+from corpus.reports import ADDED, COPY
 
 MIN_DELAY = 1.0  # seconds between requests to a server that is not on this machine
 
@@ -151,10 +151,10 @@ def show_summary(report: FetchReport, state: st.FetchState, targets: list[Target
     found = [o for o in pages.values() if o.state != st.NOT_FOUND and o.page.stored]
     count = {s: sum(1 for o in found if o.state == s) for s in (FETCHED, UNCHANGED)}
     refused = [o for o in found if o.state in (st.REFUSED, st.FAILED)]
-    added = [a for a in report.added if a.state == ADDED]
-    copies = [a for a in report.added if a.state == COPY]
-    not_added = [a for a in report.added if a.state != ADDED]
-    replaced = sum(a.replaced for a in added)
+    added = [a for a in report.added if a.status == ADDED]
+    copies = [a for a in report.added if a.status == COPY]
+    not_added = [a for a in report.added if a.status != ADDED]
+    replaced = len(report.replaced)
     missing = [t for t in targets if (r := state.targets.get(t.key)) and r.state == st.NOT_FOUND]
     click.echo(
         f"Fetch: {len(found)} page(s) found for {len(targets)} force-cycle(s): "
@@ -175,7 +175,7 @@ def show_summary(report: FetchReport, state: st.FetchState, targets: list[Target
         for a in not_added:
             record = state.pages.get(a.file)
             where = f" ({record.source_url or record.url})" if record else ""
-            click.echo(f"  {a.file}{where}: {a.reason}")
+            click.echo(f"  {a.file}{where}: {a.message}")
     if missing:
         names = ", ".join(t.label for t in missing)
         click.echo(f"Not found on the site ({len(missing)}): {names}")

@@ -225,6 +225,11 @@ class UnitOut(Strict):
     areas_for_improvement: list[str]
     causes_of_concern: list[str]
     page: int | None = Field(description="the PDF page the unit starts on")
+    grade_sentence: str | None = Field(
+        None,
+        description="the report's sentence stating the grade, verbatim, when the grade is "
+        "read from prose rather than a grade line (it may be in another unit's passage)",
+    )
 
 
 class QuestionOut(Strict):
@@ -307,6 +312,10 @@ class ReportsResponse(Strict):
         description="set while answers come from the base model, before the model adapted "
         "to the reports takes over (a first run adapts it in the background)"
     )
+    waiting_note: str | None = Field(
+        description="set while report files added to the folder wait to be indexed: how "
+        "many, which, and whether a rebuild is running"
+    )
     coverage: Coverage = Field(
         description="each force by cycle: indexed, fetched and waiting to be indexed, "
         "fetched but refused (why), not found on the site, not fetched yet "
@@ -330,6 +339,11 @@ class Health(Strict):
         None,
         description="added, changed, removed (and sources: files whose published address "
         "changed, when there are some)",
+    )
+    waiting: list[str] | None = Field(
+        None,
+        description="report files added to the folder (or changed) that no build holds "
+        "yet: waiting to be indexed (with status behind)",
     )
     # Present only with status adapting or adapting_failed.
     model_note: str | None = Field(
@@ -448,7 +462,15 @@ def openapi_document() -> dict:
                     },
                     "responses": {
                         "202": {
-                            "description": "stored; the added reports and the rebuild's state",
+                            "description": "some files stored: added (each with the stored "
+                            "copies of its page it is kept over), copies (files not added: "
+                            "a fuller copy of the same page is kept, named with why), "
+                            "refused (each file's code and message) and the rebuild's state",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "200": {
+                            "description": "nothing stored: every file is a copy of a page "
+                            "whose fuller copy is kept (copies says which); no rebuild",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         },
                         **{
@@ -460,7 +482,11 @@ def openapi_document() -> dict:
                                 ("409", "a report of that name exists, or a rebuild holds it"),
                                 ("413", "the body is over the limit"),
                                 ("415", "not a .txt, .html or .pdf report"),
-                                ("422", "report_parse_error: names file and line"),
+                                (
+                                    "422",
+                                    "report_parse_error: names file and line (when no file "
+                                    "was added: with several, the message names each)",
+                                ),
                             ]
                         },
                     },

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
 
 from corpus.fetch.coverage import STATES, WORDS, Cell, Coverage, label
-from corpus.records import OVERVIEW, Passage, Report
-from corpus.reports import CheckedReport
+from corpus.records import OVERVIEW, Report
+from corpus.reports import ADDED, COPY, REFUSED, Outcome
 from index.rebuild import RebuildSummary
 from qa import cite
 from qa.answers import DirectAnswer, Row
@@ -243,22 +243,49 @@ def force_history(h: ForceHistory) -> dict:
     }
 
 
-def added_reports(parsed: Sequence[tuple[Report, list[Passage]]]) -> list[dict]:
-    """What the upload answer says about each report added."""
+def added_reports(outcomes: Sequence[Outcome]) -> list[dict]:
+    """What the upload answer says about each report added (and the copies it is kept
+    over: stored files of the same page that are no longer indexed)."""
     return [
         {
-            "file": r.file,
-            "report": r.id,
-            "force": r.force,
-            "year": r.year,
-            "pillar": r.pillar,
-            "layout": r.layout,
-            "format": r.source_format,
-            "units": len(r.units),
-            "passages": len(passages),
-            "source_url": r.source_url,
+            "file": o.file,
+            "report": o.report.id,
+            "force": o.report.force,
+            "year": o.report.year,
+            "pillar": o.report.pillar,
+            "layout": o.report.layout,
+            "format": o.report.source_format,
+            "units": len(o.report.units),
+            "passages": o.passages,
+            "source_url": o.report.source_url,
+            "kept_over": [{"file": a.copy.name, "reason": a.reason} for a in o.kept_over],
         }
-        for r, passages in parsed
+        for o in outcomes
+        if o.status == ADDED
+    ]
+
+
+def copies_not_added(outcomes: Sequence[Outcome]) -> list[dict]:
+    """The files not added because a fuller copy of the same page is kept."""
+    return [
+        {
+            "file": o.file,
+            "report": o.report.id,
+            "copy_of": o.copy_of,
+            "reason": o.reason,
+            "message": o.message,
+        }
+        for o in outcomes
+        if o.status == COPY
+    ]
+
+
+def refused_files(outcomes: Sequence[Outcome]) -> list[dict]:
+    """The files refused, each with the error's code and message."""
+    return [
+        {"file": o.file, "code": o.error.code, "message": o.message}
+        for o in outcomes
+        if o.status == REFUSED
     ]
 
 
@@ -274,12 +301,15 @@ def rebuild_status(status: dict) -> dict:
     return dict(status)
 
 
-def checked_report(c: CheckedReport) -> dict:
+def checked_report(c: Outcome) -> dict:
     """What `reports check` found in one file."""
     r = c.report
     return {
-        "file": c.file,
-        "ok": r is not None,
+        "file": c.source,
+        "ok": c.status != REFUSED,
+        "status": c.status,
+        "copy_of": c.copy_of,
+        "kept_over": [{"file": a.copy.name, "reason": a.reason} for a in c.kept_over],
         "layout": r.layout if r else None,
         "format": r.source_format if r else None,
         "force": r.force if r else None,
@@ -297,6 +327,7 @@ def checked_report(c: CheckedReport) -> dict:
                 "carried_over": u.carried_over,
                 "areas_for_improvement": len(u.areas_for_improvement),
                 "causes_of_concern": len(u.causes_of_concern),
+                "grade_sentence": u.grade_sentence,
             }
             for u in (r.units if r else ())
         ],

@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.fetch.add import AddOutcome, add_staged
+from corpus.fetch.add import add_staged
 from corpus.fetch.crawl import Fetcher, FetchResult, FetchSettings, Progress
 from corpus.fetch.site import Target
 from corpus.fetch.state import FetchState, fetch_lock, remove_if_unused
+from corpus.reports import Outcome
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class FetchReport:
     """What one `reports fetch` did: the pages it asked for, and what adding them did."""
 
     result: FetchResult
-    added: list[AddOutcome]
+    added: list[Outcome]  # what `reports add` said of each page fetched (this run or before)
+    replaced: frozenset[str]  # files added over an earlier download of the same page
 
 
 def fetch_reports(
@@ -52,8 +54,8 @@ def fetch_reports(
             if made:
                 remove_if_unused(reports_dir)
             raise
-        added = add_staged(state)
-    return FetchReport(result, added)
+        added, replaced = add_staged(state)
+    return FetchReport(result, added, replaced)
 
 
 __all__ = ["FetchReport", "FetchSettings", "Target", "fetch_reports"]

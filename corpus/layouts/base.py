@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from corpus.document import Document, Line
 from corpus.grades import grade_line
+from corpus.prose_grades import Clause, clauses
 from corpus.records import AFI_SECTIONS, CONCERN_SECTIONS, RECOMMENDATION_SECTIONS
+from corpus.sentences import sentences
 
 PILLARS = ("Effectiveness", "Efficiency", "Legitimacy")
 
@@ -276,3 +278,36 @@ def grade_after(lines: list[Line], i: int) -> tuple[str | None, int]:
         if grade:
             return grade, i + 1
     return None, i
+
+
+def unit_text(outline: Outline, text: str, key: str) -> list[str]:
+    """The paragraphs of one unit, verbatim."""
+    return [
+        text[b.first.start : b.last.end]
+        for b in outline.blocks
+        if b.unit == key and b.first is not None and b.last is not None
+    ]
+
+
+def unit_clauses(outline: Outline, text: str, key: str, first: bool = False) -> list[Clause]:
+    """The graded clauses of a unit's paragraphs (``first``: of its first paragraph only)."""
+    paragraphs = unit_text(outline, text, key)
+    return [
+        c
+        for paragraph in (paragraphs[:1] if first else paragraphs)
+        for sentence in sentences(paragraph)
+        for c in clauses(sentence, outline.force)
+    ]
+
+
+def insert_question(outline: Outline, unit: OutlineUnit) -> None:
+    """Put a question unit after the units of its pillar, among its questions in number
+    order."""
+    at = len(outline.units)
+    for i, u in enumerate(outline.units):
+        if u.pillar == unit.pillar and u.kind in ("pillar", "question", "overview"):
+            at = i + 1
+            if u.kind == "question" and (u.number or 0) > (unit.number or 0):
+                at = i
+                break
+    outline.units.insert(at, unit)

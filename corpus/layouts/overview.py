@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
+from corpus.copies import updated_on
 from corpus.document import Document, Line
+from corpus.frameworks import framework, pillar_graded
 from corpus.grades import grade_line
 from corpus.layouts.base import (
     PILLARS,
@@ -15,15 +17,19 @@ from corpus.layouts.base import (
     Outline,
     OutlineUnit,
     find_header,
+    insert_question,
     pillar_named,
     pillar_of_headline,
+    unit_clauses,
 )
+from corpus.prose_grades import Clause, about_pillar, question_grades
 from corpus.records import OVERVIEW
 
 NAME = "peel-2014-2019-overview"
 DESCRIPTION = "PEEL force overview page, 2014 to 2018/19 (a grade for each pillar)"
 
-HEADER = re.compile(r"^(?P<force>\S.{0,60}?)\s+(?P<year>20[01]\d(?:/\d\d)?)$")
+# "Durham 2016", or as a copy without the page's own header has it, "Durham PEEL 2016".
+HEADER = re.compile(r"^(?P<force>\S.{0,60}?)\s+(?:PEEL\s+)?(?P<year>20[01]\d(?:/\d\d)?)$")
 _SIGNS = re.compile(
     r"^(?:The extent to which|the extent to which|The available evidence indicates"
     r"|HMI's observations|HMI’s observations|.{1,80} was inspected in tranche)"
@@ -50,8 +56,9 @@ def recognise(doc: Document, lines: list[Line]) -> bool:
     return any(len(ln.text) <= 600 and _SIGNS.match(ln.text) for ln in lines[:40])
 
 
-def pillar_judgments(lines: list[Line]) -> dict[str, str]:
-    """Pillar -> grade, from the overview's judgment sentences."""
+def pillar_judgments(lines: list[Line], sentences_of: dict | None = None) -> dict[str, str]:
+    """Pillar -> grade, from the overview's judgment sentences (each sentence, into
+    ``sentences_of``)."""
     found: dict[str, str] = {}
     for line in lines[:60]:
         text = line.text
@@ -63,6 +70,8 @@ def pillar_judgments(lines: list[Line]) -> dict[str, str]:
         )
         if match and pillar and pillar not in found:
             found[pillar] = grade_line(match.group(1)) or match.group(1)
+            if sentences_of is not None:
+                sentences_of[pillar] = text
     return found
 
 
@@ -71,7 +80,8 @@ def read(doc: Document, lines: list[Line]) -> Outline:
     assert found is not None
     i, match = found
     force, year = match["force"], match["year"]
-    judgments = pillar_judgments(lines)
+    sentences_of: dict[str, str] = {}
+    judgments = pillar_judgments(lines, sentences_of)
     outline = Outline(NAME, force, year, None, (force, year, "overview"))
     reader = BodyReader(outline)
     reader.start_unit(OutlineUnit(OVERVIEW, "Overview", None, None, "overview"))
@@ -111,4 +121,59 @@ def read(doc: Document, lines: list[Line]) -> Outline:
             outline.units.append(
                 OutlineUnit(pillar.lower(), pillar, None, judgments[pillar], "pillar", None, pillar)
             )
+        elif pillar not in judgments and not pillar_graded(pillar, year):
+            if not outline.unit(pillar.lower()):  # 2014: graded through its questions only
+                outline.units.append(
+                    OutlineUnit(pillar.lower(), pillar, None, None, "pillar", None, pillar)
+                )
+            outline.unit(pillar.lower()).grade = "Ungraded"
+    for unit in outline.units:
+        if unit.kind == "pillar" and unit.pillar in sentences_of:
+            unit.grade_from = unit.grade_from or sentences_of[unit.pillar]
+    question_grades_from_prose(outline, doc.text)
+    outline.updated = _latest_update(lines)
     return outline
+
+
+def _latest_update(lines: list[Line]) -> str | None:
+    """The latest "Last updated" date of the page's pillar blocks, as printed."""
+    dated = [
+        (updated_on(line.text), line.text.split(None, 2)[2].strip())
+        for line in lines
+        if _UPDATED.match(line.text) and updated_on(line.text)
+    ]
+    return max(dated)[1] if dated else None
+
+
+def question_grades_from_prose(outline: Outline, text: str) -> None:
+    """The questions' grades the page states in prose: in a pillar's block ("its use of
+    resources to manage demand is assessed as good"), or in the opening, of a pillar it names
+    ("in terms of its effectiveness, ... good at investigating offending"). Each becomes a
+    question unit of that pillar (with no passages: the sentence stating it is in the
+    pillar's or the opening's)."""
+    found: dict[str, list[Clause]] = {}
+    for unit in outline.units:
+        if unit.kind == "pillar" and unit.pillar:
+            found.setdefault(unit.pillar, []).extend(unit_clauses(outline, text, unit.key))
+    for clause in unit_clauses(outline, text, OVERVIEW):
+        if pillar := pillar_of_headline(clause.sentence):
+            found.setdefault(pillar, []).append(clause)
+    for pillar, pillar_clauses in found.items():
+        unit = outline.unit(pillar.lower())
+        headline = unit.title if unit else None
+        if pillar_graded(pillar, outline.year):
+            pillar_clauses = [c for c in pillar_clauses if not about_pillar(c, headline)]
+        questions = framework(pillar, outline.year)
+        for number, clause in question_grades(pillar_clauses, questions).items():
+            q = next(q for q in questions if q.number == number)
+            key = f"{pillar.lower()}-q{number}"
+            if outline.unit(key):
+                continue
+            question = OutlineUnit(
+                key, f"Q{number}", q.text, clause.grade, "question", number, pillar
+            )
+            question.grade_from = clause.sentence
+            insert_question(outline, question)
+            outline.warnings.append(
+                f"the grade of {pillar} Q{number} ({clause.grade}) is read from: {clause.sentence}"
+            )

@@ -95,21 +95,53 @@ _LATER_HEADINGS = {
 }
 
 
+# A cycle the text names: "PEEL 2023–2025", "PEEL Assessment Framework 2021/22", "PEEL
+# 2021/22", "PEEL 2023–25" (and the framework's own title in a 2021+ report).
+_NAMED_CYCLE = re.compile(
+    r"\bPEEL\s+(?:assessment\s+(?:framework\s+)?|inspection\s+)?(?P<first>202\d)"
+    r"(?:\s*[/–-]\s*(?:20)?(?P<second>\d\d))?\b",
+    re.IGNORECASE,
+)
+# Headings of one cycle's openings only (docs/peel-formats-seen.md §3): 2021/22 reports have
+# "Important changes to PEEL" and "HM Inspector's observations"; 2023-25 ones "PEEL 2023–2025",
+# "Terminology in this report" and "HM Inspector's summary".
+_HEADINGS_2021 = ("Important changes to PEEL", "HM Inspector’s observations")
+_HEADINGS_2023 = ("Terminology in this report", "HM Inspector’s summary")
+_YEAR = re.compile(r"(?<![\d/–-])(20[12]\d)(?![\d/–-])")
+OPENING_LINES = 40
+
+
+def cycle_label(first: int) -> str:
+    """How a 2021+ cycle is labelled: 2021/22 ran one year, the later ones two."""
+    return "2021/22" if first <= 2022 else f"{first}-{(first + 2) % 100:02d}"
+
+
 def _cycle(lines: list[Line], doc: Document) -> tuple[str | None, str | None]:
-    """(cycle label, where it came from)."""
+    """(cycle label, where it came from when that is worth a warning).
+
+    Evidence in order of strength: a title or a sentence naming the cycle; the file name;
+    headings only one cycle's reports have; a year after 2022 in the opening (a 2021/22
+    report cannot mention it); how the areas are counted (digits in 2021/22, words in
+    2023-25, in every stored copy: the weakest sign, never enough against the others)."""
     for ln in lines[:3]:
         if len(ln.text) <= 200 and (m := _TITLE.match(ln.text)):
-            first = m["cycle"][:4]
-            return ("2021/22" if first == "2021" else f"{first}-{int(first[2:]) + 2:02d}"), None
-    texts = [ln.text for ln in lines[:40]]
+            return cycle_label(int(m["cycle"][:4])), None
+    texts = [ln.text.replace("'", "’") for ln in lines[:OPENING_LINES]]
+    # The latest cycle named: a later report may name the one before ("since PEEL 2021/22").
+    named = [int(m["first"]) for t in texts for m in _NAMED_CYCLE.finditer(t[:2000])]
+    if named:
+        return cycle_label(max(named)), None
+    year = year_from_file_name(doc.name)
+    if year and int(year[:4]) >= 2021:
+        return cycle_label(int(year[:4])), "file name"
+    later = any(t in _HEADINGS_2023 for t in texts)
+    if later != any(t in _HEADINGS_2021 for t in texts):
+        return ("2023-25" if later else "2021/22"), None
+    if max((int(y) for t in texts for y in _YEAR.findall(t)), default=0) >= 2023:
+        return "2023-25", None
     for text in texts:
         if m := _COUNT.search(text[:400]):
             return ("2021/22" if m["n"].isdigit() else "2023-25"), None
-    if any(t.startswith("PEEL 2023") for t in texts):
-        return "2023-25", None
-    if "Important changes to PEEL" in texts:
-        return "2021/22", None
-    year = year_from_file_name(doc.name)
     return (year, "file name") if year else (None, None)
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from corpus.document import Document, Line
-from corpus.frameworks import framework, match_question, topic_score
-from corpus.grades import grade_in_sentence
+from corpus.frameworks import framework, match_question, pillar_graded
+from corpus.layouts import overview
 from corpus.layouts.base import (
     BodyReader,
     Outline,
@@ -23,13 +23,15 @@ from corpus.layouts.base import (
     clean_lines,
     find_header,
     grade_after,
+    insert_question,
     is_question_number,
     pillar_named,
     pillar_of_headline,
     slugify,
+    unit_clauses,
 )
+from corpus.prose_grades import about_pillar, question_grades
 from corpus.records import OVERVIEW
-from corpus.sentences import sentences
 
 NAME = "peel-2014-2019-pillar"
 DESCRIPTION = "PEEL pillar page, 2014 to 2018/19 (any of the three copied shapes)"
@@ -50,7 +52,23 @@ def recognise(doc: Document, lines: list[Line]) -> bool:
     if not found:
         return False
     year = int(found[1]["year"][:4])
-    return 2014 <= year <= 2019
+    if not 2014 <= year <= 2019:
+        return False
+    # "<Force> PEEL 2014" heads force overview pages too (a copy without the page's own
+    # header): one that names no pillar but reads as an overview page is one.
+    return _pillar_of(lines, found[0] + 1, found[1]["year"], doc.name) is not None or not (
+        overview.recognise(doc, lines)
+    )
+
+
+def _pillar_of(lines: list[Line], i: int, year: str, name: str) -> str | None:
+    """The pillar a page names: by its label line, its headline, or further on."""
+    if i < len(lines) and (named := pillar_named(lines[i].text)):
+        return named
+    if i < len(lines) and _is_headline(lines[i].text, year):
+        if pillar := pillar_of_headline(lines[i].text):
+            return pillar
+    return _pillar_from_rest(lines[i:], name)
 
 
 def read(doc: Document, lines: list[Line] | None = None) -> Outline:
@@ -156,72 +174,61 @@ def _pillar_from_rest(lines: list[Line], name: str) -> str | None:
     return None
 
 
-_SUBJECT = re.compile(
-    r"^(?:overall,?\s+)?(?:the force|the constabulary|it|this force|we judged|in 20\d\d)",
-    re.IGNORECASE,
-)
-
-
-def _unit_text(outline: Outline, text: str, key: str) -> list[str]:
-    return [
-        text[b.first.start : b.last.end]
-        for b in outline.blocks
-        if b.unit == key and b.first is not None and b.last is not None
-    ]
-
-
 def grades_from_sentences(outline: Outline, text: str) -> None:
     """Fill grades the page does not print on a line of their own from the sentences that
-    state them: the overview's first judgment is the pillar's, later ones name a question's
-    topic ("requires improvement in investigating crime"); a question's own first judgment
-    of the force otherwise."""
-    force = outline.force.lower()
-    questions = [u for u in outline.units if u.kind == "question"]
+    state them (corpus/prose_grades.py): the overview's judgment of the pillar as a whole
+    is the pillar's (never in a cycle that graded the pillar only through its questions),
+    its other judgments are the questions' whose topic they name, found on the page or
+    not; a question's own first judgment of the force otherwise."""
     overview = outline.unit(OVERVIEW)
-    first = True
-    for paragraph in _unit_text(outline, text, OVERVIEW):
-        for sentence in sentences(paragraph):
-            grade = grade_in_sentence(sentence)
-            if grade is None or not _about_force(sentence, force):
-                continue
-            if first:
-                first = False
-                if outline.grade is None and overview is not None:
-                    outline.grade = overview.grade = grade
-                    overview.grade_from = sentence
-                    outline.warnings.append(f"the pillar grade ({grade}) is read from: {sentence}")
-                continue
-            scored = [(topic_score(sentence, u.title or ""), u) for u in questions]
-            scored = [s for s in scored if s[0] >= 2]
-            if not scored:
-                continue
-            best = max(scored, key=lambda s: s[0])[1]
-            if best.grade is None:
-                best.grade, best.grade_from = grade, sentence
-    for unit in questions:
-        if unit.grade is not None:
-            continue
-        for paragraph in _unit_text(outline, text, unit.key):
-            found = next(
-                (
-                    (g, s)
-                    for s in sentences(paragraph)
-                    if (g := grade_in_sentence(s)) and _about_force(s, force)
-                ),
-                None,
+    found = unit_clauses(outline, text, OVERVIEW)
+    questions = framework(outline.pillar, outline.year)
+    by_number = question_grades(
+        [c for c in found if not about_pillar(c, outline.headline)], questions
+    )
+    if pillar_graded(outline.pillar, outline.year):
+        whole = [c for c in found if about_pillar(c, outline.headline)]
+        # else the opening paragraph's judgment, when it names no question's topic
+        opening = unit_clauses(outline, text, OVERVIEW, first=True)
+        whole = whole or [c for c in opening if not question_grades([c], questions)]
+        if whole and outline.grade is None and overview is not None:
+            outline.grade = overview.grade = whole[0].grade
+            overview.grade_from = whole[0].sentence
+            outline.warnings.append(
+                f"the pillar grade ({whole[0].grade}) is read from: {whole[0].sentence}"
             )
-            if found:
-                unit.grade, unit.grade_from = found
-                break
-    for unit in questions:
+    elif outline.grade is None and overview is not None:
+        overview.grade = outline.grade = "Ungraded"
+    for number, clause in by_number.items():
+        unit = next((u for u in outline.units if u.kind == "question" and u.number == number), None)
+        if unit is None:  # a question beyond this copy of the page, graded in its overview
+            q = next(q for q in questions if q.number == number)
+            unit = OutlineUnit(
+                f"q{number}", f"Q{number}", q.text, None, "question", number, outline.pillar
+            )
+            insert_question(outline, unit)
+        if unit.grade is None:
+            unit.grade, unit.grade_from = clause.grade, clause.sentence
+            # "In 2017, we judged ..." on a 2018 page: the grade carried over
+            unit.carried_over = unit.carried_over or bool(
+                clause.earlier and clause.earlier < int(outline.year[:4])
+            )
+    for unit in outline.units:
+        if unit.kind != "question" or unit.grade is not None:
+            continue
+        own = [
+            c
+            for c in unit_clauses(outline, text, unit.key)
+            if not about_pillar(c, outline.headline)
+        ]
+        if own:
+            unit.grade, unit.grade_from = own[0].grade, own[0].sentence
+    for unit in outline.units:
+        if unit.kind != "question":
+            continue
         if unit.grade_from:
             outline.warnings.append(
                 f"the grade of {unit.label} ({unit.grade}) is read from: {unit.grade_from}"
             )
         elif unit.grade is None:
             outline.warnings.append(f"{unit.label} has no grade in this copy of the page")
-
-
-def _about_force(sentence: str, force: str) -> bool:
-    lowered = sentence.lower()
-    return lowered.startswith(force) or bool(_SUBJECT.match(sentence))
