@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench.peel_mirror import Mirror
+from bench.peel_mirror import RATE_LIMITED, SLOW, SLOW_SECONDS, Mirror
 from bench.synthetic import REAL_REPORT
 from corpus.fetch import FetchSettings, fetch_reports
 from corpus.fetch.client import Politeness, user_agent
 from corpus.fetch.site import Target, cycles, forces, site
+from corpus.reports import ADDED
 
 DEFAULT_DELAY = 1.0
 ASSUMED_SERVER_SECONDS = 0.5  # the live site's time to answer one page: an assumption
@@ -40,9 +42,25 @@ def pages_per_force() -> int:
     return total
 
 
-def main() -> None:
+@dataclass(frozen=True)
+class Measured:
+    targets: int
+    requests: int
+    added: int
+    downloaded: int  # bytes over the wire, first run
+    on_disk: int  # bytes in the reports folder after the first run
+    seconds: float
+    waits: float  # seconds of it the mirror's own waits (Retry-After, the slow page)
+    again_requests: int  # the second run, nothing changed
+    again_downloaded: int
+    again_seconds: float
+    html_bytes: int  # the mirror's report pages
+    text_chars: int  # the fragments they are made from
+
+
+def measure(targets: list[Target]) -> Measured:
+    """Fetch ``targets`` from a fresh mirror twice (the second time nothing has changed)."""
     mirror = Mirror()
-    targets = [Target(f, c) for f in forces() for c in cycles()]
     with tempfile.TemporaryDirectory() as tmp, mirror.serving():
         reports = Path(tmp) / "reports"
         reports.mkdir()
@@ -50,39 +68,52 @@ def main() -> None:
         settings = FetchSettings(mirror.base_url, frozenset(mirror.hosts), politeness)
         started = time.monotonic()
         first = fetch_reports(reports, targets, settings)
-        first_seconds = time.monotonic() - started
-        waits = 1.0 + 1.2  # the mirror's Retry-After and its slow page: not the fetcher's
-        added = [a for a in first.added if a.state == "added"]
+        seconds = time.monotonic() - started
         on_disk = folder_bytes(reports)
-        fetched_bytes = first.result.bytes
         started = time.monotonic()
         second = fetch_reports(reports, targets, settings)
-        second_seconds = time.monotonic() - started
-    requests = first.result.requests
-    per_request = max(first_seconds - waits, 0.0) / requests
-    text_chars = sum(
-        len((mirror.fragments / mirror.pages[p].fragment).read_text()) for p in mirror.reports()
+        again_seconds = time.monotonic() - started
+    asked = {h.path for h in mirror.hits}
+    waits = (1.0 if RATE_LIMITED in asked else 0.0) + (SLOW_SECONDS if SLOW in asked else 0.0)
+    pages = mirror.reports()
+    return Measured(
+        targets=len(targets),
+        requests=first.result.requests,
+        added=sum(1 for a in first.added if a.status == ADDED),
+        downloaded=first.result.bytes,
+        on_disk=on_disk,
+        seconds=seconds,
+        waits=waits,
+        again_requests=second.result.requests,
+        again_downloaded=second.result.bytes,
+        again_seconds=again_seconds,
+        html_bytes=sum(len(mirror.body(p)) for p in pages),
+        text_chars=sum(len((mirror.fragments / pages[p].fragment).read_text()) for p in pages),
     )
-    html_bytes = sum(len(mirror.body(p)) for p in mirror.reports())
-    ratio = html_bytes / text_chars
+
+
+def main() -> None:
+    m = measure([Target(f, c) for f in forces() for c in cycles()])
+    per_request = max(m.seconds - m.waits, 0.0) / m.requests
+    ratio = m.html_bytes / m.text_chars
     real_page = REAL_REPORT.stat().st_size * ratio
     archive_pages = pages_per_force() * len(forces())
     archive_requests = round(archive_pages * (1 + ASSUMED_EXTRA_REQUESTS))
     hours = archive_requests * (DEFAULT_DELAY + ASSUMED_SERVER_SECONDS + per_request) / 3600
     passages = archive_pages * 94  # the shipped full page's 94 passages, as a typical page
-    print("Measured on the mirror (--all, 43 forces x 7 cycles, delay 0):")
+    print(f"Measured on the mirror (--all, {m.targets} force-cycles, delay 0):")
     print(
-        f"  first run: {requests} requests, {len(added)} pages added, {fetched_bytes:,} bytes "
-        f"downloaded, {on_disk:,} bytes in the reports folder, {first_seconds:.1f} s "
-        f"({waits:.1f} s of it the mirror's own waits; {per_request * 1000:.1f} ms a request)"
+        f"  first run: {m.requests} requests, {m.added} pages added, {m.downloaded:,} bytes "
+        f"downloaded, {m.on_disk:,} bytes in the reports folder, {m.seconds:.1f} s "
+        f"({m.waits:.1f} s of it the mirror's own waits; {per_request * 1000:.1f} ms a request)"
     )
     print(
-        f"  second run (nothing changed): {second.result.requests} requests, "
-        f"{second.result.bytes:,} bytes downloaded, {second_seconds:.1f} s"
+        f"  second run (nothing changed): {m.again_requests} requests, "
+        f"{m.again_downloaded:,} bytes downloaded, {m.again_seconds:.1f} s"
     )
     print(
-        f"  mirror pages: {html_bytes:,} bytes of HTML for {text_chars:,} characters of text "
-        f"(x{ratio:.2f})"
+        f"  mirror pages: {m.html_bytes:,} bytes of HTML for {m.text_chars:,} characters of "
+        f"text (x{ratio:.2f})"
     )
     print("Extrapolated to the whole archive:")
     print(

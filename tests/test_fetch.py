@@ -40,7 +40,7 @@ from bench.synthetic import REAL_REPORT
 from common.errors import RebuildBusy
 from corpus.fetch import FetchSettings, fetch_reports
 from corpus.fetch.client import Client, PageError, Politeness, user_agent
-from corpus.fetch.site import Target, forces, resolve_force
+from corpus.fetch.site import Target, cycles, forces, resolve_force
 from corpus.reports import SOURCES_FILE
 from index.load import load_index
 from tests.conftest import HashEncoder, build
@@ -628,3 +628,16 @@ def test_an_add_cut_short_is_finished_by_the_next_run(tmp_path):
     sources = json.loads((reports / SOURCES_FILE).read_text())
     assert sources == {name: m.base_url + path for name, path in expected.items()}
     assert not list((reports / ".fetch" / "staging").iterdir())
+
+
+def test_the_measurement_counts_what_a_run_did(tmp_path):
+    """`python -m bench.fetch` (the README's figures): one force, fetched twice."""
+    from bench.fetch import measure
+
+    measured = measure([Target("Durham", c) for c in cycles()])
+    assert measured.added == len(expected_files(mirror(), ["durham"]))
+    assert measured.on_disk >= measured.downloaded > 0
+    robots = len(f"User-agent: *\nDisallow: {ROBOTS_DISALLOWED}\n")
+    # nothing changed: 304s, and robots.txt of each host (Durham 2015 links via the old one)
+    assert measured.again_downloaded == 2 * robots
+    assert measured.waits == 1.0  # Durham 2017's Retry-After
