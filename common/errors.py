@@ -22,7 +22,8 @@ script can test for; what a class means over HTTP (status, headers) is decided i
     ├── IndexNotReady            index_not_ready
     │   ├── ModelMismatch        model_mismatch
     │   └── ModelChecksumError   model_checksum
-    └── StorageError             storage_error (disk full, read-only, no permission)
+    ├── StorageError             storage_error (disk full, read-only, no permission)
+    └── SiteUnreachable          site_unreachable (`reports fetch`: offline, DNS, blocked)
 """
 
 from __future__ import annotations
@@ -139,3 +140,10 @@ class ModelChecksumError(IndexNotReady):
     answered until they are put right, but the server stays up to say so."""
 
     code = "model_checksum"
+
+
+class SiteUnreachable(QAError):
+    """`reports fetch` cannot talk to the site at all (offline, DNS failure, a refused
+    connection, an unreadable robots.txt): nothing was fetched and nothing changed."""
+
+    code = "site_unreachable"

@@ -1,13 +1,16 @@
-"""`reports list`: each report file of the folder beside what the current build indexed."""
+"""`reports list`: each report file of the folder beside what the current build indexed;
+the current build's reports for `reports coverage`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.records import Report
 from corpus.reports import ReportFile, list_report_files
-from index.manifest import manifest_problem
-from index.store import read_manifest
+from index.manifest import REPORTS_FILE, manifest_problem
+from index.store import current_build, read_manifest
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,16 @@ def list_reports(reports_dir: str | Path, index_dir: str | Path) -> Listing:
 
     removed = sorted(set(indexed) - {f.name for f in files})
     return Listing([(f, state(f)) for f in files], removed)
+
+
+def indexed_reports(index_dir: str | Path) -> list[Report]:
+    """The reports the current build indexed, read from its reports.json alone (no
+    vectors, no model): what `reports coverage` needs."""
+    folder = current_build(index_dir)
+    if folder is None:
+        return []
+    try:
+        data = json.loads((folder / REPORTS_FILE).read_text("utf-8"))
+        return [Report.from_dict(r) for r in data]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from common.errors import IndexNotReady
+from corpus.fetch.coverage import coverage
 from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.engine import Engine
@@ -116,6 +117,9 @@ def reports():
             "examples": example_questions(loaded.index.reports),
             "model_note": _model_note(loaded.index.manifest),
             "waiting_note": _waiting_note(_waiting()),
+            "coverage": shapes.coverage(
+                coverage(current_app.config["REPORTS_DIR"], loaded.index.reports)
+            ),
         }
     )
 

@@ -16,6 +16,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from common.errors import QAError, RebuildBusy
+from corpus.fetch import fetch_reports
+from corpus.fetch.coverage import coverage
+from corpus.fetch.state import FetchState
 from corpus.reports import (
     ADDED,
     COPY,
@@ -29,10 +32,10 @@ from corpus.reports import (
     with_source_urls,
 )
 from index.encoder import steps
-from index.listing import list_reports
+from index.listing import indexed_reports, list_reports
 from index.rebuild import STEPS, Rebuilder, RebuildSummary
 from index.store import build_lock, check_current, restore_build
-from web import shapes
+from web import fetch_cli, shapes
 
 index_cli = AppGroup("index", help="Build the search index from the reports folder.")
 reports_cli = AppGroup("reports", help="Add, list and remove report files (and rebuild).")
@@ -348,3 +351,137 @@ def list_command() -> None:
     for name in listing.removed:
         click.echo(f"{name:<{width}}  removed from the folder but still indexed")
     click.echo(f"{len(listing.files)} report file(s) in {config['REPORTS_DIR']}.")
+
+
+@reports_cli.command("fetch")
+@click.option(
+    "--force",
+    "force_names",
+    multiple=True,
+    metavar="NAME",
+    help="A force, any spelling the force list knows (repeatable).",
+)
+@click.option(
+    "--cycle",
+    "asked_cycles",
+    multiple=True,
+    metavar="YEAR",
+    help="2014, 2015, 2016, 2017, 2018, 2021 or 2023 (repeatable).",
+)
+@click.option(
+    "--all", "every", is_flag=True, help="Every force (of the cycles given, or of every cycle)."
+)
+@click.option("--dry-run", is_flag=True, help="List what would be asked for; make no request.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The site, or a mirror  [default: QA_FETCH_BASE_URL, else the inspectorate's site]",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="Another host redirects may lead to (repeatable).",
+)
+@click.option(
+    "--delay",
+    type=float,
+    help="Seconds between requests  [default: QA_FETCH_DELAY, else 1; at least 1 unless "
+    "the server is on this machine]",
+)
+@click.option(
+    "--contact",
+    metavar="E-MAIL|URL",
+    help="How the site's operators can reach you, sent in the User-Agent  "
+    "[default: QA_FETCH_CONTACT]",
+)
+@click.option(
+    "--max-bytes",
+    "max_page_bytes",
+    type=int,
+    help="Largest page or PDF, in bytes  [default: 25 MB]",
+)
+@click.option(
+    "--max-total-bytes",
+    "max_total_bytes",
+    type=int,
+    help="Most bytes one run downloads  [default: 2 GB]",
+)
+@click.option("--page-seconds", type=float, help="Longest one answer may take  [default: 120]")
+@click.option(
+    "--timeout", type=float, help="Longest wait to connect or for the next bytes  [default: 30]"
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Ask for every page in full, as if never fetched, and again for force-cycles the "
+    "site did not have (otherwise asked again after a week).",
+)
+@click.option("--wait", type=float, default=None, help=WAIT_HELP + "  [default: no limit]")
+@errors_as_exit
+def fetch(
+    force_names,
+    asked_cycles,
+    every,
+    dry_run,
+    base_url,
+    allow_hosts,
+    delay,
+    contact,
+    max_page_bytes,
+    max_total_bytes,
+    page_seconds,
+    timeout,
+    fresh,
+    wait,
+) -> None:
+    """Fetch published PEEL reports by force and cycle, add them, and rebuild once.
+
+    Politely: one request at a time with a delay, robots.txt obeyed, 429 and 503 retried
+    after the wait asked for, and only what changed since the last run downloaded again.
+    A run that is stopped (even killed) carries on where it stopped when run again.
+    """
+    config = current_app.config
+    targets = fetch_cli.targets_of(force_names, asked_cycles, every)
+    limits = {
+        "max_page_bytes": max_page_bytes,
+        "max_total_bytes": max_total_bytes,
+        "page_seconds": page_seconds,
+        "timeout": timeout,
+    }
+    settings = fetch_cli.fetch_settings(config, base_url, allow_hosts, delay, contact, limits)
+    reports_dir = config["REPORTS_DIR"]
+    if dry_run:
+        fetch_cli.show_plan(targets, settings, FetchState.load(reports_dir))
+        return
+    click.echo(f"Fetching {len(targets)} force-cycle(s) from {settings.base_url}:")
+    report = fetch_reports(reports_dir, targets, settings, fetch_cli.show_outcome, fresh=fresh)
+    if report.added:  # said as `reports add` says it
+        for outcome in report.added:
+            _print_outcome(outcome)
+        click.echo(_tally(report.added))
+    try:
+        if any(o.status == ADDED for o in report.added):
+            _rebuild(wait=wait)  # one rebuild for the whole batch
+        else:
+            click.echo("Nothing new to index.")
+    finally:
+        fetch_cli.show_summary(report, FetchState.load(reports_dir), targets)
+    if report.result.stopped:
+        raise SystemExit(1)
+
+
+@reports_cli.command("coverage")
+@click.option(
+    "--json", "as_json", is_flag=True, help="The table as JSON, as /api/reports gives it."
+)
+@errors_as_exit
+def coverage_command(as_json: bool) -> None:
+    """Each force by cycle: indexed, fetched but refused (why), not found, not fetched yet."""
+    config = current_app.config
+    table = coverage(config["REPORTS_DIR"], indexed_reports(config["INDEX_DIR"]))
+    if as_json:
+        click.echo(json.dumps(shapes.coverage(table), ensure_ascii=False, indent=1))
+    else:
+        fetch_cli.show_coverage(table)

@@ -21,6 +21,7 @@ from common.errors import (
     QAError,
     ReportNotText,
     ReportParseError,
+    SiteUnreachable,
     StorageError,
     Unauthorized,
     UnsupportedMediaType,
@@ -46,6 +47,7 @@ STATUS: dict[type[QAError], int] = {
     ReportParseError: 422,
     IndexNotReady: 503,
     StorageError: 507,
+    SiteUnreachable: 502,
 }
 HEADERS: dict[type[QAError], dict[str, str]] = {
     Unauthorized: {"WWW-Authenticate": 'Bearer realm="peel-qa admin"'},

@@ -270,6 +270,46 @@ class ReportOut(Strict):
     questions: list[QuestionOut] = Field(description="the numbered questions (a view of units)")
 
 
+class CoveragePage(Strict):
+    file: str = Field(description="the file name the page is (or would be) stored under")
+    kind: str = Field(description="overview, a pillar, <pillar>-detailed-findings, report ...")
+    state: Literal["staged", "added", "refused", "not_found", "failed", "landing"]
+    reason: str | None = Field(description="why it was refused, or what the last check found")
+    url: str = Field(description="the page's address (after redirects, once fetched)")
+
+
+class CoverageCell(Strict):
+    state: Literal["indexed", "waiting", "refused", "not_found", "not_fetched"]
+    reason: str | None = Field(description="why refused or not found, or the last try's failure")
+    indexed: list[str] = Field(description="the indexed report files of this force and cycle")
+    checked: str | None = Field(description="when `reports fetch` last asked the site")
+    pages: list[CoveragePage] = Field(description="what `reports fetch` recorded, page by page")
+
+
+class CoverageForce(Strict):
+    force: str
+    cycles: dict[str, CoverageCell] = Field(description="by cycle: 2014 ... 2023")
+
+
+class CoverageCycle(Strict):
+    cycle: str = Field(examples=["2021"])
+    label: str = Field(examples=["2021/22"])
+
+
+class LastFetch(Strict):
+    started: str
+    finished: str | None = Field(description="null when the run stopped before its end")
+    base_url: str
+
+
+class Coverage(Strict):
+    cycles: list[CoverageCycle]
+    states: dict[str, str] = Field(description="each state in words")
+    counts: dict[str, int] = Field(description="cells in each state")
+    last_fetch: LastFetch | None
+    forces: list[CoverageForce] = Field(description="every force PEEL inspects")
+
+
 class ReportsResponse(Strict):
     reports: list[ReportOut] = Field(description="every indexed report")
     filters: dict[str, list[str | int]]
@@ -281,6 +321,11 @@ class ReportsResponse(Strict):
     waiting_note: str | None = Field(
         description="set while report files added to the folder wait to be indexed: how "
         "many, which, and whether a rebuild is running"
+    )
+    coverage: Coverage = Field(
+        description="each force by cycle: indexed, fetched and waiting to be indexed, "
+        "fetched but refused (why), not found on the site, not fetched yet "
+        "(`flask --app app reports coverage`, the /coverage page)"
     )
 
 

@@ -8,11 +8,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request
 
+from common.errors import IndexNotReady
+from corpus.fetch.coverage import SYMBOLS, coverage
 from corpus.reports import is_web_address
 from qa.engine import Engine
 from qa.grades import grade_cells, grade_slug, grade_table, page_cells, parse_grade_query
 from qa.history import force_history
 from qa.marks import parse_spans, segments
+from web import shapes
 from web.openapi import openapi_document
 
 pages = Blueprint("pages", __name__)
@@ -72,4 +75,17 @@ def passage(passage_id: str):
         # only an http(s) address becomes a link, whatever a hand-edited build holds
         source_url=url if is_web_address(url) else None,
         source_host=urlsplit(url).hostname if is_web_address(url) else None,
+    )
+
+
+@pages.get("/coverage")
+def coverage_page():
+    """Each force by cycle: indexed, waiting, refused (why), not found, not fetched yet."""
+    try:
+        indexed, not_ready = _engine().index.reports, None
+    except IndexNotReady as exc:  # the table still says what was fetched
+        indexed, not_ready = [], exc.message
+    table = coverage(current_app.config["REPORTS_DIR"], indexed)
+    return render_template(
+        "coverage.html", data=shapes.coverage(table), symbols=SYMBOLS, not_ready=not_ready
     )

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, fields
 
+from corpus.fetch.coverage import STATES, WORDS, Cell, Coverage, label
 from corpus.records import OVERVIEW, Report
 from corpus.reports import ADDED, COPY, REFUSED, Outcome
 from index.rebuild import RebuildSummary
@@ -335,4 +336,35 @@ def checked_report(c: Outcome) -> dict:
         "passages": c.passages,
         "warnings": list(r.warnings) if r else [],
         "message": c.message,
+    }
+
+
+def coverage(table: Coverage) -> dict:
+    """Each force by cycle: indexed, waiting, fetched but refused (why), not found on the
+    site, not fetched yet; what `reports coverage` prints and the coverage page shows."""
+    run = table.last_run
+    return {
+        "cycles": [{"cycle": c, "label": label(c)} for c in table.cycles],
+        "states": {s: WORDS[s] for s in STATES},
+        "counts": table.counts(),
+        "last_fetch": (
+            {k: run.get(k) for k in ("started", "finished", "base_url")} if run else None
+        ),
+        "forces": [
+            {"force": f, "cycles": {c: _coverage_cell(table.cell(f, c)) for c in table.cycles}}
+            for f in table.forces
+        ],
+    }
+
+
+def _coverage_cell(cell: Cell) -> dict:
+    return {
+        "state": cell.state,
+        "reason": cell.reason,
+        "indexed": list(cell.indexed),
+        "checked": cell.checked,
+        "pages": [
+            {"file": p.file, "kind": p.kind, "state": p.state, "reason": p.reason, "url": p.url}
+            for p in cell.pages
+        ],
     }
