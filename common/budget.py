@@ -300,7 +300,8 @@ def _outcome(child: _Child, work: tuple, budget: Budget) -> tuple[str, Any]:
                 elif message[0] != "step":
                     return message
                 step, step_at = child.cpu_seconds(), time.monotonic()
-                continue
+                # no `continue`: a file whose steps come faster than POLL_SECONDS (a PDF of
+                # many small pages) is held to the total budget all the same
         except (EOFError, OSError):
             return ("stopped" if begun else "not started"), _stopped(child)
         now, used = time.monotonic(), child.cpu_seconds()
