@@ -21,6 +21,8 @@ from web.admin import admin
 from web.api import api
 from web.cli import index_cli, reports_cli
 from web.errors import register_errors
+from web.mcp_http import mcp_http
+from web.mcp_tools import mcp_command
 from web.pages import pages
 
 ROOT = Path(__file__).resolve().parent
@@ -91,9 +93,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(admin)
     app.register_blueprint(pages)
+    app.register_blueprint(mcp_http)
     register_errors(app)
     app.cli.add_command(index_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(mcp_command)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -79,7 +79,7 @@ def http_message(exc: QAError) -> str:
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None):
     """JSON under /api/, a plain HTML page everywhere else."""
-    if request.path == "/api" or request.path.startswith("/api/"):
+    if request.path in ("/api", "/mcp") or request.path.startswith("/api/"):
         return jsonify(shapes.error(code, message)), status, headers or {}
     page = render_template("error.html", status=status, message=message)
     return page, status, headers or {}
