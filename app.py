@@ -17,6 +17,7 @@ from index.adapt import ModelChoice
 from index.jobs import RebuildJob
 from index.rebuild import Rebuilder
 from qa.engine import Engine
+from web import feedback
 from web.admin import admin
 from web.api import api
 from web.cli import index_cli, reports_cli
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin)
     app.register_blueprint(pages)
     app.register_blueprint(mcp_http)
+    feedback.init_app(app)  # POST /api/feedback, `flask --app app feedback export`
     register_errors(app)
     app.cli.add_command(index_cli)
     app.cli.add_command(reports_cli)

@@ -22,6 +22,7 @@ script can test for; what a class means over HTTP (status, headers) is decided i
     ├── IndexNotReady            index_not_ready
     │   ├── ModelMismatch        model_mismatch
     │   └── ModelChecksumError   model_checksum
+    ├── TooManyRequests          too_many_requests (a client over a rate limit)
     ├── StorageError             storage_error (disk full, read-only, no permission)
     └── SiteUnreachable          site_unreachable (`reports fetch`: offline, DNS, blocked)
 """
@@ -119,6 +120,16 @@ class ReportNotText(ReportParseError):
     """Binary or non-UTF-8 bytes: not a text report page at all."""
 
     code = "unsupported_media_type"
+
+
+class TooManyRequests(QAError):
+    """A client over a rate limit; ``retry_after``: seconds until it may try again."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class IndexNotReady(QAError):

@@ -7,9 +7,10 @@ is a plain HTML page with the same message.
 from __future__ import annotations
 
 import logging
+import math
 import re
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from common.errors import (
@@ -23,6 +24,7 @@ from common.errors import (
     ReportParseError,
     SiteUnreachable,
     StorageError,
+    TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
 )
@@ -45,6 +47,7 @@ STATUS: dict[type[QAError], int] = {
     UnsupportedMediaType: 415,
     ReportNotText: 415,
     ReportParseError: 422,
+    TooManyRequests: 429,
     IndexNotReady: 503,
     StorageError: 507,
     SiteUnreachable: 502,
@@ -63,7 +66,9 @@ def status_of(exc: QAError) -> int:
 
 
 def headers_of(exc: QAError) -> dict[str, str]:
-    """Extra response headers an error needs (the auth scheme of a 401)."""
+    """Extra response headers an error needs (the auth scheme of a 401, when to retry)."""
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
     for cls in type(exc).__mro__:
         if cls in HEADERS:
             return HEADERS[cls]
@@ -102,7 +107,8 @@ def register_errors(app: Flask) -> None:
             message = f"no such page: {request.path}"
         elif exc.code == 413:
             limit = request.max_content_length or 0
-            message = f"the request is over the limit of {limit:,} bytes (QA_MAX_CONTENT_LENGTH)"
+            setting = g.get("limit_setting", "QA_MAX_CONTENT_LENGTH")  # a route's own limit
+            message = f"the request is over the limit of {limit:,} bytes ({setting})"
             if request.content_length is not None and request.content_length <= limit:
                 parts = request.max_form_parts or 0
                 message = f"the multipart body has more than {parts:,} parts"

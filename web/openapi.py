@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from qa.feedback import FeedbackBody
 from qa.grades import QUERY_KEYS, column_of, grade_cells
 from qa.request import WHITE_SPACE, AskBody, FiltersBody, TurnBody
 from qa.retrieve import INTENT_BOOST
@@ -455,6 +456,14 @@ class UploadResponse(Strict):
     rebuild: RebuildStatus
 
 
+class FeedbackAck(Strict):
+    """A verdict stored: committed to disk before this is sent."""
+
+    id: int = Field(description="the verdict's number in the feedback store")
+    verdict: Literal["right", "wrong"]
+    received: str = Field(description="the UTC day it arrived, YYYY-MM-DD (no time is kept)")
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     AskBody,
     TurnBody,
@@ -467,6 +476,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     Health,
     RebuildStatus,
     UploadResponse,
+    FeedbackBody,
+    FeedbackAck,
 )
 
 
@@ -775,6 +786,35 @@ def openapi_document(values: Values | None = None) -> dict:
                         "200": _json("ForceHistory", "the force's reports compared"),
                         "404": _error("not_found: no indexed report is of that force"),
                         "503": _error("index_not_ready (or model_mismatch, model_checksum)"),
+                    },
+                }
+            },
+            "/api/feedback": {
+                "post": {
+                    "summary": "Say whether an answer was right or wrong, with an optional note",
+                    "description": "Stored with the question, the passage ids and the direct "
+                    "answer shown, the day and the index build; nothing about the sender. "
+                    "Limited per client and in all (429 with Retry-After).",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("FeedbackBody")}},
+                    },
+                    "responses": {
+                        "201": _json("FeedbackAck", "stored, and on disk"),
+                        "400": _error("bad_body, unknown_field or bad_feedback: what to fix"),
+                        "413": _error("the body is over QA_FEEDBACK_MAX_BYTES"),
+                        "429": {
+                            **_error(
+                                "too_many_requests: this client, or every client, is over its limit"
+                            ),
+                            "headers": {
+                                "Retry-After": {
+                                    "description": "seconds until a verdict is taken again",
+                                    "schema": {"type": "integer"},
+                                }
+                            },
+                        },
+                        "507": _error("storage_error: the feedback store cannot be written"),
                     },
                 }
             },
