@@ -7,6 +7,9 @@ returned passage answers a question when its text contains one of the gold strin
 A file of two-turn conversations, {"id", "first", "followup", "gold"} a line, is
 measured on the follow-up: asked after the first question with the conversation
 history, and asked alone, so the two can be compared.
+
+`python -m bench.evaluate --review-feedback var/feedback.sqlite` lists instead the answers
+readers marked wrong in the chat page, with the passages they were shown (bench/review.py).
 """
 
 from __future__ import annotations
@@ -340,7 +343,7 @@ def format_table(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__)
-    parser.add_argument("file", type=Path, help="questions, one JSON object a line")
+    parser.add_argument("file", type=Path, nargs="?", help="questions, one JSON object a line")
     parser.add_argument("--k", type=int, default=10, help="passages asked for (1-20)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
@@ -348,7 +351,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="ask each question alone and after the previous one as history; compare",
     )
+    parser.add_argument(
+        "--review-feedback",
+        metavar="DB",
+        type=Path,
+        help="list the answers readers marked wrong (the feedback file, var/feedback.sqlite)",
+    )
     args = parser.parse_args(argv)
+    if args.review_feedback is not None:
+        return review(parser, args.review_feedback, args.json)
+    if args.file is None:
+        parser.error("give a question file, or --review-feedback DB")
     if not args.file.is_file():
         parser.error(f"no such file: {args.file}")
 
@@ -377,6 +390,23 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=1))
     else:
         print(format_answers(result) if "answers" in result else format_table(result))
+    return 0
+
+
+def review(parser: argparse.ArgumentParser, db: Path, as_json: bool) -> int:
+    """Print the review list of the "wrong" verdicts in ``db``."""
+    if not db.is_file():
+        parser.error(f"no such file: {db}")
+    from app import create_app
+    from bench.review import format_review, review_list
+    from common.errors import QAError
+
+    try:
+        items = review_list(db, create_app().extensions["qa"])
+    except QAError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(json.dumps(items, indent=1, ensure_ascii=False) if as_json else format_review(items))
     return 0
 
 

@@ -79,8 +79,6 @@ class FeedbackBody(BaseModel):
         if verdict not in VERDICTS:
             raise BadRequest('"verdict" must be "right" or "wrong"', "bad_feedback")
         ids = payload.get("passage_ids", [])
-        if ids is None:
-            ids = []
         if (
             not isinstance(ids, list)
             or len(ids) > MAX_K

@@ -460,6 +460,7 @@
           : "No passages found.",
       ),
       passageList(turn),
+      feedbackControl(turn),
     );
     return el("article", { class: "turn" }, questionBubble(turn.question), shareControl(turn), answer);
   }
@@ -620,6 +621,72 @@
     // without scrolling: where the box is not fixed to the bottom (short windows), it would
     // take the reader from the answer to the end of the page
     if (document.activeElement === document.body || document.activeElement === send) box.focus({ preventScroll: true });
+  }
+
+  // ---- feedback: was this answer right? ----------------------------------------------------
+
+  const NOTE_CHARS = 1000; // as POST /api/feedback accepts
+
+  // "Right" / "Wrong" under an answer, with an optional note: sent to /api/feedback with the
+  // question, the passage ids and the direct answer shown. Once the service says it is
+  // stored, the turn remembers the verdict (so the control says so after a reload).
+  function feedbackControl(turn) {
+    const said = el("p", { class: "feedback-status", role: "status" });
+    if (turn.feedback === "right" || turn.feedback === "wrong") {
+      said.textContent = `Thank you: you marked this answer ${turn.feedback}.`;
+      return el("div", { class: "feedback done" }, said);
+    }
+    const note = el("textarea", {
+      class: "feedback-note",
+      rows: "1",
+      maxlength: String(NOTE_CHARS),
+      "aria-label": "Note on this answer (optional)",
+      placeholder: "Optional note: what is right or wrong?",
+    });
+    const right = el("button", { type: "button", class: "quiet feedback-right" }, "Right");
+    const wrong = el("button", { type: "button", class: "quiet feedback-wrong" }, "Wrong");
+    const group = el(
+      "div",
+      { class: "feedback", role: "group", "aria-label": "Was this answer right?" },
+      el("span", { class: "feedback-label" }, "Was this answer right?"),
+      right,
+      wrong,
+      note,
+      said,
+    );
+    async function sendVerdict(verdict) {
+      right.disabled = wrong.disabled = note.disabled = true;
+      said.textContent = "Sending…";
+      const body = {
+        question: turn.question,
+        passage_ids: turn.passages.map((p) => p.id).slice(0, 20),
+        answer: turn.answer && typeof turn.answer.text === "string" ? turn.answer.text : null,
+        verdict,
+        note: note.value.trim() || null,
+      };
+      try {
+        const response = await fetch("/api/feedback", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(body),
+        });
+        if (!response.ok) {
+          const message = await apiError(response);
+          throw new Error(message ? `Not sent: ${message}` : `Not sent (HTTP ${response.status}).`);
+        }
+        turn.feedback = verdict;
+        saveTurns();
+        group.replaceChildren(said);
+        group.classList.add("done");
+        said.textContent = `Thank you: you marked this answer ${verdict}.`;
+      } catch (err) {
+        said.textContent = err instanceof TypeError ? "Not sent: the service could not be reached." : err.message;
+        right.disabled = wrong.disabled = note.disabled = false;
+      }
+    }
+    right.addEventListener("click", () => sendVerdict("right"));
+    wrong.addEventListener("click", () => sendVerdict("wrong"));
+    return group;
   }
 
   // ---- copying a citation ----------------------------------------------------------------
