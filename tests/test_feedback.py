@@ -257,3 +257,17 @@ def test_the_wrong_answers_are_a_review_list_with_their_passages(folders, tmp_pa
         timeout=120,
     )
     assert ran.returncode == 1 and "error:" in ran.stderr  # no index there: said, not a traceback
+
+
+def test_a_token_bucket_refills_at_its_rate_and_forgets_idle_clients():
+    from common.ratelimit import TokenBuckets
+
+    now = [0.0]
+    buckets = TokenBuckets(rate=0.5, burst=2, max_keys=3, clock=lambda: now[0])
+    assert [buckets.take("a") for _ in range(3)] == [0.0, 0.0, 2.0]  # a token every 2 s
+    assert buckets.take("b") == 0.0  # one client's flood is not another's
+    now[0] = 2.0
+    assert buckets.take("a") == 0.0 and buckets.take("a") == 2.0
+    for key in "cdef":
+        buckets.take(key)
+    assert len(buckets._buckets) <= 3  # memory stays bounded, whoever sends
