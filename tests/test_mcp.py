@@ -208,3 +208,25 @@ def test_http_limits_and_errors_are_the_json_apis(base):
     status, body = http(base, "GET", "/mcp")
     assert status == 405
     ErrorBody.model_validate(body)
+
+
+def test_without_an_index_the_tools_list_and_answer_the_apis_503(tmp_path):
+    from app import create_app
+    from web.mcp_tools import make_server
+
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(tmp_path / "none"), "ENCODER": HashEncoder()}
+    )
+    expected = app.test_client().post("/api/ask", json={"question": "who checks?"})
+    assert expected.status_code == 503
+
+    async def calls():
+        async with Client(make_server(app)) as client:  # in process
+            tools = (await client.list_tools()).tools
+            return tools, await client.call_tool("ask", {"question": "who checks?"})
+
+    tools, result = anyio.run(calls)
+    assert len(tools) == 4
+    assert result.is_error
+    assert result.structured_content == expected.get_json()
+    assert result.structured_content["error"]["code"] == "index_not_ready"
