@@ -230,3 +230,77 @@ def test_without_an_index_the_tools_list_and_answer_the_apis_503(tmp_path):
     assert result.is_error
     assert result.structured_content == expected.get_json()
     assert result.structured_content["error"]["code"] == "index_not_ready"
+
+
+@pytest.mark.real_model
+def test_under_gunicorn_every_worker_answers_mcp_as_the_api(
+    tmp_path, real_models_dir, real_encoder
+):
+    """`python -m serve` as deployed: gunicorn forks two workers after loading the app, and
+    each starts its own MCP event loop at its first /mcp request."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from bench.loopback import free_port
+    from tests.conftest import build
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    shutil.copy(REAL_REPORT, reports / REAL_REPORT.name)
+    build(reports, real_encoder, tmp_path / "index")
+    port = free_port()
+    env = dict(
+        os.environ,
+        QA_INDEX_DIR=str(tmp_path / "index"),
+        QA_REPORTS_DIR=str(reports),
+        QA_MODELS_DIR=str(real_models_dir),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "serve", "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            assert proc.poll() is None, "the server stopped"
+            try:
+                if http(base, "GET", "/api/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.5)
+        asked = [
+            {"question": "what grade did Lancashire get for investigating crime?"},
+            {"question": "How long do digital devices wait for examination?", "k": 3},
+            {"question": ""},
+        ]
+        expected = [("ask", args, *http(base, "POST", "/api/ask", args)) for args in asked] * 4
+
+        async def calls():
+            async def one(name, args, results, at):
+                async with Client(f"{base}/mcp") as client:
+                    result = await client.call_tool(name, args)
+                    results[at] = (result.is_error, result.structured_content)
+
+            results = [None] * len(expected)
+            async with anyio.create_task_group() as group:  # all at once, over both workers
+                for at, (name, args, *_) in enumerate(expected):
+                    group.start_soon(one, name, args, results, at)
+            return results
+
+        results = anyio.run(calls)
+        for (_, args, status, body), (is_error, content) in zip(expected, results, strict=True):
+            assert is_error == (status >= 400)
+            assert untimed(content) == untimed(body), args
+        assert expected[0][3]["answer"]["kind"] == "grade"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
