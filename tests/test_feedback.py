@@ -236,14 +236,14 @@ def test_the_wrong_answers_are_a_review_list_with_their_passages(folders, tmp_pa
     answer = client.post("/api/ask", json={"question": QUESTION}).get_json()
     ids = [p["id"] for p in answer["passages"]]
     for verdict, note in [("right", None), ("wrong", "the IMU is not what I asked about")]:
-        body = {"question": QUESTION, "passage_ids": ids + ["gone-report/q9/p1"]}
+        body = {"question": QUESTION, "passage_ids": ids + ["gone-report-q9-p1"]}
         body.update(verdict=verdict, note=note, answer="shown answer")
         assert client.post("/api/feedback", json=body).status_code == 201
     items = review_list(db, app.extensions["qa"])
     assert len(items) == 1 and items[0]["note"] == "the IMU is not what I asked about"
     shown = items[0]["passages"]
     assert [p["text"] for p in shown[:-1]] == [p["text"] for p in answer["passages"]]
-    assert shown[-1] == {"id": "gone-report/q9/p1", "cite": None, "text": None}
+    assert shown[-1] == {"id": "gone-report-q9-p1", "cite": None, "text": None}
     text = format_review(items)
     assert answer["passages"][0]["text"] in text and "no longer in the index" in text
     # and from the command line
