@@ -649,9 +649,9 @@
       "div",
       { class: "feedback", role: "group", "aria-label": "Was this answer right?" },
       el("span", { class: "feedback-label" }, "Was this answer right?"),
+      note, // first, so that a note is typed before the verdict that sends it
       right,
       wrong,
-      note,
       said,
     );
     async function sendVerdict(verdict) {
