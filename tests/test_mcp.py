@@ -16,6 +16,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from html import unescape
 from pathlib import Path
 
 import anyio
@@ -304,3 +305,45 @@ def test_under_gunicorn_every_worker_answers_mcp_as_the_api(
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
+
+
+def passage_links(result) -> list[tuple[str, str, str]]:
+    return [(c.name, str(c.uri), c.title) for c in result.content if c.type == "resource_link"]
+
+
+def test_ask_links_each_passage_to_its_page_on_the_server(base, folders):
+    question = {"question": "what grade did Lancashire get for investigating crime?"}
+
+    async def over_http():
+        async with Client(f"{base}/mcp") as client:
+            return await client.call_tool("ask", question)
+
+    result = anyio.run(over_http)
+    answer = result.structured_content
+    links = passage_links(result)
+    ids = [p["id"] for p in answer["passages"]]
+    assert [name for name, _, _ in links] == list(
+        dict.fromkeys([answer["answer"]["passage_id"], *ids])
+    )
+    cites = {p["id"]: p["cite"] for p in answer["passages"]}
+    for name, uri, title in links:
+        assert uri.startswith(base + "/passages/")
+        assert title == cites.get(name, answer["answer"]["cite"])
+        with urllib.request.urlopen(uri, timeout=30) as page:  # the page the link promises
+            html = unescape(page.read().decode())
+        assert page.status == 200 and title in html
+
+    reports, index = folders
+
+    async def over_stdio(*options):
+        child = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "tests.mcp_stdio_child", str(reports), str(index), *options],
+            cwd=str(ROOT),
+        )
+        async with Client(child) as client:
+            return await client.call_tool("ask", question)
+
+    assert passage_links(anyio.run(over_stdio)) == []  # no server address known: no links
+    linked = passage_links(anyio.run(over_stdio, "--base-url", base))
+    assert linked == links

@@ -100,17 +100,37 @@ def call(app: Flask, name: str, arguments: dict | None) -> tuple[int, Any]:
     return 404, _error("not_found", f"no such tool: {name!r}; the tools are {', '.join(TOOLS)}")
 
 
-def tool_result(status: int, body: Any) -> types.CallToolResult:
+def passage_links(body: Any, base_url: str) -> list[types.ResourceLink]:
+    """A link to each passage page of an answer (the report around the paragraph, and its
+    published address when known), the direct answer's passage first."""
+    if not isinstance(body, dict) or not isinstance(body.get("passages"), list):
+        return []
+    cites = {p["id"]: p["cite"] for p in body["passages"]}
+    answer = body.get("answer") or {}
+    if answer.get("passage_id"):
+        cites = {answer["passage_id"]: answer.get("cite") or answer["passage_id"], **cites}
+    return [
+        types.ResourceLink(
+            type="resource_link",
+            uri=f"{base_url.rstrip('/')}/passages/{quote(passage_id, safe='')}",
+            name=passage_id,
+            title=cite,
+            mime_type="text/html",
+        )
+        for passage_id, cite in cites.items()
+    ]
+
+
+def tool_result(status: int, body: Any, base_url: str | None = None) -> types.CallToolResult:
     """An answer as structured content (and the same JSON as text, for clients that read
-    only text); an error (status 400 and over) flagged ``is_error``, in the error shape."""
+    only text, with links to the passages' pages when the server's address is known); an
+    error (status 400 and over) flagged ``is_error``, in the error shape."""
     if body is None:
         body = _error("internal", f"the server answered {status} without a JSON body")
-    text = json.dumps(body, ensure_ascii=False)
-    return types.CallToolResult(
-        content=[types.TextContent(type="text", text=text)],
-        structured_content=body,
-        is_error=status >= 400,
-    )
+    content: list = [types.TextContent(type="text", text=json.dumps(body, ensure_ascii=False))]
+    if base_url and status < 400:
+        content += passage_links(body, base_url)
+    return types.CallToolResult(content=content, structured_content=body, is_error=status >= 400)
 
 
 def schema_of(components: dict, name: str) -> dict:
@@ -178,16 +198,27 @@ def report_listing(app: Flask) -> tuple[int, Any]:
     return status, {"reports": [{k: r[k] for k in keys} for r in body["reports"]]}
 
 
-def make_server(app: Flask) -> Server:
+def _base_url(ctx, given: str | None) -> str | None:
+    """Where the passage pages are: ``given``, else the address an HTTP call came to."""
+    if given:
+        return given
+    request = getattr(ctx, "request", None)
+    base = getattr(request, "base_url", None)
+    return str(base) if base is not None else None
+
+
+def make_server(app: Flask, base_url: str | None = None) -> Server:
     """The MCP server over ``app``. Each handler runs the app's (blocking) request
-    handling in a worker thread, so one slow question holds no other call up."""
+    handling in a worker thread, so one slow question holds no other call up.
+    ``base_url``: the running server's address, for links to passages (over HTTP, the
+    address the call came to is used)."""
 
     async def list_tools(ctx, params) -> types.ListToolsResult:
         return types.ListToolsResult(tools=await anyio.to_thread.run_sync(tool_list, app))
 
     async def call_tool(ctx, params: types.CallToolRequestParams) -> types.CallToolResult:
         status, body = await anyio.to_thread.run_sync(call, app, params.name, params.arguments)
-        return tool_result(status, body)
+        return tool_result(status, body, _base_url(ctx, base_url))
 
     async def list_resources(ctx, params) -> types.ListResourcesResult:
         resource = types.Resource(
@@ -226,12 +257,20 @@ def make_server(app: Flask) -> Server:
 
 
 @click.command("mcp", help="Serve the MCP tools over stdio, for a desktop AI assistant.")
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The running server's address (http://127.0.0.1:5000): ask's answers then link "
+    "to each passage's page there.",
+)
 @with_appcontext
-def mcp_command() -> None:
+def mcp_command(base_url: str | None) -> None:
     """Speak MCP on stdin and stdout until the assistant closes them."""
     from mcp.server.stdio import stdio_server
 
-    server = make_server(current_app._get_current_object())
+    if base_url and not base_url.lower().startswith(("http://", "https://")):
+        raise click.BadParameter("an http:// or https:// address", param_hint="--base-url")
+    server = make_server(current_app._get_current_object(), base_url)
 
     async def run() -> None:
         async with stdio_server() as (read_stream, write_stream):
