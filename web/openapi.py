@@ -69,6 +69,7 @@ class Row(Strict):
     force: str
     year: str
     pillar: str | None
+    area: str | None = Field(None, description="a 2021+ area of policing")
     question_number: int | None
     question: str | None
     unit: str
@@ -76,10 +77,15 @@ class Row(Strict):
     grade: str | None
     passage_id: str | None
     cite: str
+    note: str | None = Field(
+        None, description="what another page of the same force and cycle says, when it differs"
+    )
 
 
 class DirectAnswer(Strict):
-    kind: Literal["grade", "improvements", "reasons", "sentence", "compare", "list", "trend"]
+    kind: Literal[
+        "grade", "improvements", "reasons", "sentence", "compare", "list", "trend", "overall"
+    ]
     text: str
     passage_id: str | None
     citation: Citation | None
