@@ -256,8 +256,10 @@ class Answerer:
             from qa.overall import SENTENCE, account_answer  # builds on this module
 
             found = account_answer(self.index, query, scope)
-            if found == SENTENCE:
-                return None
+            if isinstance(found, tuple) and found[0] == SENTENCE:  # the latest report's words
+                report = self.index.passages.column("report")
+                own = [r for r in results if report[r.row] in found[1]]
+                return self._sentence(query, scope, own or results)
             if found is not None:
                 return found
         intent = query.intent

@@ -42,7 +42,7 @@ _GENERIC = frozenset(
     "performed do did doing done score scores overall latest recent recently newest current "
     "last most get got give gave given award awarded mark marks report reports police force "
     "constabulary improved improve changed change better worse since time years year over "
-    "gone go went how well good bad".split()
+    "gone go went how well good bad wat wot wht waht".split()
 )
 _GRADE_CUE = re.compile(
     r"\b(?:grade|grades|graded|rating|ratings|rated|result|results|judge?ments?|score|"
@@ -99,13 +99,13 @@ def grade_question(query: Query) -> Query:
             intent = "compare"
         else:
             intent = "grade"
-    if (
-        intent in ("grade", "list")
-        and named
-        and not query.forces
-        and re.search(r"\b(?:which|who|what)\b", text, re.IGNORECASE)
-    ):
-        intent = "list"  # "who got outstanding for legitimacy in 2016?"
+    asks_which = re.search(r"\b(?:which|who|what)\b", text, re.IGNORECASE)
+    if intent in ("grade", "list", "other") and named and asks_which:
+        if not query.forces:
+            intent = "list"  # "who got outstanding for legitimacy in 2016?"
+        elif len(query.forces) == 1 and UNITS_ASKED.search(text):
+            intent = "list"  # "which of X's questions were rated good?"
+            changes["topic"] = ""
     if intent == "list" and named:
         changes["grade_named"] = grade_named
     if intent != query.intent:
@@ -115,11 +115,13 @@ def grade_question(query: Query) -> Query:
     return replace(query, **changes) if changes else query
 
 
-def account_answer(index: LoadedIndex, query: Query, scope: Scope) -> Outcome | str | None:
+def account_answer(
+    index: LoadedIndex, query: Query, scope: Scope
+) -> Outcome | tuple[str, frozenset[str]] | None:
     """The answer to a question about a pillar as a whole or a force's grades; None to
-    leave it to the question-by-question answers (a topic, a best or worst); SENTENCE when
-    the report's own words answer (a latest report that states no grade, as a 2021+
-    report's summary of its grades does)."""
+    leave it to the question-by-question answers (a topic, a best or worst); (SENTENCE,
+    report ids) when those reports' own words answer (a latest report that states no grade,
+    as a 2021+ report's summary of its grades does)."""
     intent = query.intent
     if intent not in ("grade", "compare", "list", "trend"):
         return None
@@ -153,7 +155,7 @@ def account_answer(index: LoadedIndex, query: Query, scope: Scope) -> Outcome | 
     units = [c for c in units if c.force == force]
     chosen = units if query.years else _latest(units, scope, per_force=True)
     if not chosen:
-        return _no_grade(query, scope, force) or SENTENCE
+        return _no_grade(query, scope, force) or (SENTENCE, _latest_reports(scope, force))
     if query.every_grade and not query.overall and len({c.pillar for c in chosen}) == 1:
         # "what were X's grades?" of one pillar's page: its questions' grades too
         cycles = {(c.report.id) for c in chosen}
@@ -181,6 +183,15 @@ def _latest(cells: list[GradeCell], scope: Scope, per_force: bool) -> list[Grade
             continue  # "how did X do": its latest report, graded or not, answers
         out += [c for c in own if cycle_order(c.report.year) == newest]
     return out
+
+
+def _latest_reports(scope: Scope, force: str | None) -> frozenset[str]:
+    """The ids of the force's latest reports in scope (its latest cycle's)."""
+    own = [r for r in scope.reports if r.force == force]
+    if not own:
+        return frozenset()
+    newest = max(cycle_order(r.year) for r in own)
+    return frozenset(r.id for r in own if cycle_order(r.year) == newest)
 
 
 def _one_each(cells: list[GradeCell]) -> list[GradeCell]:
