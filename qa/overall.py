@@ -20,10 +20,11 @@ import re
 from dataclasses import replace
 
 from corpus.grades import NOT_GRADED
+from corpus.records import OVERVIEW
 from index.load import LoadedIndex
 from qa.account import GradeCell, account, cycle_of, cycle_order, same_unit
 from qa.answers import DirectAnswer, Outcome, Row
-from qa.cite import unit_citation
+from qa.cite import citation, cite, unit_citation
 from qa.query import Query
 from qa.scope import Scope
 
@@ -57,6 +58,7 @@ _IMPROVE_WORDS = re.compile(
     r"recommend\w*|causes? of concern|what (?:do|does|did|should) .{0,30}improve)\b",
     re.IGNORECASE,
 )
+_WHY = re.compile(r"\b(?:why|reasons?|because|based on|how come|explain)\b", re.IGNORECASE)
 _ADJECTIVE = re.compile(r"\bhow (effective|efficient|legitimate)(?:ly)?\b", re.IGNORECASE)
 _PILLAR_OF = {"effective": "Effectiveness", "efficient": "Efficiency", "legitimate": "Legitimacy"}
 
@@ -78,8 +80,6 @@ def grade_question(query: Query) -> Query:
         word = named.group(1).lower()
         grade_named = "Requires improvement" if word.startswith("requir") else word.capitalize()
     changes: dict = {}
-    if words and generic_topic and query.intent in ("grade", "compare", "list", "trend", "other"):
-        changes["topic"] = ""
     pillars = query.pillars
     adjective = _ADJECTIVE.search(text)
     if not pillars and adjective and (generic_topic or not words):
@@ -87,6 +87,8 @@ def grade_question(query: Query) -> Query:
         changes["pillars"] = pillars
         changes["topic"] = ""
     intent = query.intent
+    if intent == "reasons" and not _WHY.search(text) and generic_topic:
+        intent = "other"  # "what was kent's latest inspection result?": no why asked
     about_grades = bool(query.forces or pillars or query.years) and (
         bool(pillars) or bool(_GRADE_CUE.search(text)) or not words
     )
@@ -108,6 +110,8 @@ def grade_question(query: Query) -> Query:
             changes["topic"] = ""
     if intent == "list" and named:
         changes["grade_named"] = grade_named
+    if words and generic_topic and intent in ("grade", "compare", "list", "trend", "other"):
+        changes["topic"] = ""
     if intent != query.intent:
         changes["intent"] = intent
         if query.answer_type in ("unit", "yesno", None):
@@ -138,12 +142,12 @@ def account_answer(
         units = [c for c in units if c.grade not in NOT_GRADED]
     several_forces = len(scope.forces) > 1
     if intent == "list" or (intent == "grade" and several_forces and not query.forces):
-        rows = units if intent == "list" else _latest(units, scope, per_force=True)
+        rows = units if intent == "list" else _latest(units, scope)
         if query.grade_named:
             rows = [c for c in rows if c.grade == query.grade_named]
         return Outcome(_table("list", _one_each(rows), query))
     if intent == "compare":
-        rows = units if query.years else _latest(units, scope, per_force=True)
+        rows = units if query.years else _latest(units, scope)
         return Outcome(_table("compare", _one_each(rows), query))
     if intent == "trend":
         if query.years:  # "since 2017": from 2017 on
@@ -155,7 +159,17 @@ def account_answer(
     units = [c for c in units if c.force == force]
     chosen = units if query.years else _latest(units, scope, per_force=True)
     if not chosen:
-        return _no_grade(query, scope, force) or (SENTENCE, _latest_reports(scope, force))
+        latest = _latest_reports(scope, force)
+        graded = _one_each(_latest(units, scope))
+        if not graded:
+            return _no_grade(query, scope, force) or (SENTENCE, latest)
+        summary = _grade_summary(index, latest)
+        if summary is not None:
+            return summary
+        newer = ", ".join(sorted({r.title for r in scope.reports if r.id in latest}))
+        answer = _table("overall", graded, query)
+        text = f"{newer} states no grade in the indexed text; the latest grades indexed: "
+        return Outcome(replace(answer, text=text + answer.text))
     if query.every_grade and not query.overall and len({c.pillar for c in chosen}) == 1:
         # "what were X's grades?" of one pillar's page: its questions' grades too
         cycles = {(c.report.id) for c in chosen}
@@ -166,11 +180,12 @@ def account_answer(
     return Outcome(_table("overall", _one_each(chosen), query))
 
 
-def _latest(cells: list[GradeCell], scope: Scope, per_force: bool) -> list[GradeCell]:
+def _latest(cells: list[GradeCell], scope: Scope, per_force: bool = False) -> list[GradeCell]:
     """The records of each force's latest cycle that grades something (of each unit, when a
     pillar is asked for: a force's latest Legitimacy grade may be older than its latest
-    report). None for a force whose latest report states no grade at all: that report's own
-    words answer (a 2021+ report's summary of its grades)."""
+    report). With ``per_force`` (a question about one force's grades), none for a force
+    whose latest report states no grade at all: that report's own words answer first (a
+    2021+ report's summary of its grades)."""
     out = []
     forces = sorted({c.force for c in cells})
     for force in forces:
@@ -179,10 +194,45 @@ def _latest(cells: list[GradeCell], scope: Scope, per_force: bool) -> list[Grade
         latest_report = max(
             (cycle_order(r.year) for r in scope.reports if r.force == force), default=newest
         )
-        if latest_report > newest and len({c.pillar for c in own}) > 1:
+        if per_force and latest_report > newest and len({c.pillar for c in own}) > 1:
             continue  # "how did X do": its latest report, graded or not, answers
         out += [c for c in own if cycle_order(c.report.year) == newest]
     return out
+
+
+# A 2021+ report's own summary of its grades: "Cumbria Constabulary was awarded no requires
+# improvement or inadequate grades."
+_SUMMARY = re.compile(
+    r"\b(?:was|were|has been) awarded\b.{0,80}\bgrades?\b|"
+    r"\b(?:graded|judged)\b.{0,60}\b(?:outstanding|good|adequate|requires improvement|"
+    r"inadequate)\b",
+    re.IGNORECASE,
+)
+
+
+def _grade_summary(index: LoadedIndex, report_ids: frozenset[str]) -> Outcome | None:
+    """The sentence of these reports (their opening first) that sums up their grades."""
+    for report in sorted((r for r in index.reports if r.id in report_ids), key=lambda r: r.id):
+        keys = [OVERVIEW] + [u.key for u in report.units if u.key != OVERVIEW]
+        for key in keys:
+            for row in index.rows_by_unit.get((report.id, key), []):
+                passage = index.passages[row]
+                start = int(index.sentence_offsets[row])
+                end = int(index.sentence_offsets[row + 1])
+                for a, b in index.sentence_spans[start:end]:
+                    sentence = passage.text[int(a) : int(b)]
+                    if _SUMMARY.search(sentence):
+                        return Outcome(
+                            DirectAnswer(
+                                kind="sentence",
+                                text=sentence,
+                                citation=citation(passage),
+                                cite=cite(passage),
+                                passage_id=passage.id,
+                                spans=((int(a), int(b)),),
+                            )
+                        )
+    return None
 
 
 def _latest_reports(scope: Scope, force: str | None) -> frozenset[str]:
