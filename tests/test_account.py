@@ -234,3 +234,35 @@ def test_no_passage_is_a_stub_shorter_than_a_sentence(fragment_hash_app):
         texts = [passages[i].text for i in range(len(passages))]
     stubs = [t for t in texts if len(t.split()) < 3 and not re.search(r"[.?!:]$", t)]
     assert not stubs
+
+
+def test_two_pages_of_one_cycle_that_disagree_each_say_what_the_other_says():
+    """A pillar page and the force's overview page grading one pillar of one cycle: where
+    they differ, each record (and so each answer and cell built from it) names the other."""
+    from corpus.records import Report, Unit
+    from qa.account import GradeCell, Stated, _with_conflicts
+
+    page = Report(
+        "k-2018-legitimacy", "a.txt", "0", "Kent", "2018", "Legitimacy", None, "Good", None
+    )
+    overview = Report(
+        "k-2018-19-overview",
+        "b.txt",
+        "1",
+        "Kent",
+        "2018/19",
+        None,
+        None,
+        None,
+        None,
+        units=(Unit("legitimacy", "Legitimacy", None, "Outstanding", kind="pillar"),),
+        layout="peel-2014-2019-overview",
+    )
+    cells = _with_conflicts(
+        [
+            GradeCell(page, None, "Good", Stated("p1")),
+            GradeCell(overview, overview.units[0], "Outstanding", Stated("p2")),
+        ]
+    )
+    assert cells[0].conflict == "Kent PEEL 2018/19 overview says Outstanding"
+    assert cells[1].conflict == "Kent PEEL 2018 Legitimacy says Good"
