@@ -218,10 +218,19 @@ class ReportSummary(Strict):
     grade: str | None
 
 
+class GradeLine(Strict):
+    name: str
+    grades: list[GradeSide | None] = Field(description="one per cycle, null where none")
+
+
 class ForceHistory(Strict):
     force: str
     reports: list[ReportSummary]
     repeated_at: float = Field(description="least cosine similarity of a repeated area")
+    cycles: list[str] = Field(description="the cycles that graded something, oldest first")
+    grades_by_cycle: list[GradeLine] = Field(
+        description="each pillar (or 2021+ area) across the cycles, whichever page stated it"
+    )
     steps: list[Step]
 
 

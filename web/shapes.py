@@ -244,6 +244,10 @@ def force_history(h: ForceHistory) -> dict:
             for r in h.reports
         ],
         "repeated_at": h.threshold,
+        "cycles": list(h.cycles),
+        "grades_by_cycle": [
+            {"name": line.name, "grades": [_grade_side(c) for c in line.cells]} for line in h.lines
+        ],
         "steps": [step(s) for s in h.steps],
     }
 
