@@ -138,6 +138,8 @@ def account_answer(
     if query.extreme:
         return None
     units = [c for c in records if c.level in ("pillar", "area")]
+    if intent == "list" and query.grade_named and not query.pillars and not query.overall:
+        units = records  # "which forces were rated inadequate for anything": every unit
     if intent != "grade":  # a table of grades: units the page says were not graded are no row
         units = [c for c in units if c.grade not in NOT_GRADED]
     several_forces = len(scope.forces) > 1
@@ -272,10 +274,11 @@ def _cell_text(cell: GradeCell, with_force: bool = True) -> str:
 def _table(kind: str, cells: list[GradeCell], query: Query) -> DirectAnswer:
     what = " or ".join(query.pillars) if query.pillars else "overall"
     if not cells:
-        graded = f" graded {query.grade_named}" if query.grade_named else ""
+        graded = f" graded {query.grade_named}" if query.grade_named else " graded"
+        on = f" on {what}" if query.pillars else ""
         return DirectAnswer(
             kind=kind,
-            text=f"No indexed report{graded} on {what}.",
+            text=f"No unit of the indexed reports in scope is{graded}{on}.",
             citation=None,
             cite=None,
             passage_id=None,
