@@ -43,7 +43,7 @@ _GENERIC = frozenset(
     "performed do did doing done score scores overall latest recent recently newest current "
     "last most get got give gave given award awarded mark marks report reports police force "
     "constabulary improved improve changed change better worse since time years year over "
-    "gone go went how well good bad wat wot wht waht".split()
+    "gone go went how well good bad wat wot wht waht card cards".split()
 )
 _GRADE_CUE = re.compile(
     r"\b(?:grade|grades|graded|rating|ratings|rated|result|results|judge?ments?|score|"
@@ -56,6 +56,11 @@ _GRADE_NAMED = re.compile(
 _IMPROVE_WORDS = re.compile(
     r"\b(?:should|must|need(?:s|ed)? to|areas? for improvement|to improve|improvements|"
     r"recommend\w*|causes? of concern|what (?:do|does|did|should) .{0,30}improve)\b",
+    re.IGNORECASE,
+)
+_EXPLICIT = re.compile(
+    r"\b(?:grades?|graded|ratings?|rated|results?|judge?ments?|scores?|scored|overall|latest|"
+    r"most recent|how (?:did|do|does|is|are|was|were) .{1,40}\b(?:do|doing|get on|fare))\b",
     re.IGNORECASE,
 )
 _WHY = re.compile(r"\b(?:why|reasons?|because|based on|how come|explain)\b", re.IGNORECASE)
@@ -87,7 +92,11 @@ def grade_question(query: Query) -> Query:
         changes["pillars"] = pillars
         changes["topic"] = ""
     intent = query.intent
-    if intent == "reasons" and not _WHY.search(text) and generic_topic:
+    # the intent read by meaning is overruled only by words that ask for grades outright,
+    # or by a bare "kent legitimacy 2016" (a force, pillar or year and nothing else)
+    explicit = bool(_EXPLICIT.search(text))
+    bare = not words and len(re.findall(r"[\w']+", text)) <= 5
+    if intent == "reasons" and not _WHY.search(text) and generic_topic and explicit:
         intent = "other"  # "what was kent's latest inspection result?": no why asked
     about_grades = bool(query.forces or pillars or query.years) and (
         bool(pillars) or bool(_GRADE_CUE.search(text)) or not words
@@ -95,7 +104,7 @@ def grade_question(query: Query) -> Query:
     if intent == "improvements" and named and not _IMPROVE_WORDS.search(text):
         intent = "grade"  # "did they get requires improvement for ...": a grade
     elif intent in ("other", "improvements") and (generic_topic or not words) and about_grades:
-        if intent == "improvements" and _IMPROVE_WORDS.search(text):
+        if intent == "improvements" and (_IMPROVE_WORDS.search(text) or not (explicit or bare)):
             pass
         elif len(query.forces) > 1:
             intent = "compare"
