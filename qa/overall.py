@@ -145,7 +145,9 @@ def account_answer(
     if intent == "list" and query.grade_named and len(query.forces) == 1:
         return _force_units(records, query)
     if query.extreme:
-        return None
+        if intent != "list" and (query.forces or len(scope.forces) < 2):
+            return None  # "what was X worst at": its questions, answered question by question
+        return Outcome(_extreme(records, scope, query))
     units = [c for c in records if c.level in ("pillar", "area")]
     if intent == "list" and query.grade_named and not query.pillars and not query.overall:
         units = records  # "which forces were rated inadequate for anything": every unit
@@ -189,6 +191,18 @@ def account_answer(
     if query.pillars or len(_one_each(chosen)) == 1:
         return _grade(chosen, records, query)
     return Outcome(_table("overall", _one_each(chosen), query))
+
+
+def _extreme(records: list[GradeCell], scope: Scope, query: Query) -> DirectAnswer:
+    """'Which force had the best legitimacy grade in 2017?': of each force's grade for the
+    pillar (of the year asked, else its latest), those at the best (or worst) level."""
+    cells = [c for c in records if c.level in ("pillar", "area") and c.grade in _ORDER]
+    cells = _one_each(cells if query.years else _latest(cells, scope))
+    if cells:
+        pick = min if query.extreme == "worst" else max
+        level = pick(_ORDER[c.grade] for c in cells)
+        cells = [c for c in cells if _ORDER[c.grade] == level]
+    return _table("list", cells, replace(query, grade_named=None))
 
 
 def _latest(cells: list[GradeCell], scope: Scope, per_force: bool = False) -> list[GradeCell]:
@@ -298,6 +312,8 @@ def _table(kind: str, cells: list[GradeCell], query: Query) -> DirectAnswer:
         text = head + ": " + "; ".join(f"{c.subject}: {c.grade}" for c in cells)
     elif kind == "list":
         head = f"Graded {query.grade_named}" if query.grade_named else "Grades"
+        if query.extreme:
+            head = f"Graded {query.extreme}"
         text = head + (f" on {what}" if query.pillars else "") + ": "
         text += "; ".join(_cell_text(c) for c in cells)
     else:

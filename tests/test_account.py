@@ -266,3 +266,12 @@ def test_two_pages_of_one_cycle_that_disagree_each_say_what_the_other_says():
     )
     assert cells[0].conflict == "Kent PEEL 2018/19 overview says Outstanding"
     assert cells[1].conflict == "Kent PEEL 2018 Legitimacy says Good"
+
+
+def test_the_best_force_for_a_pillar_is_read_from_every_page_type(client):
+    answer = ask(client, "which force had the best legitimacy grade in 2017")["answer"]
+    assert answer["kind"] == "list"
+    rows = answer["rows"]
+    assert rows and {r["grade"] for r in rows} == {"Good"}  # none Outstanding in 2017
+    assert "West Midlands" not in {r["force"] for r in rows}  # Requires improvement
+    assert {r["pillar"] for r in rows} == {"Legitimacy"}
