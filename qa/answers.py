@@ -259,8 +259,7 @@ class Answerer:
 
             found = account_answer(self.index, query, scope)
             if isinstance(found, tuple) and found[0] == SENTENCE:  # the latest report's words
-                report = self.index.passages.column("report")
-                own = [r for r in results if report[r.row] in found[1]]
+                own = [r for r in results if self.index.passages[r.row].report in found[1]]
                 return self._sentence(query, scope, own or results)
             if found is not None:
                 return found
