@@ -210,8 +210,6 @@ class Answerer:
         Durham's Legitimacy report is indexed)."""
         if not (scope.named and query.has_topic and query.topic_vector is not None):
             return None
-        if any(not _graded_units(r) for r in scope.reports):
-            return None  # a report in scope without graded units may cover any topic
         in_scope = self._titles_in(scope.reports)
         scores = self.title_vectors @ query.topic_vector
         inside = [s for t, s in zip(self._titles, scores, strict=True) if t in in_scope]
