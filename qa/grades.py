@@ -21,6 +21,7 @@ from qa.account import (
     GradeCell,
     Stated,
     account,
+    cycle_of,
     cycle_order,
     same_cycle,
     stating,
@@ -134,7 +135,7 @@ def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuer
                 + ", ".join(sorted(known[key], key=str)),
                 "bad_filter",
             )
-        chosen[key] = value
+        chosen[key] = cycle_of(value) if key == "cycle" and value else value
     order = args.get("order") or "asc"
     if order not in ("asc", "desc"):
         raise BadRequest('"order" must be asc or desc', "bad_filter")
