@@ -190,7 +190,31 @@ def account_answer(
         return Outcome(_table("list", _one_each(chosen), query))
     if query.pillars or len(_one_each(chosen)) == 1:
         return _grade(chosen, records, query)
-    return Outcome(_table("overall", _one_each(chosen), query))
+    return _overall(_one_each(chosen), query)
+
+
+def _overall(cells: list[GradeCell], query: Query) -> Outcome:
+    """Every graded pillar (or area) of one cycle as a table; a unit the page says was not
+    graded is named in the text, not given a row."""
+    graded = [c for c in cells if c.grade not in NOT_GRADED]
+    ungraded = [c for c in cells if c.grade in NOT_GRADED]
+    if not graded:
+        first = cells[0]
+        return Outcome(
+            None,
+            f"{first.page_name} gives no grade: "
+            + "; ".join(f"{c.subject} {c.grade.lower()}" for c in cells)
+            + ". The nearest passages follow.",
+        )
+    answer = _table("overall", graded, query)
+    if ungraded:
+        answer = replace(
+            answer,
+            text=answer.text
+            + "; not graded: "
+            + ", ".join(f"{c.subject} ({c.grade.lower()})" for c in ungraded),
+        )
+    return Outcome(answer)
 
 
 def _extreme(records: list[GradeCell], scope: Scope, query: Query) -> DirectAnswer:

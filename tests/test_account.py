@@ -275,3 +275,14 @@ def test_the_best_force_for_a_pillar_is_read_from_every_page_type(client):
     assert rows and {r["grade"] for r in rows} == {"Good"}  # none Outstanding in 2017
     assert "West Midlands" not in {r["force"] for r in rows}  # Requires improvement
     assert {r["pillar"] for r in rows} == {"Legitimacy"}
+
+
+def test_overall_rows_are_the_graded_pillars_and_the_text_names_the_ungraded(client):
+    """Kent 2016 (an interim overview page): Effectiveness not yet graded is no row."""
+    answer = ask(client, "how did kent do in 2016")["answer"]
+    assert answer["kind"] == "overall"
+    assert {(r["pillar"], r["grade"]) for r in answer["rows"]} == {
+        ("Efficiency", "Good"),
+        ("Legitimacy", "Outstanding"),
+    }
+    assert "Effectiveness (not yet graded)" in answer["text"]
