@@ -24,6 +24,7 @@ from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW, Passage, Report, Unit
 from index.encoder import Encoder
 from index.keyword import tokenize
 from index.load import LoadedIndex
+from qa.account import GradeCell
 from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
 from qa.glossary import report_terms
 from qa.grades import grade_stated
@@ -117,11 +118,12 @@ class Row:
     question: Unit | None  # None: the report as a whole
     grade: str | None
     passage_id: str | None
+    record: GradeCell | None = field(default=None, compare=False)  # from the account
 
 
 @dataclass(frozen=True)
 class DirectAnswer:
-    kind: str  # grade, improvements, reasons, sentence, compare, list or trend
+    kind: str  # grade, improvements, reasons, sentence, compare, list, trend or overall
     text: str
     citation: Citation | None
     cite: str | None
@@ -223,6 +225,9 @@ class Answerer:
     def answer(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome:
         if not results:
             return Outcome(None, "No passage matches these filters.")
+        from qa.overall import grade_question  # builds on this module
+
+        query = grade_question(query)
         intent = query.intent
         if intent in ("grade", "improvements", "reasons", "compare", "list", "trend"):
             if query.future:
@@ -247,6 +252,15 @@ class Answerer:
             title = self._improvement_unit(results, scope)
         if title == "":  # a topic no report question matches: a sentence answers it
             return None
+        if title is None:  # a pillar as a whole, or every grade: the account of grades
+            from qa.overall import SENTENCE, account_answer  # builds on this module
+
+            found = account_answer(self.index, query, scope)
+            if isinstance(found, tuple) and found[0] == SENTENCE:  # the latest report's words
+                own = [r for r in results if self.index.passages[r.row].report in found[1]]
+                return self._sentence(query, scope, own or results)
+            if found is not None:
+                return found
         intent = query.intent
         reports = list(scope.reports)
         latest = scope.latest()

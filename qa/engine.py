@@ -11,13 +11,14 @@ from index.adapt import ModelChoice
 from index.encoder import Encoder
 from index.live import LiveIndex
 from index.load import LoadedIndex
+from qa.account import graded_pillars
 from qa.answers import Answerer, DirectAnswer, highlight_spans
 from qa.cite import cite
 from qa.followup import prior as followup_prior
 from qa.query import Query, QueryReader
 from qa.request import AskRequest
 from qa.retrieve import Retriever, Scored
-from qa.scope import Scope
+from qa.scope import Scope, coverage
 from qa.scope import resolve as resolve_scope
 
 
@@ -115,7 +116,13 @@ class Engine:
         else:  # the reports in the mask worked out once, not once for every report
             kept = retriever.reports_in(allowed)
             in_filters = [r for r in index.reports if r.id in kept]
-        scope = resolve_scope(query, in_filters)
+        scope = resolve_scope(
+            query,
+            in_filters,
+            graded=graded_pillars(index),
+            every=index.reports,
+            filtered=", ".join(f"{key} {value}" for key, value in request.filters) or None,
+        )
         if scope.reports and len(scope.reports) < len(index.reports):
             in_scope = retriever.report_mask(scope.report_ids)
             allowed = in_scope if allowed is None else allowed & in_scope
@@ -126,6 +133,12 @@ class Engine:
         if scope.uncovered is None:
             outcome = loaded.answerer.answer(query, scope, results)
             answer, message = outcome.answer, outcome.message
+            if not results and not request.filters:  # no filter was set: say what was asked
+                message = (
+                    f"No passage of {coverage(list(scope.reports))} matches this."
+                    if scope.named
+                    else "No passage matches this question."
+                )
         else:
             answer, message = None, scope.uncovered
         # each passage's record made once, for its hit (and to group by force)

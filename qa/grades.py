@@ -1,8 +1,9 @@
 """Every indexed report's grades as one table: a cell per force and graded unit, each cited.
 
-The grades come from the parsed reports (structure, not retrieval). Each cell cites the
-passage that states the grade: the first paragraph of the unit with a sentence that states
-that grade ("The force is good at ..."), else the unit's first paragraph.
+The cells are the records of the one account of grades (qa/account.py): every page type's
+graded units, each citing the sentence that states its grade. Columns are units of a cycle
+and pillar, whatever page stated them (an overview page's Legitimacy grade and the
+Legitimacy page's own grade share a column; 2018 and 2018/19 are one cycle).
 """
 
 from __future__ import annotations
@@ -12,66 +13,34 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 
 from common.errors import BadRequest
-from corpus.grades import FIVE_TIER, NOT_GRADED, grade_in_sentence
+from corpus.grades import FIVE_TIER, NOT_GRADED
 from corpus.records import OVERVIEW, Report, Unit
 from index.load import LoadedIndex
-from qa.cite import cite_unit, unit_name
+from qa.account import (
+    GRADED_KINDS,
+    GradeCell,
+    Stated,
+    account,
+    cycle_of,
+    cycle_order,
+    same_cycle,
+    stating,
+)
+
+__all__ = [
+    "GRADED_KINDS",
+    "GRADE_RANK",
+    "GradeCell",
+    "Stated",
+    "cycle_order",
+    "filter_cells",
+    "grade_cells",
+    "grade_stated",
+    "grade_table",
+]
 
 # Best first; grades off the scale (Ungraded, Not yet graded ...) after every graded one.
 GRADE_RANK = {g: i for i, g in enumerate((*FIVE_TIER.grades, *NOT_GRADED))}
-GRADED_KINDS = ("question", "pillar", "area")
-
-
-@dataclass(frozen=True)
-class Stated:
-    """Where a grade is stated: the passage, and the sentence span in it (if one states it)."""
-
-    passage_id: str | None
-    span: tuple[int, int] | None = None
-
-    @property
-    def span_arg(self) -> str | None:
-        """The passage page's ``span`` argument that marks the stating sentence."""
-        return f"{self.span[0]}-{self.span[1]}" if self.span else None
-
-
-@dataclass(frozen=True)
-class GradeCell:
-    """One graded unit of one report (``unit`` None: the grade of the report's pillar)."""
-
-    report: Report
-    unit: Unit | None
-    grade: str
-    stated: Stated
-
-    @property
-    def key(self) -> str:
-        return self.unit.key if self.unit else OVERVIEW
-
-    @property
-    def label(self) -> str:
-        if self.unit:
-            return self.unit.label
-        return f"{self.report.pillar} overall" if self.report.pillar else "Overall"
-
-    @property
-    def title(self) -> str | None:
-        if self.unit:
-            return self.unit.title
-        return self.report.headline
-
-    @property
-    def pillar(self) -> str | None:
-        return (self.unit.pillar if self.unit else None) or self.report.pillar
-
-    @property
-    def cite(self) -> str:
-        return cite_unit(self.report, self.unit)
-
-    @property
-    def name(self) -> str:
-        """'Q2 How effective is ...?' or 'Effectiveness overall'."""
-        return unit_name(self.unit) if self.unit else self.label
 
 
 @dataclass(frozen=True)
@@ -86,7 +55,10 @@ class Column:
 
     @property
     def id(self) -> str:
-        return _slug(f"{self.cycle}-{self.pillar or 'all'}-{self.key}")
+        # the 2018/19 cycle's columns keep the ids they had when 2018 pillar pages were
+        # a cycle of their own ("2018-effectiveness-q2"): links to them still sort
+        cycle = "2018" if self.cycle == "2018/19" else self.cycle
+        return _slug(f"{cycle}-{self.pillar or 'all'}-{self.key}")
 
 
 @dataclass(frozen=True)
@@ -150,7 +122,7 @@ def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuer
         )
     known = {
         "force": {c.report.force for c in every},
-        "cycle": {c.report.year for c in every},
+        "cycle": {c.report.year for c in every} | {c.cycle for c in every},
         "pillar": {c.pillar for c in every if c.pillar},
         "grade": {c.grade for c in every},
     }
@@ -163,7 +135,7 @@ def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuer
                 + ", ".join(sorted(known[key], key=str)),
                 "bad_filter",
             )
-        chosen[key] = value
+        chosen[key] = cycle_of(value) if key == "cycle" and value else value
     order = args.get("order") or "asc"
     if order not in ("asc", "desc"):
         raise BadRequest('"order" must be asc or desc', "bad_filter")
@@ -187,22 +159,13 @@ def parse_grade_query(args: dict[str, str], every: list[GradeCell]) -> GradeQuer
 
 def column_of(cell: GradeCell) -> Column:
     """The table column a cell sits in."""
-    return Column(cell.report.year, cell.pillar, cell.key, cell.label, cell.title)
+    return Column(cell.cycle, cell.pillar, cell.column_key, cell.label, cell.title)
 
 
 def grade_cells(index: LoadedIndex) -> list[GradeCell]:
-    """Every graded unit of every indexed report, each with the passage stating it."""
-    by_unit = index.rows_by_unit
-    cells = []
-    for report in sorted(index.reports, key=_report_order):
-        units: list[Unit | None] = [None] if report.grade else []
-        units += [u for u in report.units if u.kind in GRADED_KINDS and u.grade]
-        for unit in units:
-            grade = unit.grade if unit else report.grade
-            key = unit.key if unit else OVERVIEW
-            stated = _stating(index, by_unit.get((report.id, key), []), grade)
-            cells.append(GradeCell(report, unit, grade, stated))
-    return cells
+    """Every graded unit of every indexed report, each with the passage stating it: the
+    account of grades (built once per loaded index)."""
+    return account(index)
 
 
 def filter_cells(
@@ -221,7 +184,7 @@ def filter_cells(
         c
         for c in cells
         if same(c.report.force, force)
-        and same(c.report.year, cycle)
+        and same_cycle(c.report.year, cycle)
         and same(c.pillar, pillar)
         and same(c.grade, grade)
     ]
@@ -259,8 +222,12 @@ def grade_table(
     position = {c.id: i for i, c in enumerate(ordered)}
     grid: dict[str, list[GradeCell | None]] = {}
     for cell in cells:
-        column_id = column_of(cell).id
-        grid.setdefault(cell.report.force, [None] * len(ordered))[position[column_id]] = cell
+        line = grid.setdefault(cell.report.force, [None] * len(ordered))
+        at = position[column_of(cell).id]
+        # two pages grading one unit (an overview page and the pillar page): one cell, the
+        # one citing its stating sentence (a disagreement is said in the cell's note)
+        if line[at] is None or (cell.stated.span and not line[at].stated.span):
+            line[at] = cell
     rows = [GradeRow(force, tuple(found)) for force, found in sorted(grid.items())]
     if sort in position:
         at = position[sort]
@@ -278,7 +245,7 @@ def grade_table(
     return GradeTable(
         columns=tuple(ordered),
         rows=tuple(rows),
-        cycles=tuple(sorted({c.report.year for c in every}, key=cycle_order)),
+        cycles=tuple(sorted({c.cycle for c in every}, key=cycle_order)),
         pillars=tuple(sorted({c.pillar for c in every if c.pillar})),
         grades=tuple(sorted({c.grade for c in every}, key=lambda g: GRADE_RANK.get(g, 99))),
     )
@@ -292,28 +259,10 @@ def grade_slug(grade: str | None) -> str:
 def grade_stated(index: LoadedIndex, report: Report, unit: Unit | None, grade: str) -> Stated:
     """Where the grade of one unit (None: the report's own grade) is stated, as the /grades
     cell links to it: the passage and the sentence that states it."""
-    return _stating(
-        index, index.rows_by_unit.get((report.id, unit.key if unit else OVERVIEW), []), grade
-    )
-
-
-def _stating(index: LoadedIndex, rows: list[int], grade: str) -> Stated:
-    for row in rows:
-        passage = index.passages[row]
-        start, end = int(index.sentence_offsets[row]), int(index.sentence_offsets[row + 1])
-        for a, b in index.sentence_spans[start:end]:
-            if grade_in_sentence(passage.text[int(a) : int(b)]) == grade:
-                return Stated(passage.id, (int(a), int(b)))
-    return Stated(index.passages[rows[0]].id if rows else None)
-
-
-def _report_order(report: Report) -> tuple:
-    return (report.force, cycle_order(report.year), report.pillar or "")
-
-
-def cycle_order(year: str) -> tuple[int, str]:
-    match = re.search(r"20\d\d", str(year))
-    return (int(match.group(0)) if match else 0, str(year))
+    for cell in account(index):
+        if cell.report is report and cell.unit is unit:
+            return cell.stated
+    return stating(index, report, unit, grade, [])
 
 
 def _unit_order(key: str) -> tuple[int, int]:

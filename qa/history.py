@@ -17,6 +17,7 @@ them says so instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,18 +93,37 @@ class Step:
 
 
 @dataclass(frozen=True)
+class GradeLine:
+    """One pillar (or 2021+ area) of a force: its grade in each cycle, whatever page type
+    stated it (None where no indexed page grades it in that cycle)."""
+
+    name: str
+    cells: tuple[GradeCell | None, ...]  # one per ForceHistory.cycles
+
+
+@dataclass(frozen=True)
 class ForceHistory:
     force: str
     reports: tuple[Report, ...]  # oldest first
     steps: tuple[Step, ...]
     threshold: float = REPEATED_AT
+    cycles: tuple[str, ...] = ()  # the cycles that grade something, oldest first
+    lines: tuple[GradeLine, ...] = ()  # pillar and area grades across those cycles
+
+
+def force_key(name: str) -> str:
+    """A force's name as a URL may spell it: 'west-midlands', 'West Midlands', 'avon &
+    somerset' and 'Avon and Somerset' are one key."""
+    text = re.sub(r"\s*&\s*", " and ", name.lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def force_history(index: LoadedIndex, encoder: Encoder, force: str) -> ForceHistory:
-    """Every report of ``force`` (any case), oldest first, each compared with the one before."""
-    reports = sorted(
-        (r for r in index.reports if r.force.lower() == force.strip().lower()), key=_when
-    )
+    """Every report of ``force`` (any case or spelling of its name in a URL: a slug, "&"
+    for "and"), oldest first, each compared with the one before, and its pillar grades
+    side by side across every cycle that graded them."""
+    wanted = force_key(force)
+    reports = sorted((r for r in index.reports if force_key(r.force) == wanted), key=_when)
     if not reports:
         raise NotFound(
             f"no indexed report is of the force {force!r}; the indexed reports cover "
@@ -136,7 +156,26 @@ def force_history(index: LoadedIndex, encoder: Encoder, force: str) -> ForceHist
         elif at and reports[at - 1].layout != report.layout:
             before = reports[at - 1]
             steps.append(Step(before, report, note=_framework_note(before, report)))
-    return ForceHistory(reports[0].force, tuple(reports), tuple(steps))
+    cycles, lines = _grade_lines(cells)
+    return ForceHistory(reports[0].force, tuple(reports), tuple(steps), cycles=cycles, lines=lines)
+
+
+def _grade_lines(cells: list[GradeCell]) -> tuple[tuple[str, ...], tuple[GradeLine, ...]]:
+    """Each pillar (and area) across the cycles; of two pages grading it in one cycle, the
+    one citing its sentence."""
+    top = [c for c in cells if c.level in ("pillar", "area")]
+    cycles = tuple(sorted({c.cycle for c in top}, key=cycle_order))
+    names: dict[str, dict[str, GradeCell]] = {}
+    for cell in top:
+        by_cycle = names.setdefault(cell.pillar or cell.area or "Overall", {})
+        kept = by_cycle.get(cell.cycle)
+        if kept is None or (cell.stated.span and not kept.stated.span):
+            by_cycle[cell.cycle] = cell
+    lines = tuple(
+        GradeLine(name, tuple(by_cycle.get(cycle) for cycle in cycles))
+        for name, by_cycle in names.items()
+    )
+    return cycles, lines
 
 
 def _unit_changes(before: Report, after: Report, cells: list[GradeCell]) -> tuple:

@@ -8,10 +8,13 @@ service never answers about Kent from Lancashire's report.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from corpus.records import Report
 from qa.query import Query, unique
+
+MAX_LISTED = 15  # forces named in a message before "..."
 
 
 @dataclass(frozen=True)
@@ -52,43 +55,80 @@ def coverage(reports: list[Report]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def resolve(query: Query, reports: list[Report]) -> Scope:
-    """The reports in scope for a question, or why none is."""
-    if not reports:
+def resolve(
+    query: Query,
+    reports: list[Report],
+    graded: Mapping[str, set[str]] | None = None,
+    every: Sequence[Report] | None = None,
+    filtered: str | None = None,
+) -> Scope:
+    """The reports in scope for a question, or why none is.
+
+    ``graded``: the pillars each report grades (the account of grades: an overview page
+    grades three pillars, though it is no pillar's page). ``every``: every indexed report,
+    when ``reports`` are those a filter left (``filtered`` says which filter, for the
+    message when the filter leaves out the force the question names)."""
+    every = list(every) if every is not None else reports
+    if not every:
         return Scope((), False, "No report is indexed yet.")
     named = bool(query.forces or query.unindexed_forces or query.years or query.pillars)
     note = None
     if query.unindexed_forces:
         missing = " or ".join(query.unindexed_forces)
         if not query.forces:
-            return Scope((), True, f"No indexed report covers {missing}. {_indexed(reports)}")
+            return Scope((), True, f"No indexed report covers {missing}. {_forces(every)}")
         note = f"No indexed report covers {missing}."
+    if not reports:
+        return Scope((), named, "No indexed report matches these filters.")
     chosen = [r for r in reports if not query.forces or r.force in query.forces]
+    if not chosen:  # the force named is indexed: the filter left it out
+        asked = " or ".join(query.forces)
+        picked = filtered or "the filter"
+        return Scope(
+            (),
+            True,
+            f"The question asks about {asked}, but the scope is set to {picked}: clear the "
+            f"scope (or choose {asked}) to ask about {asked}.",
+        )
     if query.years and query.intent != "trend":  # "since 2017" is where a change starts
         dated = [r for r in chosen if _covers_year(r, query.years)]
         if not dated:
             who = " or ".join(query.forces) if query.forces else "any force"
             years = " or ".join(str(y) for y in query.years)
             return Scope(
-                (), True, f"No indexed report of {who} is from {years}. {_indexed(reports)}"
+                (), True, f"No indexed report of {who} is from {years}. {_indexed(chosen, query)}"
             )
         chosen = dated
     if query.pillars:
-        pillared = [r for r in chosen if r.pillar in query.pillars]
+        wanted = set(query.pillars)
+        pillared = [
+            r
+            for r in chosen
+            if r.pillar in wanted or (graded is not None and graded.get(r.id, set()) & wanted)
+        ]
         if not pillared:
             who = " or ".join(query.forces) if query.forces else "any force"
             pillars = " or ".join(query.pillars)
             return Scope(
-                (), True, f"No indexed report covers {who} for {pillars}. {_indexed(reports)}"
+                (), True, f"No indexed report covers {who} for {pillars}. {_indexed(chosen, query)}"
             )
         chosen = pillared
     return Scope(tuple(chosen), named, None, note)
 
 
-def _indexed(reports: list[Report]) -> str:
-    """What is indexed, said only when a question falls outside it (a sentence built from
-    every report: a thousand of them at 100,000 passages)."""
-    return f"The indexed reports cover {coverage(reports)}."
+def _indexed(reports: Sequence[Report], query: Query) -> str:
+    """What is indexed of the reports the question asked about (its forces'), said only
+    when a question falls outside them: never every report of a large index."""
+    if not query.forces:
+        return _forces(reports)
+    return f"The indexed reports cover {coverage(list(reports))}."
+
+
+def _forces(reports: Sequence[Report]) -> str:
+    """The forces indexed, by name only."""
+    names = sorted({r.force for r in reports})
+    shown = ", ".join(names[:MAX_LISTED]) + (", ..." if len(names) > MAX_LISTED else "")
+    return f"The indexed reports cover {len(names)} force{'s' if len(names) != 1 else ''}: {shown}."
 
 
 def _covers_year(report: Report, years: tuple[int, ...]) -> bool:

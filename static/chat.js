@@ -299,6 +299,7 @@
     compare: "Comparison",
     list: "Across the indexed reports",
     trend: "Over time",
+    overall: "Every grade",
   };
 
   function gradeTable(rows) {
@@ -308,7 +309,7 @@
       ...["Force", "Year", "Pillar", "Question", "Grade"].map((h) => el("th", { scope: "col" }, h)),
     );
     const body = rows.map((row) => {
-      const question = row.question_number != null ? `Q${row.question_number} ${row.question || ""}` : "Overall";
+      const question = row.question_number != null ? `Q${row.question_number} ${row.question || ""}` : row.area ? String(row.area) : "Overall";
       const grade = el("td", { class: "grade-cell" }, String(row.grade || "no grade"));
       if (typeof row.passage_id === "string") {
         grade.replaceChildren(el("a", { href: passageHref(row.passage_id) }, String(row.grade || "no grade")));
@@ -318,7 +319,7 @@
         {},
         el("td", {}, String(row.force)),
         el("td", {}, String(row.year)),
-        el("td", {}, String(row.pillar)),
+        el("td", {}, String(row.pillar || "")),
         el("td", {}, question),
         grade,
       );
@@ -881,10 +882,10 @@
     else if (Array.isArray(a.rows) && a.rows.length) {
       out.push(`**${label}:** ${md(a.text)}`, "", "| Force | Year | Pillar | Question | Grade |", "|---|---|---|---|---|");
       for (const row of a.rows) {
-        const question = row.question_number != null ? `Q${row.question_number} ${row.question || ""}` : "Overall";
+        const question = row.question_number != null ? `Q${row.question_number} ${row.question || ""}` : row.area ? String(row.area) : "Overall";
         const grade = md(row.grade || "no grade");
         const cell = typeof row.passage_id === "string" ? `[${grade}](${absolute(passageHref(row.passage_id))})` : grade;
-        out.push(`| ${md(row.force)} | ${md(row.year)} | ${md(row.pillar)} | ${md(question)} | ${cell} |`);
+        out.push(`| ${md(row.force)} | ${md(row.year)} | ${md(row.pillar || "")} | ${md(question)} | ${cell} |`);
       }
     } else if (Array.isArray(a.items) && a.items.length) {
       const grade = typeof a.grade === "string" ? ` (graded ${md(a.grade)})` : "";

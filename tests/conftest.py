@@ -175,6 +175,42 @@ def multi_app(tmp_path_factory, real_encoder):
     return indexed_app(reports, real_encoder, folder / "index")
 
 
+# The real page openings (CI has a copy of shared/ beside the clone, as the developers do).
+FRAGMENTS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fragments"
+
+
+def fragment_corpus(folder: Path) -> Path:
+    """The shipped report and every readable real page opening (the landing page, which
+    holds no report, is refused as `reports add` refuses it), in ``folder``."""
+    from common.errors import ReportParseError
+    from corpus import parse_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REAL_REPORT, folder / REAL_REPORT.name)
+    for path in sorted(FRAGMENTS.glob("*.txt")):
+        try:
+            parse_file(path)
+        except ReportParseError:
+            continue
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def fragment_app(tmp_path_factory, real_encoder):
+    """The shipped report and the real page openings (48 reports of 13 forces), indexed
+    with the real model."""
+    folder = tmp_path_factory.mktemp("fragments")
+    return indexed_app(fragment_corpus(folder / "reports"), real_encoder, folder / "index")
+
+
+@pytest.fixture(scope="module")
+def fragment_hash_app(tmp_path_factory):
+    """The same corpus indexed with the hashing encoder, for what structure decides."""
+    folder = tmp_path_factory.mktemp("fragments-hash")
+    return indexed_app(fragment_corpus(folder / "reports"), HashEncoder(), folder / "index")
+
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Headless, and quiet: no sandbox (CI runs as root) and no calls home, which would only
 # be refused connections on a machine without network.

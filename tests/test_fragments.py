@@ -147,7 +147,9 @@ EXPECTED = {
         "Durham",
         "2018",
         "Effectiveness",
-        {"overview": "Outstanding"},
+        # the questions graded in prose under the pillar's grade line: "The constabulary is
+        # good at investigating crime." "... is good at protecting vulnerable people ..."
+        {"overview": "Outstanding", "q2": "Good", "q3": "Good"},
     ),
     "durham-2018-overview.txt": (
         OVERVIEW,
@@ -264,7 +266,9 @@ EXPECTED = {
         "Lancashire",
         "2018",
         "Legitimacy",
-        {"overview": "Good"},
+        # "It is good at ensuring that the workforce behaves ethically and lawfully." (Q2)
+        # "The constabulary is good at treating the workforce fairly." (Q3)
+        {"overview": "Good", "q2": "Good", "q3": "Good"},
     ),
     "lancashire-2018-legitimacy-detailed-findings-b.txt": (
         PILLAR,

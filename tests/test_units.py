@@ -140,3 +140,19 @@ def test_a_2021_report_that_names_no_force_takes_it_and_the_cycle_from_its_file_
     assert passages[0].id.startswith("cumbria-2023-25-overview-p")
     with pytest.raises(ReportParseError, match="name it like cumbria-2023-25.txt"):
         parse_report(text.encode(), "report.txt")
+
+
+def test_a_forces_latest_grades_are_its_2021_areas(areas_client):
+    """'How did they do' of a force whose latest report grades areas: a table of its areas
+    (each with its area and no pillar), cited, from the account of grades."""
+    data = areas_client.post(
+        "/api/ask", json={"question": "how did testshire do in their latest inspection?"}
+    ).get_json()
+    answer = data["answer"]
+    assert answer["kind"] == "overall", data.get("message")
+    assert {(r["area"], r["grade"]) for r in answer["rows"]} == {
+        ("Investigating crime", "Adequate"),
+        ("Protecting vulnerable people", "Good"),
+    }
+    assert all(r["pillar"] is None and r["year"] == "2021/22" for r in answer["rows"])
+    assert all(r["passage_id"] for r in answer["rows"])

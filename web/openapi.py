@@ -70,6 +70,7 @@ class Row(Strict):
     force: str
     year: str
     pillar: str | None
+    area: str | None = Field(None, description="a 2021+ area of policing")
     question_number: int | None
     question: str | None
     unit: str
@@ -77,10 +78,15 @@ class Row(Strict):
     grade: str | None
     passage_id: str | None
     cite: str
+    note: str | None = Field(
+        None, description="what another page of the same force and cycle says, when it differs"
+    )
 
 
 class DirectAnswer(Strict):
-    kind: Literal["grade", "improvements", "reasons", "sentence", "compare", "list", "trend"]
+    kind: Literal[
+        "grade", "improvements", "reasons", "sentence", "compare", "list", "trend", "overall"
+    ]
     text: str
     passage_id: str | None
     citation: Citation | None
@@ -213,10 +219,19 @@ class ReportSummary(Strict):
     grade: str | None
 
 
+class GradeLine(Strict):
+    name: str
+    grades: list[GradeSide | None] = Field(description="one per cycle, null where none")
+
+
 class ForceHistory(Strict):
     force: str
     reports: list[ReportSummary]
     repeated_at: float = Field(description="least cosine similarity of a repeated area")
+    cycles: list[str] = Field(description="the cycles that graded something, oldest first")
+    grades_by_cycle: list[GradeLine] = Field(
+        description="each pillar (or 2021+ area) across the cycles, whichever page stated it"
+    )
     steps: list[Step]
 
 

@@ -67,10 +67,12 @@ def hit(h: Hit) -> dict:
 def row(r: Row) -> dict:
     """One report's line of a comparison, list or change over time."""
     unit = r.question
+    record = r.record
     return {
         "force": r.report.force,
         "year": r.report.year,
-        "pillar": r.report.pillar,
+        "pillar": record.pillar if record else r.report.pillar,
+        "area": record.area if record else None,
         "question_number": unit.number if unit else None,
         "question": unit.title if unit and unit.number is not None else None,
         "unit": unit.key if unit else OVERVIEW,
@@ -78,6 +80,7 @@ def row(r: Row) -> dict:
         "grade": r.grade,
         "passage_id": r.passage_id,
         "cite": cite_unit(r.report, unit),
+        "note": record.conflict if record else None,
     }
 
 
@@ -241,6 +244,10 @@ def force_history(h: ForceHistory) -> dict:
             for r in h.reports
         ],
         "repeated_at": h.threshold,
+        "cycles": list(h.cycles),
+        "grades_by_cycle": [
+            {"name": line.name, "grades": [_grade_side(c) for c in line.cells]} for line in h.lines
+        ],
         "steps": [step(s) for s in h.steps],
     }
 

@@ -148,7 +148,11 @@ def read(doc: Document, lines: list[Line] | None = None) -> Outline:
                 page=text_line.page,
             )
         )
-    if outline.grade is None or any(u.grade is None for u in outline.units):
+    # a page with its pillar's grade line may still grade its questions only in prose (a
+    # 2018 summary page: "The constabulary is good at treating the workforce fairly.")
+    asked = len(framework(outline.pillar, outline.year))
+    shown = sum(1 for u in outline.units if u.kind == "question")
+    if outline.grade is None or any(u.grade is None for u in outline.units) or shown < asked:
         grades_from_sentences(outline, doc.text)
     return outline
 
