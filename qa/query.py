@@ -21,10 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from index.encoder import Encoder
+from qa.evaluation import FRAME as EVALUATION_FRAME
+from qa.evaluation import asks_evaluation
 from qa.expand import expand
 from qa.force_spelling import ForceSpelling
 from qa.forces import ForceNames, alias_pattern
 from qa.glossary import report_terms
+from qa.named import named_kind
 from qa.request import Turn
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -61,8 +64,13 @@ _REASONS = re.compile(
     r"what makes (?:them|it|the force|the constabulary) (?:so )?\w+|"
     r"how did (?:they|the inspectors|inspectors|hmicfrs) (?:come to|reach|arrive at|decide)|"
     r"what (?:did|do) (?:they|the inspectors|inspectors) base|justif\w+|why so\b|"
-    r"what(?:'s| is| was) (?:that|it|this|the grade|the rating|the judgement) based on|"
-    r"what made (?:them|the inspectors|inspectors|hmicfrs) (?:say|decide|give|conclude|think))",
+    r"what(?:'s| is| was| were) (?:that|it|this|the|their|its|those|these)"
+    r"(?: grades?| ratings?| judgements?| verdicts?| scores?)? based on|"
+    r"what made (?:them|the inspectors|inspectors|hmicfrs) (?:say|decide|give|conclude|think)|"
+    r"what(?:'s|’s| is| are| was| were)? (?:(?:they|it|the force|the constabulary) )?"
+    r"(?:going|doing|getting|done|gone|got) (?:so )?(?:wrong|right|well|badly)|"
+    r"what (?:are|is|were|was) (?:they|it|the force|the constabulary|\w+) (?:doing|getting) "
+    r"(?:so )?(?:wrong|right|well|badly))",
     re.IGNORECASE,
 )
 _TREND = re.compile(
@@ -253,6 +261,8 @@ class Query:
     extreme: str | None = None  # "which part did they do worst on": "worst" (or "best")
     overall: bool = False  # asks about the pillar as a whole ("overall", "headline")
     counted: str | None = None  # "how many extra officers ...": "officers"
+    named: str | None = None  # the kind of thing a who/what/which question asks to be named
+    unit_filtered: bool = False  # the request's filters name one question (or unit)
     every_grade: bool = False  # "what were Lancashire's grades?": every question's grade
     topic: str = ""  # the subject words, without the frame ("investigating crime")
     followup: bool = False  # leans on the conversation for its topic or force
@@ -343,19 +353,11 @@ class QueryReader:
         previous = None  # the last turn, read in the light of the turns before it
         for turn in history[-MAX_HISTORY_READ:]:
             earlier = self._read_rules(turn.question)
-            if previous is not None and _leans_on(earlier):
-                earlier = _inherit(earlier, previous)
+            if previous is not None:
+                earlier = _in_conversation(earlier, previous)
             previous = earlier
-        if previous is not None and _leans_on(query):
-            query = _inherit(query, previous)
-        elif (
-            previous is not None
-            and not query.forces
-            and not query.unindexed_forces
-            and previous.forces
-            and _POINTS_BACK.search(query.text)
-        ):  # stands alone, but "they" is still the force talked about
-            query = _replace(query, forces=previous.forces)
+        if previous is not None:
+            query = _in_conversation(query, previous)
         dense, keywords = self._search_texts(query)
         vector = topic_vector = None
         topic = " ".join([query.topic, *report_terms(query.topic)]) if query.topic else ""
@@ -393,7 +395,13 @@ class QueryReader:
         if _GOOD_AT.search(corrected) and intent in ("other", "improvements"):
             intent = "grade"
         overall = bool(_OVERALL.search(corrected))
-        topic = "" if overall else _topic(corrected)
+        if answer_type == "evaluation" and intent in ("other", "grade", "improvements"):
+            intent, overall = "other", False  # "is it working?": the frame is no topic
+            topic = _topic(EVALUATION_FRAME.sub(" ", corrected))
+        else:
+            topic = "" if overall else _topic(corrected)
+        if answer_type == "evaluation" and intent != "other":
+            answer_type = None
         return Query(
             text=question,
             corrected=corrected,
@@ -412,11 +420,19 @@ class QueryReader:
             topic=topic,
             overall=overall,
             counted=_counted(corrected) if answer_type == "number" else None,
+            named=named_kind(corrected) if intent == "other" else None,
             every_grade=bool(_ALL_GRADES.search(corrected)),
         )
 
     def _search_texts(self, query: Query) -> tuple[str, str]:
         base = self.force_names.normalise(query.text)
+        if query.forces or query.unindexed_forces:
+            # A force named is the scope, not the topic: searching with its name would
+            # promote passages for merely containing it ("Lancashire Constabulary has ...").
+            _, _, rest = self.forces_in(query.text)
+            rest = re.sub(r"\s+(?=[’'],?s\b)|(?<=\s)[’']s\b", "", rest).strip()
+            if len(re.findall(r"[A-Za-z]{3,}", rest)) >= 2:
+                base = rest
         if query.corrected != query.text:  # keep the question's own words, add corrections
             fixes = [
                 w
@@ -485,6 +501,8 @@ def _intent(text: str, answer_type: str | None, forces_named: int, years_named: 
 
 
 def _answer_type(text: str) -> str | None:
+    if asks_evaluation(text):
+        return "evaluation"  # "is it working?", "has it made a difference?"
     if _YESNO.search(text) and not re.match(r"^\s*(?:is|are|was|were) (?:the|there) ", text):
         return "yesno"  # "does it keep track of how often ...": yes or no, not a figure
     for name, pattern in (
@@ -540,6 +558,30 @@ def _leans_on(query: Query) -> bool:
     # short, and points back at a thing: "did they look at it in detail this time?"
     short = len(query.text.split()) <= MAX_FOLLOWUP_WORDS
     return short and not query.forces and bool(_POINTS_AT_THING.search(query.text))
+
+
+def _in_conversation(query: Query, previous: Query) -> Query:
+    """A question read after ``previous`` (itself read in the light of the turns before
+    it, so that what a conversation is about carries through all of it): a follow-up
+    takes what it does not name from it; a question that stands alone but points back
+    ("how much did they spend on ...?") keeps the force, year and pillar talked about."""
+    if _leans_on(query):
+        return _inherit(query, previous)
+    if (
+        not query.forces
+        and not query.unindexed_forces
+        and (previous.forces or previous.unindexed_forces)
+        and _POINTS_BACK.search(query.text)
+        and query.intent not in ("list", "compare")
+    ):  # stands alone, but "they" is still the force talked about
+        return _replace(
+            query,
+            forces=previous.forces,
+            unindexed_forces=previous.unindexed_forces,
+            years=query.years or previous.years,
+            pillars=query.pillars or previous.pillars,
+        )
+    return query
 
 
 def _inherit(query: Query, previous: Query) -> Query:

@@ -1,0 +1,94 @@
+"""Evaluation questions: "is it working?", "has it helped?", "does it make a difference?".
+
+The answer is a sentence that judges the topic, in the passages about it: that it "has
+been evaluated", "is meeting its objectives", that it is "too early to tell", that it
+"reduced" something, or that there is "no evidence" it works. When none of the passages
+about the topic judges it, the answer says so rather than offering a sentence that only
+describes the scheme.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.keyword import tokenize
+from qa.figures import Pick
+
+_END = r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there)\b))"
+ASKS = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,6}?"
+    r"(?:actually |really |even |ever |been |now |already |at all )*"
+    r"(?:working|worked|work|helped|help|helping|succeeded|succeeding|paid off|paying off)"
+    rf"\b{_END}|"
+    r"\b(?:make|made|making|makes) (?:a|any|much|the|some) (?:real |big |positive )?difference\b|"
+    r"\b(?:had|having|have|has) (?:an?|any|much) (?:real |positive )?(?:effect|impact)\b|"
+    r"\b(?:is|are|was|were) (?:it|that|this|they|these|those) (?:actually |really )?"
+    rf"(?:effective|successful|a success|any good)\b{_END}|"
+    r"\bany (?:evidence|sign|proof) (?:that )?(?:it|this|that|they)\b|"
+    r"\bwhat (?:difference|impact|effect) (?:has|did|does|is|have)\b|"
+    r"\b(?:has|have|was|were) (?:it|that|this|they|[\w’'-]+(?: [\w’'-]+){0,4}) "
+    r"(?:been )?evaluated\b|\bworth it\b",
+    re.IGNORECASE,
+)
+# Only the last part of such a question: the words that say "is it working" are no topic.
+FRAME = re.compile(
+    r"\b(?:actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
+    r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
+    r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having)\b",
+    re.IGNORECASE,
+)
+_JUDGES = re.compile(
+    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
+    r"impact|reduc(?:ed|es|tion|ing)|success\w*|effective(?:ness|ly)?|ineffective|"
+    r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]?|"
+    r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
+    r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
+    r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
+    r"helped|helping|prevented|fall|fell|drop(?:ped)?|rise|rose)\b",
+    re.IGNORECASE,
+)
+_STRONG = re.compile(
+    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|impact|reduc(?:ed|tion)|"
+    r"success\w*|outcomes?|benefit\w*|difference)\b",
+    re.IGNORECASE,
+)
+STRONG_BONUS = 0.08
+RANK_PENALTY = 0.02
+MARGIN = 0.15
+PASSAGES = 3
+NOT_JUDGED = (
+    "The indexed reports don't judge whether this works; they describe it only. "
+    "The nearest passages follow."
+)
+
+
+def asks_evaluation(question: str) -> bool:
+    return bool(ASKS.search(question))
+
+
+def pick_judgement(index, query, results) -> Pick | None:
+    """The sentence that judges the topic in the passages about it, or None."""
+    if not results:
+        return None
+    top = results[:PASSAGES]
+    topic = set(tokenize([query.topic])[0]) if query.topic else set()
+    best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
+    choice: tuple[float, Pick] | None = None
+    for rank, scored in enumerate(top):
+        text = index.passages.text(scored.row)
+        if topic and not topic & set(tokenize([text])[0]):
+            continue  # a passage about something else
+        start = int(index.sentence_offsets[scored.row])
+        for j, sim in enumerate(scored.sentence_similarities):
+            if sim < best_sim - MARGIN:
+                continue
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            sentence = text[a:b]
+            if not _JUDGES.search(sentence):
+                continue
+            score = float(sim) - RANK_PENALTY * rank
+            if _STRONG.search(sentence):
+                score += STRONG_BONUS
+            if choice is None or score > choice[0]:
+                choice = (score, Pick(scored.row, j, float(sim)))
+    return choice[1] if choice else None
