@@ -215,14 +215,17 @@ def judge_answer(item: dict, data: dict) -> tuple[bool, bool]:
             items = [_collapse(i) for i in answer.get("items", [])]
             right = right and any(_collapse(c) in i for c in expect["contains"] for i in items)
         return right, wrong_force
-    if intent in ("compare", "list", "trend"):
+    if intent in ("compare", "list", "trend", "gradelist"):
         if answer["kind"] not in ("compare", "list", "trend"):
             return False, wrong_force
         return _rows_key(answer.get("rows", [])) == _rows_key(expect["rows"]), wrong_force
-    # figure, fact: the sentence with the expected words, from the expected force
+    # figure, fact, named, evaluation: the sentence with the expected words, from the
+    # expected force (and year: a force may have several reports)
     right = answer["kind"] == "sentence" and contains()
     if expect.get("force"):
         right = right and citation.get("force") == expect["force"]
+    if expect.get("year"):
+        right = right and str(citation.get("year")) == str(expect["year"])
     return right, wrong_force
 
 

@@ -31,7 +31,7 @@ from qa.glossary import report_terms
 from qa.grades import grade_stated
 from qa.named import pick_named
 from qa.query import NUMERIC_TYPES, Query
-from qa.reasons import find_reasons
+from qa.reasons import asked_lean, find_reasons, reasons_unit
 from qa.retrieve import Scored
 from qa.scope import Scope, coverage, report_year
 
@@ -260,7 +260,10 @@ class Answerer:
             missing = self._unsupported(query, self.index.passages[best.row], similarity)
             return Outcome(None, missing or none) if (missing or none) else None
         passage = self.index.passages[pick.row]
-        missing = self._unsupported(query, passage, pick.similarity)
+        # the paragraph answers closely; the sentence holding the figure or name may be
+        # less like the question than its neighbour
+        closest = next(max(s.sentence_similarities) for s in results if s.row == pick.row)
+        missing = self._unsupported(query, passage, max(pick.similarity, closest))
         if missing:
             return Outcome(None, missing)
         i = int(self.index.sentence_offsets[pick.row]) + pick.sentence
@@ -292,6 +295,8 @@ class Answerer:
             title = filtered if filtered in self._titles else title
         if title == "" and query.intent == "improvements":
             title = self._improvement_unit(results, scope)
+        if title == "" and query.intent == "reasons" and query.forces:
+            title = reasons_unit(self.index, results, scope.report_ids, self._every_title)
         if title == "":  # a topic no report question matches: a sentence answers it
             return None
         intent = query.intent
@@ -351,7 +356,7 @@ class Answerer:
         if intent == "improvements":
             return Outcome(self._improvements(report, question))
         if intent == "reasons":
-            return Outcome(self._reasons(report, question))
+            return Outcome(self._reasons(report, question, query))
         earlier = [
             r
             for r in reports
@@ -519,12 +524,22 @@ class Answerer:
             passage_id=self.index.passages[aif].id if aif is not None else None,
         )
 
-    def _reasons(self, report: Report, question: Unit | None) -> DirectAnswer:
+    def _reasons(self, report: Report, question: Unit | None, query: Query) -> DirectAnswer:
         """The report's own findings behind the grade of this unit (qa/reasons.py)."""
         grade = question.grade if question else report.grade
         title = question.title if question else (report.headline or report.pillar or "")
         target = self.title_vectors[self._titles.index(title)] if title in self._titles else None
-        found = find_reasons(self.index, self.rows_by_unit, report, question, target, grade)
+        found = find_reasons(
+            self.index,
+            self.rows_by_unit,
+            report,
+            question,
+            target,
+            grade,
+            rivals=self._rival_titles(report, question),
+            topic=query.topic_vector if query.has_topic else None,
+            lean=asked_lean(query.corrected),
+        )
         where = unit_name(question) if question else (report.pillar or "overall")
         head = f"Why {grade or 'this judgement'} ({report.force} PEEL {report.year}, {where}): "
         texts = tuple(r.text for r in found)
@@ -544,6 +559,16 @@ class Answerer:
             ),
             spans=tuple(r.span for r in found if first and r.row == first.row),
         )
+
+    def _rival_titles(self, report: Report, question: Unit | None) -> np.ndarray | None:
+        """The title vectors of the report's other graded units: a summary sentence nearer
+        one of them is about that unit, not this one."""
+        others = [
+            self._titles.index(u.title)
+            for u in _graded_units(report)
+            if u.title in self._titles and (question is None or u.key != question.key)
+        ]
+        return self.title_vectors[others] if others and question is not None else None
 
     def _first_passage(self, report: Report, question: Unit | None) -> str | None:
         rows = self.rows_by_unit.get((report.id, question.key if question else OVERVIEW))

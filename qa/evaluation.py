@@ -13,6 +13,7 @@ import re
 
 from index.keyword import tokenize
 from qa.figures import Pick
+from qa.reasons import restates_grade
 
 _END = r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there)\b))"
 ASKS = re.compile(
@@ -39,7 +40,8 @@ FRAME = re.compile(
 )
 _JUDGES = re.compile(
     r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
-    r"impact|reduc(?:ed|es|tion|ing)|success\w*|effective(?:ness|ly)?|ineffective|"
+    r"impact|reduc\w*|success\w*|effective(?:ness|ly)?|ineffective|manageable|"
+    r"(?:more|fewer|less) \w+(?: \w+)? (?:are|is|were) now|"
     r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]?|"
     r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
     r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
@@ -48,7 +50,7 @@ _JUDGES = re.compile(
     re.IGNORECASE,
 )
 _STRONG = re.compile(
-    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|impact|reduc(?:ed|tion)|"
+    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|impact|reduc\w*|"
     r"success\w*|outcomes?|benefit\w*|difference)\b",
     re.IGNORECASE,
 )
@@ -84,8 +86,8 @@ def pick_judgement(index, query, results) -> Pick | None:
                 continue
             a, b = (int(x) for x in index.sentence_spans[start + j])
             sentence = text[a:b]
-            if not _JUDGES.search(sentence):
-                continue
+            if not _JUDGES.search(sentence) or restates_grade(sentence):
+                continue  # the grade of the whole question does not judge the scheme
             score = float(sim) - RANK_PENALTY * rank
             if _STRONG.search(sentence):
                 score += STRONG_BONUS

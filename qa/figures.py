@@ -21,7 +21,10 @@ NUMBER_WORDS = (
     r"one in (?:two|three|four|five|ten)|one of|one-third|two-thirds|three-quarters|"
     r"majority|minority"
 )
-_FIGURE = rf"(?:£\s*\d[\d,.]*(?:\s*(?:million|billion|m|bn))?|\d(?:[\d,.]*\d)?\s*%?|\b(?:{NUMBER_WORDS})\b)"
+_FIGURE = (
+    r"(?:£\s*\d[\d,.]*(?:\s*(?:million|billion|m|bn))?|\d(?:[\d,.]*\d)?\s*%?|"
+    rf"\b(?:{NUMBER_WORDS})\b)"
+)
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
 SHAPES = {
     "percentage": re.compile(
@@ -46,6 +49,23 @@ _SAME_THING = {
     "peopl": ("peopl", "offic", "staff", "victim"),
     "call": ("call", "incid"),
 }
+_ASKS_CHANGE = re.compile(
+    r"\b(?:rise|rose|risen|increase[ds]?|go(?:ne)? up|went up|grow|grew|grown|fall|fell|"
+    r"fallen|drop(?:ped)?|decrease[ds]?|reduc\w*|cut|change[ds]?|by how much)\b",
+    re.IGNORECASE,
+)
+_STATES_CHANGE = re.compile(
+    r"\b(?:rise|rose|risen|rising|increas\w*|grew|grown|growth|fall|fell|fallen|drop\w*|"
+    r"decreas\w*|reduc\w*|cut|up from|down from)\b",
+    re.IGNORECASE,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:annually|monthly|weekly|daily|hourly|quarterly|yearly|fortnightly|every (?:day|week|"
+    r"month|year|quarter|\w+ (?:days|weeks|months|years))|once an? \w+|twice an? \w+|each "
+    r"(?:day|week|month|year)|(?:a|per) (?:day|week|month|year))\b",
+    re.IGNORECASE,
+)
+CHANGE_BONUS = 0.1  # "by how much did it rise": a sentence that states a change
 COUNTED_BONUS = 0.15  # the thing counted right after the figure
 NEAR_BONUS = 0.05  # ... or elsewhere in the sentence
 TOPIC_BONUS = 0.1  # times the share of the question's subject words in the sentence
@@ -76,6 +96,10 @@ def figures_in(sentence: str) -> list[re.Match]:
     return found
 
 
+def _norm(figure: str) -> str:
+    return re.sub(r"\s+", "", figure).lower()
+
+
 def _stems(text: str) -> set[str]:
     return set(tokenize([text])[0])
 
@@ -98,6 +122,9 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
         return None
     shape = SHAPES.get(answer_type or "")
     counted = counted_stems(query.counted)
+    asks_change = bool(_ASKS_CHANGE.search(query.corrected))
+    given = {_norm(m.group(0)) for m in figures_in(query.corrected)}
+    how_often = bool(re.search(r"\bhow often\b|\bhow frequently\b", query.corrected, re.I))
     topic = _stems(query.topic) if query.topic else set()
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results)
     choice: tuple[float, Pick] | None = None
@@ -109,10 +136,15 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
                 continue
             a, b = (int(x) for x in index.sentence_spans[start + j])
             sentence = text[a:b]
-            figures = figures_in(sentence)
+            # a figure the question gives itself ("of the 44 logs reviewed") is no answer
+            figures = [m for m in figures_in(sentence) if _norm(m.group(0)) not in given]
+            if how_often:
+                figures += list(_FREQUENCY.finditer(sentence))
             if not figures or (shape is not None and not shape.search(sentence)):
                 continue
             score = float(sim) - RANK_PENALTY * rank
+            if asks_change and _STATES_CHANGE.search(sentence):
+                score += CHANGE_BONUS
             if counted:
                 after = [
                     _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))

@@ -14,6 +14,11 @@ from qa.figures import Pick
 
 # What the question asks to be named, in the order tried.
 _ASKS = (
+    (
+        "organisation",
+        r"\b(?:which|what) (?:other )?(?:force|forces|constabular(?:y|ies)|police forces?|"
+        r"universit(?:y|ies)|college|hospital|trust|council|health (?:body|trust))\b",
+    ),
     ("operation", r"\b(?:operation|op|initiative|campaign|scheme|project|programme|program)s?\b"),
     (
         "provider",
@@ -50,7 +55,13 @@ _ASKS = (
 )
 _ASK_PATTERNS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ASKS)
 _NAME = r"(?:[A-Z][\w’'&-]*|[A-Z]{2,})"
+_ORGANISATION = (
+    r"(?:Police|Constabulary|University|College|Trust|Council|Foundation|Service|Agency|"
+    r"Authority|Hospital|Partnership|Charity|Commission)"
+)
 _NAMES = {
+    "organisation": rf"\b{_NAME}(?: (?:of|and|for) {_NAME}| {_NAME})* {_ORGANISATION}\b|"
+    rf"\b(?:University|College) of {_NAME}",
     "operation": rf"\b(?:Operation|Op|Project|Programme|Project) {_NAME}|"
     rf"\b{_NAME}(?: {_NAME})* (?:scheme|initiative|programme|project|campaign)\b",
     "provider": r"\b(?:provided|run|delivered|operated|commissioned|funded|supplied) by\b|"

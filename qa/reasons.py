@@ -62,6 +62,14 @@ _STRENGTH = re.compile(
 _DENIAL = re.compile(r"\b(?:not|no|n[o’']t|never|nor|lacks?|without)\b", re.IGNORECASE)
 
 
+_FINDING = re.compile(
+    r"\b(?:we (?:found|saw|reviewed|examined|were (?:told|pleased|reassured|concerned))|"
+    r"our (?:review|inspection|crime file review|fieldwork|analysis)|(?:inspection|review) "
+    r"(?:found|showed)|\d+ (?:out )?of (?:the )?\d+|\d+ (?:percent|per cent|%))",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Reason:
     text: str
@@ -94,6 +102,33 @@ def polarity(sentence: str) -> int:
     return (good > bad) - (bad > good)
 
 
+_ASKS_WRONG = re.compile(
+    r"\b(?:wrong|badly|bad|poor(?:ly)?|problems?|weak\w*|failing|fall(?:ing)? short|short"
+    r"comings?|struggl\w*|not (?:good|working|doing))\b",
+    re.IGNORECASE,
+)
+_ASKS_RIGHT = re.compile(
+    r"\b(?:right|well|good at|strengths?|strong|best|positive|praise\w*|succe\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_lean(question: str) -> int:
+    """-1 when the question asks what is going wrong, +1 what is going right, else 0."""
+    wrong, right = bool(_ASKS_WRONG.search(question)), bool(_ASKS_RIGHT.search(question))
+    return -1 if wrong and not right else 1 if right and not wrong else 0
+
+
+def reasons_unit(index: LoadedIndex, results, report_ids, titles) -> str:
+    """For "why ... on <a narrow topic>": the graded unit the best passage in scope is
+    from, or "" when none is."""
+    for scored in results[:3]:
+        passage = index.passages[scored.row]
+        if passage.report in report_ids and passage.unit_title in titles:
+            return passage.unit_title
+    return ""
+
+
 def find_reasons(
     index: LoadedIndex,
     rows_by_unit: dict[tuple[str, str], list[int]],
@@ -102,9 +137,16 @@ def find_reasons(
     target: np.ndarray | None,
     grade: str | None,
     limit: int = MAX_REASONS,
+    topic: np.ndarray | None = None,
+    lean: int = 0,
+    rivals: np.ndarray | None = None,
 ) -> list[Reason]:
     """The findings behind ``grade`` for ``unit`` (None: the report as a whole), best
-    first; ``target`` is the vector the findings are ranked against (the unit's title)."""
+    first; ``target`` is the vector the findings are ranked against (the unit's title),
+    ``topic`` the question's narrower topic when it names one; ``lean`` is -1 when the
+    question asks what is going wrong, +1 what is going right (else the grade decides);
+    ``rivals`` are the titles of the report's other units: a summary sentence nearer one
+    of them is about that unit."""
     sections = index.passages.column("section")
     own = [
         r
@@ -112,7 +154,7 @@ def find_reasons(
         if sections[r] not in IMPROVEMENT_SECTIONS
     ]
     summary = [] if unit is None else list(rows_by_unit.get((report.id, OVERVIEW), []))
-    wanted = -1 if grade in _BAD_GRADES else 1 if grade in _GOOD_GRADES else 0
+    wanted = lean or (-1 if grade in _BAD_GRADES else 1 if grade in _GOOD_GRADES else 0)
     scored: list[tuple[float, Reason]] = []
     seen: set[str] = set()
     for in_summary, rows in ((True, summary), (False, own)):
@@ -128,19 +170,40 @@ def find_reasons(
             )
             if in_summary and (target is None or float(sims.max()) < SUMMARY_MATCH):
                 continue  # a summary paragraph about another question
+            nearest_rival = (
+                np.max(
+                    (index.sentence_vectors[start:end].astype(np.float32) * index.sentence_scale)
+                    @ rivals.T.astype(np.float32),
+                    axis=1,
+                )
+                if in_summary and rivals is not None and len(rivals)
+                else None
+            )
+            ranking = sims
+            if topic is not None:  # the narrower topic asked about counts as much
+                ranking = (sims + index.sentence_similarities(np.arange(start, end), topic)) / 2
             for j in range(end - start):
                 a, b = (int(x) for x in index.sentence_spans[start + j])
                 sentence = text[a:b].strip()
                 key = re.sub(r"\W+", " ", sentence.lower()).strip()
                 if len(sentence.split()) < 5 or key in seen or restates_grade(sentence):
                     continue
-                if in_summary and float(sims[j]) < SUMMARY_MATCH - 0.1:
-                    continue
+                if in_summary and (
+                    float(sims[j]) < SUMMARY_MATCH - 0.1
+                    or (nearest_rival is not None and float(nearest_rival[j]) > float(sims[j]))
+                ):
+                    continue  # the summary of another question
+                if sentence[:1].islower() or re.match(r"^[•·-]\s*[a-z]", sentence):
+                    continue  # a fragment of a list
                 sign = polarity(sentence)
-                if sign == 0 and not (_SHORTCOMING.search(sentence) or _STRENGTH.search(sentence)):
+                if sign == 0 and not (
+                    _SHORTCOMING.search(sentence)
+                    or _STRENGTH.search(sentence)
+                    or _FINDING.search(sentence)
+                ):
                     continue  # a description, not a judgement
                 seen.add(key)
-                score = float(sims[j])
+                score = float(ranking[j])
                 if wanted and sign == wanted:
                     score += SUPPORTS_BONUS
                 elif wanted and sign == -wanted:
