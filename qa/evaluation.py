@@ -17,10 +17,13 @@ from qa.reasons import restates_grade
 
 _END = r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there)\b))"
 ASKS = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,6}?"
+    r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,10}?"
     r"(?:actually |really |even |ever |been |now |already |at all )*"
-    r"(?:working|worked|work|helped|help|helping|succeeded|succeeding|paid off|paying off)"
+    r"(?:working|worked|helped|help|helping|succeeded|succeeding|paid off|paying off)"
     rf"\b{_END}|"
+    r"\b(?:it|that|this|they|these|those|scheme|approach|programme|pilot|initiative|project|"
+    r"plan|pathway|system|strategy|changes?|tool|app|dashboard|arrangements?|model|process|"
+    rf"team|unit|hub|panel|course|training) (?:actually |really |even )?work\b{_END}|"
     r"\b(?:make|made|making|makes) (?:a|any|much|the|some) (?:real |big |positive )?difference\b|"
     r"\b(?:had|having|have|has) (?:an?|any|much) (?:real |positive )?(?:effect|impact)\b|"
     r"\b(?:is|are|was|were) (?:it|that|this|they|these|those) (?:actually |really )?"
@@ -46,7 +49,7 @@ _JUDGES = re.compile(
     r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
     r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
     r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
-    r"helped|helping|prevented|fall|fell|drop(?:ped)?|rise|rose)\b",
+    r"helped|helping|prevented)\b",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
@@ -64,8 +67,16 @@ NOT_JUDGED = (
 )
 
 
+_COUNTS = re.compile(
+    r"\s*(?:how (?:much|many|long|often|quickly|soon)|"
+    r"what (?:percentage|proportion|share|number))\b",
+    re.IGNORECASE,
+)
+
+
 def asks_evaluation(question: str) -> bool:
-    return bool(ASKS.search(question))
+    """ "is it working?", but not "how much of their time did they spend on response work?"."""
+    return bool(ASKS.search(question)) and not _COUNTS.match(question)
 
 
 def pick_judgement(index, query, results) -> Pick | None:

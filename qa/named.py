@@ -72,7 +72,8 @@ _NAMES = {
     "group": r"\b(?:panel|board|group|committee|meeting|forum|network|partnership)s?\b",
     "system": rf"\b(?:system|software|app|database|tool|dashboard|platform)\b|\b{_NAME} "
     r"(?:system|software|database|dashboard)\b",
-    "unit": r"\b(?:team|teams|unit|units|department|hub|desk|squad|MASH|centre|section)\b",
+    "unit": r"\b(?:team|teams|unit|units|department|hub|desk|squad|centre|section)\b|"
+    r"\b[A-Z]{2,6}s?\b",
     "role": r"\b(?:chief (?:superintendent|inspector|constable|officer)s?|superintendents?|"
     r"inspectors?|sergeants?|commissioner|PCC|lead(?:s|er)?|head of|chaired by|chairs|led by|"
     r"managers?|supervisors?|detective)\b",

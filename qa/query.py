@@ -404,7 +404,7 @@ class QueryReader:
             intent, overall = "other", False  # "is it working?": the frame is no topic
             topic = _topic(EVALUATION_FRAME.sub(" ", corrected))
         else:
-            topic = "" if overall else _topic(corrected)
+            topic = "" if overall else _topic(_RELATIVE_YEAR.sub(" ", corrected))
         if answer_type == "evaluation" and intent != "other":
             answer_type = None
         return Query(
@@ -446,8 +446,10 @@ class QueryReader:
             ]
             if fixes:
                 base = f"{base} ({' '.join(fixes)})"
-        if query.followup and not query.has_topic and query.previous is not None:
-            base = f"{base} ({query.previous.topic})" if query.previous.topic else base
+        if query.followup and query.previous is not None and query.previous.topic:
+            if not query.has_topic or query.topic == query.previous.topic:
+                # "what about Cumbria?": the topic talked about is searched for
+                base = f"{base} ({query.previous.topic})"
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
         if not extra:

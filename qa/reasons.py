@@ -26,6 +26,7 @@ SUMMARY_MATCH = 0.35
 SUPPORTS_BONUS = 0.25  # on the cosine scale: a finding that supports the grade
 OPPOSES_PENALTY = 0.1
 SUMMARY_BONUS = 0.05  # the report's own summary of the unit counts a little more
+TOPIC_WEIGHT = 0.7  # the question's own topic against the unit's title, in ranking
 
 _BAD_GRADES = ("Requires improvement", "Inadequate")
 _GOOD_GRADES = ("Good", "Outstanding", "Adequate")
@@ -180,8 +181,9 @@ def find_reasons(
                 else None
             )
             ranking = sims
-            if topic is not None:  # the narrower topic asked about counts as much
-                ranking = (sims + index.sentence_similarities(np.arange(start, end), topic)) / 2
+            if topic is not None:  # the narrower topic asked about counts more
+                near_topic = index.sentence_similarities(np.arange(start, end), topic)
+                ranking = (1 - TOPIC_WEIGHT) * sims + TOPIC_WEIGHT * near_topic
             for j in range(end - start):
                 a, b = (int(x) for x in index.sentence_spans[start + j])
                 sentence = text[a:b].strip()
