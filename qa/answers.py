@@ -260,10 +260,7 @@ class Answerer:
             missing = self._unsupported(query, self.index.passages[best.row], similarity)
             return Outcome(None, missing or none) if (missing or none) else None
         passage = self.index.passages[pick.row]
-        # the paragraph answers closely; the sentence holding the figure or name may be
-        # less like the question than its neighbour
-        closest = next(max(s.sentence_similarities) for s in results if s.row == pick.row)
-        missing = self._unsupported(query, passage, max(pick.similarity, closest))
+        missing = self._unsupported(query, passage, pick.similarity)
         if missing:
             return Outcome(None, missing)
         i = int(self.index.sentence_offsets[pick.row]) + pick.sentence

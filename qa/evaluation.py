@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from corpus.records import IMPROVEMENT_SECTIONS
 from index.keyword import tokenize
 from qa.figures import Pick
 from qa.reasons import restates_grade
@@ -49,7 +50,8 @@ _JUDGES = re.compile(
     r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
     r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
     r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
-    r"helped|helping|prevented)\b",
+    r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
+    r"(?:less|more) likely)\b",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
@@ -57,10 +59,11 @@ _STRONG = re.compile(
     r"success\w*|outcomes?|benefit\w*|difference)\b",
     re.IGNORECASE,
 )
+_ASKS_FOR = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
 STRONG_BONUS = 0.08
 RANK_PENALTY = 0.02
-MARGIN = 0.15
-PASSAGES = 3
+MARGIN = 0.25
+PASSAGES = 5
 NOT_JUDGED = (
     "The indexed reports don't judge whether this works; they describe it only. "
     "The nearest passages follow."
@@ -88,8 +91,11 @@ def pick_judgement(index, query, results) -> Pick | None:
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
-        text = index.passages.text(scored.row)
-        if topic and not topic & set(tokenize([text])[0]):
+        passage = index.passages[scored.row]
+        text = passage.text
+        if passage.section in IMPROVEMENT_SECTIONS:
+            continue  # what must improve is no judgement of whether it works
+        if topic and len(topic & set(tokenize([text])[0])) < max(1, len(topic) / 2):
             continue  # a passage about something else
         start = int(index.sentence_offsets[scored.row])
         for j, sim in enumerate(scored.sentence_similarities):
@@ -97,7 +103,11 @@ def pick_judgement(index, query, results) -> Pick | None:
                 continue
             a, b = (int(x) for x in index.sentence_spans[start + j])
             sentence = text[a:b]
-            if not _JUDGES.search(sentence) or restates_grade(sentence):
+            if (
+                not _JUDGES.search(sentence)
+                or restates_grade(sentence)
+                or _ASKS_FOR.search(sentence)
+            ):
                 continue  # the grade of the whole question does not judge the scheme
             score = float(sim) - RANK_PENALTY * rank
             if _STRONG.search(sentence):

@@ -145,7 +145,9 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             score = float(sim) - RANK_PENALTY * rank
             if asks_change and _STATES_CHANGE.search(sentence):
                 score += CHANGE_BONUS
-            if counted:
+            if counted:  # the thing counted must be in the sentence
+                if not any(s.startswith(c) for s in _stems(sentence) for c in counted):
+                    continue
                 after = [
                     _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
                     for m in figures

@@ -431,9 +431,11 @@ class QueryReader:
 
     def _search_texts(self, query: Query) -> tuple[str, str]:
         base = self.force_names.normalise(query.text)
-        if query.forces or query.unindexed_forces:
+        if (query.forces or query.unindexed_forces) and query.intent not in STRUCTURAL:
             # A force named is the scope, not the topic: searching with its name would
             # promote passages for merely containing it ("Lancashire Constabulary has ...").
+            # A grade question keeps it: the force's own statement of its grade is the
+            # passage that answers it (measured: see README "Direct answers").
             _, _, rest = self.forces_in(query.text)
             rest = re.sub(r"\s+(?=[’'],?s\b)|(?<=\s)[’']s\b", "", rest).strip()
             if len(re.findall(r"[A-Za-z]{3,}", rest)) >= 2:
