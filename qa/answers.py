@@ -263,18 +263,24 @@ class Answerer:
         missing = self._unsupported(query, passage, pick.similarity)
         if missing:
             return Outcome(None, missing)
-        i = int(self.index.sentence_offsets[pick.row]) + pick.sentence
-        span = (int(self.index.sentence_spans[i][0]), int(self.index.sentence_spans[i][1]))
+        first = int(self.index.sentence_offsets[pick.row])
+        spans = tuple(
+            (
+                int(self.index.sentence_spans[first + j][0]),
+                int(self.index.sentence_spans[first + j][1]),
+            )
+            for j in sorted({pick.sentence, *pick.also})
+        )
         return Outcome(
             DirectAnswer(
                 kind="sentence",
-                text=passage.text[span[0] : span[1]],
+                text=" ".join(passage.text[a:b] for a, b in spans),
                 citation=citation(passage),
                 cite=cite(passage),
                 passage_id=passage.id,
                 score=pick.similarity,
                 answer_type=query.answer_type or query.named,
-                spans=(span,),
+                spans=spans,
             )
         )
 

@@ -114,4 +114,18 @@ def pick_judgement(index, query, results) -> Pick | None:
                 score += STRONG_BONUS
             if choice is None or score > choice[0]:
                 choice = (score, Pick(scored.row, j, float(sim)))
-    return choice[1] if choice else None
+    if choice is None:
+        return None
+    pick = choice[1]
+    # the judging sentences either side of it ("This pilot scheme has been evaluated ...
+    # It has reduced the need ...") answer with it
+    text = index.passages.text(pick.row)
+    start = int(index.sentence_offsets[pick.row])
+    count = int(index.sentence_offsets[pick.row + 1]) - start
+    also = []
+    for j in (pick.sentence - 1, pick.sentence + 1):
+        if 0 <= j < count:
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            if _STRONG.search(text[a:b]) and not _ASKS_FOR.search(text[a:b]):
+                also.append(j)
+    return Pick(pick.row, pick.sentence, pick.similarity, tuple(also))

@@ -67,7 +67,6 @@ _FREQUENCY = re.compile(
 )
 CHANGE_BONUS = 0.1  # "by how much did it rise": a sentence that states a change
 COUNTED_BONUS = 0.15  # the thing counted right after the figure
-NEAR_BONUS = 0.05  # ... or elsewhere in the sentence
 TOPIC_BONUS = 0.1  # times the share of the question's subject words in the sentence
 RANK_PENALTY = 0.01  # cosine taken off for each place the passage ranks lower
 MARGIN = 0.2  # candidates this close (cosine) to the question's best sentence
@@ -81,6 +80,7 @@ class Pick:
     row: int
     sentence: int
     similarity: float
+    also: tuple[int, ...] = ()  # further sentences of the passage that answer with it
 
 
 def figures_in(sentence: str) -> list[re.Match]:
@@ -105,15 +105,14 @@ def _stems(text: str) -> set[str]:
 
 
 def counted_stems(counted: str | None) -> tuple[str, ...]:
+    """The stems a sentence may use for the thing counted (its words, and the report's)."""
     if not counted:
         return ()
-    stems = tuple(_stems(counted))
-    if not stems:
-        return ()
-    for key, same in _SAME_THING.items():
-        if stems[0].startswith(key):
-            return same
-    return stems
+    found: list[str] = []
+    for stem in tokenize([counted])[0]:
+        same = next((v for k, v in _SAME_THING.items() if stem.startswith(k)), (stem,))
+        found.extend(s for s in same if s not in found)
+    return tuple(found)
 
 
 def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
@@ -145,18 +144,14 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             score = float(sim) - RANK_PENALTY * rank
             if asks_change and _STATES_CHANGE.search(sentence):
                 score += CHANGE_BONUS
-            if counted:  # the thing counted must be in the sentence
-                if not any(s.startswith(c) for s in _stems(sentence) for c in counted):
-                    continue
+            if counted:  # the thing counted must come with a figure ("only two investigators")
                 after = [
                     _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
                     for m in figures
                 ]
-                words = _stems(sentence)
-                if any(any(s.startswith(c) for s in near for c in counted) for near in after):
-                    score += COUNTED_BONUS
-                elif any(s.startswith(c) for s in words for c in counted):
-                    score += NEAR_BONUS
+                if not any(any(s.startswith(c) for s in near for c in counted) for near in after):
+                    continue
+                score += COUNTED_BONUS
             if topic:
                 score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
             if choice is None or score > choice[0]:

@@ -143,8 +143,8 @@ _DURATION = re.compile(
 _AMOUNT = re.compile(
     r"\bhow much (?:money|cash|funding|budget)\b|"
     r"\bhow much\b.{0,40}\b(?:cost|spend|spent|budget|raise|raised|save|saved|fund|funding|"
-    r"pay|paid)|"
-    r"\b(?:what|which) (?:is|was) the (?:cost|budget)\b|£",
+    r"pay|paid|tax|precept|charge|charged|fee|fees|salary|salaries|price|worth)\b|"
+    r"\b(?:what|which) (?:is|was) the (?:cost|budget|price)\b|£",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -576,7 +576,7 @@ def _counted(text: str) -> str | None:
     ):
         return None  # too general to look for next to the figure
     terms = report_terms(word)
-    return terms[0].split()[-1] if terms else word
+    return f"{word} {terms[0].split()[-1]}" if terms else word
 
 
 def _topic(text: str) -> str:
