@@ -95,7 +95,7 @@ def pick_judgement(index, query, results) -> Pick | None:
         text = passage.text
         if passage.section in IMPROVEMENT_SECTIONS:
             continue  # what must improve is no judgement of whether it works
-        if topic and len(topic & set(tokenize([text])[0])) < max(1, len(topic) / 2):
+        if topic and len(topic & set(tokenize([text])[0])) < max(1, min(3, len(topic) / 2)):
             continue  # a passage about something else
         start = int(index.sentence_offsets[scored.row])
         for j, sim in enumerate(scored.sentence_similarities):
