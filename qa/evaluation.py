@@ -32,7 +32,17 @@ ASKS = re.compile(
     r"\bany (?:evidence|sign|proof) (?:that )?(?:it|this|that|they)\b|"
     r"\bwhat (?:difference|impact|effect) (?:has|did|does|is|have)\b|"
     r"\b(?:has|have|was|were) (?:it|that|this|they|[\w’'-]+(?: [\w’'-]+){0,4}) "
-    r"(?:been )?evaluated\b|\bworth it\b",
+    r"(?:been )?evaluated\b|\bworth it\b|"
+    r"\b(?:helped|helping)\b|"
+    r"\b(?:whether|if) .{0,60}\b(?:works|working|worked|helps|helped|effective)\b"
+    rf"{_END}|"
+    r"\b(?:used|working|run|done|managed|delivered|implemented|embedded) "
+    r"(?:effectively|well|successfully|properly)\b|"
+    r"\b(?:meeting|met|meet|achieving|achieved|achieve) (?:its|their|the) "
+    r"(?:objectives|aims|targets|goals)\b|"
+    r"\b(?:is|are|was|were) (?!(?:the force|the constabulary|the police|they)\b)"
+    r"(?:[\w’'-]+ ){1,8}?(?:effective|successful|a success)\b"
+    rf"{_END}",
     re.IGNORECASE,
 )
 # Only the last part of such a question: the words that say "is it working" are no topic.
@@ -71,7 +81,7 @@ NOT_JUDGED = (
 
 
 _COUNTS = re.compile(
-    r"\s*(?:how (?:much|many|long|often|quickly|soon)|"
+    r"\b(?:how (?:much|many|long|often|quickly|soon)|"
     r"what (?:percentage|proportion|share|number))\b",
     re.IGNORECASE,
 )
@@ -79,7 +89,7 @@ _COUNTS = re.compile(
 
 def asks_evaluation(question: str) -> bool:
     """ "is it working?", but not "how much of their time did they spend on response work?"."""
-    return bool(ASKS.search(question)) and not _COUNTS.match(question)
+    return bool(ASKS.search(question)) and not _COUNTS.search(question)
 
 
 def pick_judgement(index, query, results) -> Pick | None:
