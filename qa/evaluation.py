@@ -61,7 +61,8 @@ _JUDGES = re.compile(
     r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
     r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
     r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
-    r"(?:less|more) likely)\b",
+    r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
+    r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence))\b",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
@@ -93,7 +94,8 @@ def asks_evaluation(question: str) -> bool:
 
 
 def pick_judgement(index, query, results) -> Pick | None:
-    """The sentence that judges the topic in the passages about it, or None."""
+    """The sentence that judges the topic in the passages about it (half its words, or
+    three of a long topic's), or None."""
     if not results:
         return None
     top = results[:PASSAGES]
