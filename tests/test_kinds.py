@@ -132,3 +132,15 @@ def test_a_named_force_is_the_scope_not_the_search_words(reader):
     assert "lancashire" not in query.dense.lower()
     assert "lancashire" not in query.keywords.lower()
     assert "PowerBI" in query.dense
+
+
+def test_a_question_filter_applies_to_the_direct_answer(client):
+    """Without the filter the grade is the pillar's (Good); a question_number filter makes it
+    that question's, as it makes the passages."""
+    body = {"question": "what grade did Lancashire get in 2018?"}
+    whole = client.post("/api/ask", json=body).get_json()["answer"]
+    assert whole["kind"] == "grade" and whole["citation"]["question_number"] is None
+    filtered = client.post("/api/ask", json={**body, "filters": {"question_number": 2}})
+    answer = filtered.get_json()["answer"]
+    assert answer["kind"] == "grade" and answer["grade"] == "Requires improvement"
+    assert answer["citation"]["question_number"] == 2
