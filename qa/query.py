@@ -449,8 +449,11 @@ class QueryReader:
             if fixes:
                 base = f"{base} ({' '.join(fixes)})"
         if query.followup and query.previous is not None and query.previous.topic:
-            if not query.has_topic or query.topic == query.previous.topic:
-                # "what about Cumbria?": the topic talked about is searched for
+            switched = query.forces and query.forces != query.previous.forces
+            if not query.has_topic or (query.topic == query.previous.topic and switched):
+                # "what about Cumbria?" after Lancashire: the previous answer's passages,
+                # which a follow-up prefers (qa/followup.py), are out of scope; the topic
+                # talked about is searched for instead
                 base = f"{base} ({query.previous.topic})"
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
