@@ -45,12 +45,12 @@ _ASKS = (
         "unit",
         r"\b(?:which|what) (?:specialist |dedicated |new )?(?:team|unit|department|hub|desk|squad|"
         r"officers?|staff)\b|\bwho (?:deals? with|handles?|investigates?|looks? after|"
-        r"answers?|responds?|takes?|is responsible|are responsible)\b",
+        r"answers?|responds?|takes?|is responsible|are responsible|checks?|reviews?)\b",
     ),
     (
         "role",
         r"\bwho (?:chairs?|leads?|heads?|oversees?|is in charge|runs the meeting|manages?|"
-        r"supervises?|reviews?|checks?)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
+        r"supervises?)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
     ),
 )
 _ASK_PATTERNS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ASKS)
@@ -79,7 +79,9 @@ _NAMES = {
     r"managers?|supervisors?|detective)\b",
 }
 _NAME_PATTERNS = {kind: re.compile(p) for kind, p in _NAMES.items()}
-_PROPER = re.compile(rf"(?<=[\w,;:(] ){_NAME}")  # a capitalised word not opening the sentence
+# a capitalised word not opening the sentence (a month is no name)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_PROPER = re.compile(rf"(?:(?<=[\w,;:] )|(?<=\())(?!(?:{_MONTHS})\b){_NAME}")
 PROPER_BONUS = 0.05
 RANK_PENALTY = 0.02
 MARGIN = 0.12
