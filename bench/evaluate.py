@@ -8,6 +8,14 @@ A file of two-turn conversations, {"id", "first", "followup", "gold"} a line, is
 measured on the follow-up: asked after the first question with the conversation
 history, and asked alone, so the two can be compared.
 
+A file of judged answers, {"id", "question", "intent", "expect", "gold"} a line, is
+measured on the direct answer: its kind, grade, rows or words (``expect.contains``: for
+reasons, among the reasons given), from the right force; with ``"unjudged": true`` the
+answer must say the reports don't judge it. A line may be a conversation, {"turns":
+[...], "intent", "expect", "gold"}: the turns are asked in order, each with the ones
+before it as history, and the last is judged. Accuracy is reported by intent and by
+kind (``kind``, or "conversation"), with the count of answers from a wrong force.
+
 `python -m bench.evaluate --review-feedback var/feedback.sqlite` lists instead the answers
 readers marked wrong in the chat page, with the passages they were shown (bench/review.py).
 """
@@ -194,6 +202,11 @@ def judge_answer(item: dict, data: dict) -> tuple[bool, bool]:
     answer = data.get("answer")
     if intent in ("offtopic", "not_indexed", "none"):
         return answer is None, answer is not None and intent == "not_indexed"
+    if item.get("unjudged") or expect.get("unjudged"):
+        # the reports don't say whether it works: the answer must say so, not offer a
+        # sentence that only describes it
+        said = answer is None and "judge" in (data.get("message") or "")
+        return said, False
     if answer is None:
         return False, False
     wanted = {expect["force"]} if expect.get("force") else set()
@@ -221,8 +234,12 @@ def judge_answer(item: dict, data: dict) -> tuple[bool, bool]:
         right = answer["kind"] == "improvements" and contains()
         return right and citation.get("force") == expect.get("force"), wrong_force
     if intent == "reasons":
-        return answer["kind"] == "reasons" and same_unit(), wrong_force
-    if intent in ("compare", "list", "trend", "overall", "latest"):
+        right = answer["kind"] == "reasons" and same_unit()
+        if expect.get("contains"):  # a finding the answer must give among its reasons
+            items = [_collapse(i) for i in answer.get("items", [])]
+            right = right and any(_collapse(c) in i for c in expect["contains"] for i in items)
+        return right, wrong_force
+    if intent in ("compare", "list", "trend", "overall", "latest", "gradelist"):
         keys = _extra_keys(expect["rows"])
         if answer["kind"] == "grade" and len(expect["rows"]) == 1:  # one grade: its unit
             gold = expect["rows"][0]
@@ -239,19 +256,39 @@ def judge_answer(item: dict, data: dict) -> tuple[bool, bool]:
             return False, wrong_force
         right = _rows_key(answer.get("rows", []), keys) == _rows_key(expect["rows"], keys)
         return right, wrong_force
-    # figure, fact: the sentence with the expected words, from the expected force
+    # figure, fact, named, evaluation: the sentence with the expected words, from the
+    # expected force (and year: a force may have several reports)
     right = answer["kind"] == "sentence" and contains()
     if expect.get("force"):
         right = right and citation.get("force") == expect["force"]
+    if expect.get("year"):
+        right = right and str(citation.get("year")) == str(expect["year"])
     return right, wrong_force
+
+
+def as_turns(item: dict) -> dict:
+    """A conversation of several turns, {"turns": [...], "intent", "expect", "gold"}, as a
+    question asked after the turns before it (judged on its last turn); any other item as
+    it is."""
+    turns = item.get("turns")
+    if not turns:
+        return item
+    return dict(
+        item,
+        question=turns[-1],
+        history=[{"question": t} for t in turns[:-1]],
+        kind=item.get("kind") or "conversation",
+    )
 
 
 def evaluate_answers(items: list[dict], ask, k: int = 10) -> dict:
     """Direct-answer accuracy by intent, answers from a wrong force, and retrieval figures
     for the questions with gold paragraphs; conversations are asked turn by turn."""
     by_intent: dict[str, list[bool]] = defaultdict(list)
+    by_kind: dict[str, list[bool]] = defaultdict(list)
     wrong_forces, wrong, outcomes = [], [], []
     for item in items:
+        item = as_turns(item)
         history: list[dict] = []
         for turn in item.get("history", []):
             status, data = ask({"question": turn["question"], "k": k, "history": history})
@@ -268,6 +305,7 @@ def evaluate_answers(items: list[dict], ask, k: int = 10) -> dict:
             raise RuntimeError(f"question {item.get('id')!r} got HTTP {status}: {data}")
         right, from_wrong_force = judge_answer(item, data)
         by_intent[item["intent"]].append(right)
+        by_kind[item.get("kind") or item["intent"]].append(right)
         if from_wrong_force:
             wrong_forces.append(item.get("id"))
         if not right:
@@ -293,6 +331,10 @@ def evaluate_answers(items: list[dict], ask, k: int = 10) -> dict:
                 intent: {"questions": len(v), "accuracy": round(sum(v) / len(v), 4)}
                 for intent, v in sorted(by_intent.items())
             },
+            "by_kind": {
+                kind: {"questions": len(v), "accuracy": round(sum(v) / len(v), 4)}
+                for kind, v in sorted(by_kind.items())
+            },
             "wrong_force": len(wrong_forces),
             "wrong_force_ids": wrong_forces,
         },
@@ -307,6 +349,12 @@ def format_answers(result: dict) -> str:
     for intent, row in answers["by_intent"].items():
         lines.append(f"| {intent} | {row['questions']} | {row['accuracy']:.2f} |")
     lines.append(f"| **all** | {answers['questions']} | {answers['accuracy']:.2f} |")
+    if set(answers.get("by_kind", {})) != set(answers["by_intent"]):
+        lines.append("")
+        lines.append("| kind | questions | right |")
+        lines.append("|---|---|---|")
+        for kind, row in answers["by_kind"].items():
+            lines.append(f"| {kind} | {row['questions']} | {row['accuracy']:.2f} |")
     lines.append("")
     lines.append(f"Answers from a force the question did not ask about: {answers['wrong_force']}")
     r = result["retrieval"]
@@ -331,7 +379,9 @@ def read_items(path: Path) -> list[dict]:
             item = json.loads(line)
         except ValueError as exc:
             raise SystemExit(f"{path}, line {number}: not JSON ({exc})") from None
-        conversation = isinstance(item, dict) and item.get("first") and item.get("followup")
+        conversation = isinstance(item, dict) and (
+            (item.get("first") and item.get("followup")) or item.get("turns")
+        )
         judged = isinstance(item, dict) and item.get("intent") and "expect" in item
         if (
             not isinstance(item, dict)

@@ -26,10 +26,13 @@ from index.keyword import tokenize
 from index.load import LoadedIndex
 from qa.account import GradeCell
 from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
+from qa.evaluation import NOT_JUDGED, pick_judgement
+from qa.figures import pick_figure
 from qa.glossary import report_terms
 from qa.grades import grade_stated
-from qa.intent import states_improvement, states_judgement
+from qa.named import pick_named
 from qa.query import NUMERIC_TYPES, Query
+from qa.reasons import asked_lean, find_reasons, reasons_unit
 from qa.retrieve import Scored
 from qa.scope import Scope, coverage, report_year
 
@@ -53,7 +56,6 @@ OUT_OF_SCOPE_MARGIN = 0.1
 SHAPE_PASSAGES = 3
 SHAPE_MARGIN = 0.15
 RANK_PENALTY = 0.02  # cosine taken off a sentence for each place its passage ranks lower
-REASON_SENTENCES = 3
 HIGHLIGHT_MARGIN = 0.05  # other sentences this close to the best one are marked too
 MAX_HIGHLIGHTS = 2
 NO_ANSWER = "No sentence in the indexed reports answers this closely; the nearest passages follow."
@@ -133,6 +135,7 @@ class DirectAnswer:
     items: tuple[str, ...] = ()
     rows: tuple[Row, ...] = ()
     answer_type: str | None = None  # for a sentence: number, percentage, unit ...
+    item_passage_ids: tuple[str, ...] = ()  # for reasons: the passage each item is from
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # in passage_id
 
 
@@ -237,7 +240,54 @@ class Answerer:
             structured = self._structured(query, scope, results)
             if structured is not None:
                 return structured
+        picked = self._picked(query, results)
+        if picked is not None:
+            return picked
         return self._sentence(query, scope, results)
+
+    def _picked(self, query: Query, results: list[Scored]) -> Outcome | None:
+        """A figure, a named thing or a judgement of whether something works, from the
+        sentence that holds one (qa/figures.py, qa/named.py, qa/evaluation.py); None to
+        answer with the best sentence instead."""
+        if query.future:
+            return None
+        if query.answer_type in NUMERIC_TYPES:
+            pick, none = pick_figure(self.index, query, results, query.answer_type), NO_FIGURE
+        elif query.answer_type == "evaluation":
+            pick, none = pick_judgement(self.index, query, results), NOT_JUDGED
+        elif query.named:
+            pick, none = pick_named(self.index, query.named, results), None
+        else:
+            return None
+        if pick is None:
+            best = results[0]
+            similarity = max(best.sentence_similarities, default=0.0)
+            missing = self._unsupported(query, self.index.passages[best.row], similarity)
+            return Outcome(None, missing or none) if (missing or none) else None
+        passage = self.index.passages[pick.row]
+        missing = self._unsupported(query, passage, pick.similarity)
+        if missing:
+            return Outcome(None, missing)
+        first = int(self.index.sentence_offsets[pick.row])
+        spans = tuple(
+            (
+                int(self.index.sentence_spans[first + j][0]),
+                int(self.index.sentence_spans[first + j][1]),
+            )
+            for j in sorted({pick.sentence, *pick.also})
+        )
+        return Outcome(
+            DirectAnswer(
+                kind="sentence",
+                text=" ".join(passage.text[a:b] for a, b in spans),
+                citation=citation(passage),
+                cite=cite(passage),
+                passage_id=passage.id,
+                score=pick.similarity,
+                answer_type=query.answer_type or query.named,
+                spans=spans,
+            )
+        )
 
     def _structured(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome | None:
         outside = self.uncovered_topic(query, scope)
@@ -248,8 +298,13 @@ class Answerer:
                 f"{_short(outside)}; no passage answers this. The nearest passages follow.",
             )
         title = self.unit_title(query, results, scope)
+        if query.unit_filtered:  # the filters name the question: every passage is of it
+            filtered = self.index.passages[results[0].row].unit_title
+            title = filtered if filtered in self._titles else title
         if title == "" and query.intent == "improvements":
             title = self._improvement_unit(results, scope)
+        if title == "" and query.intent == "reasons" and query.forces:
+            title = reasons_unit(self.index, results, scope.report_ids, self._every_title)
         if title == "":  # a topic no report question matches: a sentence answers it
             return None
         if title is None:  # a pillar as a whole, or every grade: the account of grades
@@ -318,7 +373,7 @@ class Answerer:
         if intent == "improvements":
             return Outcome(self._improvements(report, question))
         if intent == "reasons":
-            return Outcome(self._reasons(report, question))
+            return Outcome(self._reasons(report, question, query))
         earlier = [
             r
             for r in reports
@@ -486,64 +541,51 @@ class Answerer:
             passage_id=self.index.passages[aif].id if aif is not None else None,
         )
 
-    def _reasons(self, report: Report, question: Unit | None) -> DirectAnswer:
-        """The report's own sentences that state the judgement of this unit, best first, and
-        its areas for improvement."""
+    def _reasons(self, report: Report, question: Unit | None, query: Query) -> DirectAnswer:
+        """The report's own findings behind the grade of this unit (qa/reasons.py)."""
         grade = question.grade if question else report.grade
-        rows = list(self.rows_by_unit.get((report.id, question.key if question else OVERVIEW), []))
-        if question is not None:
-            rows += self.rows_by_unit.get((report.id, OVERVIEW), [])  # the report's summary
         title = question.title if question else (report.headline or report.pillar or "")
         target = self.title_vectors[self._titles.index(title)] if title in self._titles else None
-        candidates: list[tuple[float, int, tuple[int, int]]] = []
-        index = self.index
-        for row in rows:
-            passage = index.passages[row]
-            if not (states_judgement(passage) or states_improvement(passage)):
-                continue
-            start, end = index.sentence_offsets[row], index.sentence_offsets[row + 1]
-            for i in range(start, end):
-                span = (int(index.sentence_spans[i][0]), int(index.sentence_spans[i][1]))
-                sentence = passage.text[span[0] : span[1]]
-                if not re.search(
-                    r"\b(?:good|outstanding|inadequate|adequate|requires? improvement|"
-                    r"should|must|needs? to|not|however|but|well|effective|"
-                    r"innovative|limited|insufficient|delays?|backlogs?)\b",
-                    sentence,
-                    re.I,
-                ):
-                    continue
-                similarity = (
-                    float(index.sentence_similarities(np.array([i]), target)[0])
-                    if target is not None
-                    else 0.0
-                )
-                candidates.append((similarity, row, span))
-        candidates.sort(key=lambda c: -c[0])
-        chosen = candidates[:REASON_SENTENCES]
-        sentences = tuple(index.passages[row].text[a:b] for _, row, (a, b) in chosen)
-        aifs = tuple(
-            item
-            for q in ([question] if question else _graded_units(report))
-            for item in q.areas_for_improvement
+        found = find_reasons(
+            self.index,
+            self.rows_by_unit,
+            report,
+            question,
+            target,
+            grade,
+            rivals=self._rival_titles(report, question),
+            topic=query.topic_vector if query.has_topic else None,
+            lean=asked_lean(query.corrected),
         )
         where = unit_name(question) if question else (report.pillar or "overall")
         head = f"Why {grade or 'this judgement'} ({report.force} PEEL {report.year}, {where}): "
-        text = head + (" ".join(sentences) if sentences else "the report gives no summary.")
-        if aifs:
-            text += " Areas for improvement: " + " ".join(aifs)
-        first = index.passages[chosen[0][1]] if chosen else None
-        spans = tuple(span for _, row, span in chosen if first and row == chosen[0][1])
+        texts = tuple(r.text for r in found)
+        first = found[0] if found else None
         return DirectAnswer(
             kind="reasons",
-            text=text,
+            text=head + (" ".join(texts) if texts else "the report gives no findings for it."),
             grade=grade,
-            items=sentences + aifs,
+            items=texts,
+            item_passage_ids=tuple(self.index.passages.id_of(r.row) for r in found),
             citation=unit_citation(report, question),
             cite=cite_unit(report, question),
-            passage_id=first.id if first else self._first_passage(report, question),
-            spans=spans,
+            passage_id=(
+                self.index.passages.id_of(first.row)
+                if first
+                else self._first_passage(report, question)
+            ),
+            spans=tuple(r.span for r in found if first and r.row == first.row),
         )
+
+    def _rival_titles(self, report: Report, question: Unit | None) -> np.ndarray | None:
+        """The title vectors of the report's other graded units: a summary sentence nearer
+        one of them is about that unit, not this one."""
+        others = [
+            self._titles.index(u.title)
+            for u in _graded_units(report)
+            if u.title in self._titles and (question is None or u.key != question.key)
+        ]
+        return self.title_vectors[others] if others and question is not None else None
 
     def _first_passage(self, report: Report, question: Unit | None) -> str | None:
         rows = self.rows_by_unit.get((report.id, question.key if question else OVERVIEW))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from common.errors import NotFound
 from corpus.records import Passage, Question, Report, Unit
@@ -111,6 +111,8 @@ class Engine:
         index, retriever = loaded.index, loaded.retriever
         allowed = retriever.filters.mask(request.filters)
         query = loaded.reader.read(request.question, request.history)
+        if any(key in ("question_number", "unit") for key, _ in request.filters):
+            query = replace(query, unit_filtered=True)  # the answer is of that question too
         if allowed is None:
             in_filters = index.reports
         else:  # the reports in the mask worked out once, not once for every report

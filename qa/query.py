@@ -21,10 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from index.encoder import Encoder
+from qa.evaluation import FRAME as EVALUATION_FRAME
+from qa.evaluation import asks_evaluation
 from qa.expand import expand
 from qa.force_spelling import ForceSpelling
 from qa.forces import ForceNames, alias_pattern
 from qa.glossary import report_terms
+from qa.named import named_kind
 from qa.request import Turn
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -61,8 +64,13 @@ _REASONS = re.compile(
     r"what makes (?:them|it|the force|the constabulary) (?:so )?\w+|"
     r"how did (?:they|the inspectors|inspectors|hmicfrs) (?:come to|reach|arrive at|decide)|"
     r"what (?:did|do) (?:they|the inspectors|inspectors) base|justif\w+|why so\b|"
-    r"what(?:'s| is| was) (?:that|it|this|the grade|the rating|the judgement) based on|"
-    r"what made (?:them|the inspectors|inspectors|hmicfrs) (?:say|decide|give|conclude|think))",
+    r"what(?:'s| is| was| were| are) .{0,80}?\bbased on\b|(?:what|which) (?:is|was|were) "
+    r"the basis\b|what (?:findings|evidence)\b|"
+    r"what made (?:them|the inspectors|inspectors|hmicfrs) (?:say|decide|give|conclude|think)|"
+    r"what(?:'s|’s| is| are| was| were)? (?:(?:they|it|the force|the constabulary) )?"
+    r"(?:going|doing|getting|done|gone|got) (?:so )?(?:wrong|right|well|badly)|"
+    r"what (?:are|is|were|was) (?:they|it|the force|the constabulary|\w+) (?:doing|getting) "
+    r"(?:so )?(?:wrong|right|well|badly))",
     re.IGNORECASE,
 )
 _TREND = re.compile(
@@ -135,8 +143,8 @@ _DURATION = re.compile(
 _AMOUNT = re.compile(
     r"\bhow much (?:money|cash|funding|budget)\b|"
     r"\bhow much\b.{0,40}\b(?:cost|spend|spent|budget|raise|raised|save|saved|fund|funding|"
-    r"pay|paid)|"
-    r"\b(?:what|which) (?:is|was) the (?:cost|budget)\b|£",
+    r"pay|paid|tax|precept|charge|charged|fee|fees|salary|salaries|price|worth)\b|"
+    r"\b(?:what|which) (?:is|was) the (?:cost|budget|price)\b|£",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
@@ -253,6 +261,8 @@ class Query:
     extreme: str | None = None  # "which part did they do worst on": "worst" (or "best")
     overall: bool = False  # asks about the pillar as a whole ("overall", "headline")
     counted: str | None = None  # "how many extra officers ...": "officers"
+    named: str | None = None  # the kind of thing a who/what/which question asks to be named
+    unit_filtered: bool = False  # the request's filters name one question (or unit)
     every_grade: bool = False  # "what were Lancashire's grades?": every question's grade
     topic: str = ""  # the subject words, without the frame ("investigating crime")
     followup: bool = False  # leans on the conversation for its topic or force
@@ -341,21 +351,16 @@ class QueryReader:
         """The question understood, its search text built and embedded once."""
         query = self._read_rules(question)
         previous = None  # the last turn, read in the light of the turns before it
+        about = None  # the last turn that named (or was taken to mean) a force
         for turn in history[-MAX_HISTORY_READ:]:
             earlier = self._read_rules(turn.question)
-            if previous is not None and _leans_on(earlier):
-                earlier = _inherit(earlier, previous)
+            if previous is not None:
+                earlier = _in_conversation(earlier, previous, about)
+            if earlier.forces or earlier.unindexed_forces:
+                about = earlier
             previous = earlier
-        if previous is not None and _leans_on(query):
-            query = _inherit(query, previous)
-        elif (
-            previous is not None
-            and not query.forces
-            and not query.unindexed_forces
-            and previous.forces
-            and _POINTS_BACK.search(query.text)
-        ):  # stands alone, but "they" is still the force talked about
-            query = _replace(query, forces=previous.forces)
+        if previous is not None:
+            query = _in_conversation(query, previous, about)
         dense, keywords = self._search_texts(query)
         vector = topic_vector = None
         topic = " ".join([query.topic, *report_terms(query.topic)]) if query.topic else ""
@@ -382,7 +387,9 @@ class QueryReader:
         indexed, other, rest = self.forces_in(question)
         corrected = self.correct(rest)
         places = tuple(m.group(0).strip() for m in self._places.finditer(corrected))
-        years = tuple(sorted({int(m.group(1)) for m in _YEAR.finditer(question)}))
+        years = tuple(
+            sorted({int(m.group(1)) for m in _YEAR.finditer(question) if not _of_topic(m)})
+        )
         pillars = tuple(
             unique(_PILLAR_NAMES[m.group(1).lower()] for m in _PILLAR.finditer(corrected))
         )
@@ -393,7 +400,13 @@ class QueryReader:
         if _GOOD_AT.search(corrected) and intent in ("other", "improvements"):
             intent = "grade"
         overall = bool(_OVERALL.search(corrected))
-        topic = "" if overall else _topic(corrected)
+        if answer_type == "evaluation" and intent in ("other", "grade", "improvements"):
+            intent, overall = "other", False  # "is it working?": the frame is no topic
+            topic = _topic(EVALUATION_FRAME.sub(" ", corrected))
+        else:
+            topic = "" if overall else _topic(_RELATIVE_YEAR.sub(" ", corrected))
+        if answer_type == "evaluation" and intent != "other":
+            answer_type = None
         return Query(
             text=question,
             corrected=corrected,
@@ -412,11 +425,21 @@ class QueryReader:
             topic=topic,
             overall=overall,
             counted=_counted(corrected) if answer_type == "number" else None,
+            named=named_kind(corrected),
             every_grade=bool(_ALL_GRADES.search(corrected)),
         )
 
     def _search_texts(self, query: Query) -> tuple[str, str]:
         base = self.force_names.normalise(query.text)
+        if (query.forces or query.unindexed_forces) and query.intent not in STRUCTURAL:
+            # A force named is the scope, not the topic: searching with its name would
+            # promote passages for merely containing it ("Lancashire Constabulary has ...").
+            # A grade question keeps it: the force's own statement of its grade is the
+            # passage that answers it (measured: see README "Direct answers").
+            _, _, rest = self.forces_in(query.text)
+            rest = re.sub(r"\s+(?=[’'],?s\b)|(?<=\s)[’']s\b", "", rest).strip()
+            if len(re.findall(r"[A-Za-z]{3,}", rest)) >= 2:
+                base = rest
         if query.corrected != query.text:  # keep the question's own words, add corrections
             fixes = [
                 w
@@ -425,8 +448,13 @@ class QueryReader:
             ]
             if fixes:
                 base = f"{base} ({' '.join(fixes)})"
-        if query.followup and not query.has_topic and query.previous is not None:
-            base = f"{base} ({query.previous.topic})" if query.previous.topic else base
+        if query.followup and query.previous is not None and query.previous.topic:
+            switched = query.forces and query.forces != query.previous.forces
+            if not query.has_topic or (query.topic == query.previous.topic and switched):
+                # "what about Cumbria?" after Lancashire: the previous answer's passages,
+                # which a follow-up prefers (qa/followup.py), are out of scope; the topic
+                # talked about is searched for instead
+                base = f"{base} ({query.previous.topic})"
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
         if not extra:
@@ -484,7 +512,36 @@ def _intent(text: str, answer_type: str | None, forces_named: int, years_named: 
     return "other"
 
 
+_NAMES_REPORT = re.compile(
+    r"(?:peel|reports?|inspections?|effectiveness|efficiency|legitimacy|assessments?|grades?|"
+    r"ratings?|results?|judgements?|verdicts?|review)\b",
+    re.IGNORECASE,
+)
+_MONTH = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)$",
+    re.IGNORECASE,
+)
+
+
+def _of_topic(match: re.Match) -> bool:
+    """A year that is part of the topic, not the report asked about: "after the 2019
+    council tax precept increase", "between December 2016 and ..."."""
+    text = match.string
+    before = text[: match.start()].rstrip()
+    after = text[match.end() :].lstrip()
+    if _MONTH.search(before):
+        return True
+    return bool(
+        re.search(r"\b(?:the|a|an|its|their)$", before, re.IGNORECASE)
+        and re.match(r"[a-z]", after, re.IGNORECASE)
+        and not _NAMES_REPORT.match(after)
+    )
+
+
 def _answer_type(text: str) -> str | None:
+    if asks_evaluation(text):
+        return "evaluation"  # "is it working?", "has it made a difference?"
     if _YESNO.search(text) and not re.match(r"^\s*(?:is|are|was|were) (?:the|there) ", text):
         return "yesno"  # "does it keep track of how often ...": yes or no, not a figure
     for name, pattern in (
@@ -513,10 +570,16 @@ def _counted(text: str) -> str | None:
     if not match:
         return None
     word = match.group(1).lower()
-    if word in ("people", "persons", "times", "ones", "them", "cases", "things", "of"):
+    if (
+        word in ("people", "persons", "times", "ones", "them", "cases", "things", "of")
+        or word
+        in (
+            "were are was is have has had did do does will would can could should there they"
+        ).split()
+    ):
         return None  # too general to look for next to the figure
     terms = report_terms(word)
-    return terms[0].split()[-1] if terms else word
+    return f"{word} {terms[0].split()[-1]}" if terms else word
 
 
 def _topic(text: str) -> str:
@@ -542,6 +605,47 @@ def _leans_on(query: Query) -> bool:
     return short and not query.forces and bool(_POINTS_AT_THING.search(query.text))
 
 
+def _in_conversation(query: Query, previous: Query, about: Query | None = None) -> Query:
+    """A question read after ``previous`` (itself read in the light of the turns before
+    it, so that what a conversation is about carries through all of it): a follow-up
+    takes what it does not name from it; a question that stands alone but points back
+    ("how much did they spend on ...?") keeps the force, year and pillar talked about,
+    from ``about``, the last turn that had a force, even across a turn that named none."""
+    about = previous if previous.forces or previous.unindexed_forces else about
+    if _leans_on(query):
+        query = _inherit(query, previous)
+    elif not (
+        not query.forces
+        and not query.unindexed_forces
+        and _POINTS_BACK.search(query.text)
+        and query.intent not in ("list", "compare")
+    ):
+        return query
+    if about is not None and not query.forces and not query.unindexed_forces:
+        # "they" is still the force talked about
+        query = _replace(
+            query,
+            forces=about.forces,
+            unindexed_forces=about.unindexed_forces,
+            years=query.years or about.years,
+            pillars=query.pillars or about.pillars,
+        )
+    step = _RELATIVE_YEAR.search(query.text)
+    if step and about is not None and about.years and not _YEAR.search(query.text):
+        # "the year after", "the previous year": from the year talked about
+        later = step.group(1) is not None
+        query = _replace(query, years=(about.years[-1] + (1 if later else -1),))
+    return query
+
+
+_RELATIVE_YEAR = re.compile(
+    r"\b(?:(?:the|a) (?:year|inspection) (after|later)|(the following) (?:year|inspection)|"
+    r"(a year later)|(?:the|a) (?:year|inspection) before|the previous (?:year|inspection)|"
+    r"a year earlier)\b",
+    re.IGNORECASE,
+)
+
+
 def _inherit(query: Query, previous: Query) -> Query:
     """A follow-up takes the force, year and pillar it does not name from the turn before;
     without a topic of its own it takes that turn's topic too."""
@@ -555,11 +659,25 @@ def _inherit(query: Query, previous: Query) -> Query:
         changes["pillars"] = previous.pillars
     if not query.has_topic:
         changes["topic"] = previous.topic
+    same_ask = re.match(r"^\s*(?:and|what about|how about|same for)\b", query.text, re.I)
     if query.intent == "other" and previous.intent in ("grade", "improvements", "compare"):
         # "and for Cumbria?", "what about how it treats its staff?" after a grade question
         # asks for the same kind of answer
-        if re.match(r"^\s*(?:and|what about|how about|same for)\b", query.text, re.I):
+        if same_ask:
             changes["intent"] = previous.intent
+    if (
+        same_ask
+        and not query.has_topic
+        and query.intent == "other"
+        and query.answer_type in (None, "yesno")
+        and (previous.answer_type or previous.named)
+    ):  # "what about Cumbria?" after a figure: the same figure of Cumbria
+        changes.update(
+            intent=previous.intent,
+            answer_type=previous.answer_type,
+            counted=previous.counted,
+            named=previous.named,
+        )
     return _replace(query, **changes)
 
 

@@ -344,7 +344,14 @@
       if (answer.kind === "reasons" && typeof answer.grade === "string") {
         body.push(el("p", { class: "direct-grade" }, answer.grade));
       }
-      body.push(el("ul", { class: "direct-items" }, ...answer.items.map((item) => el("li", {}, String(item)))));
+      // a reason links to the passage it is quoted from
+      const from = Array.isArray(answer.item_passage_ids) ? answer.item_passage_ids : [];
+      body.push(el("ul", { class: "direct-items" }, ...answer.items.map((item, i) => {
+        const id = from[i];
+        return typeof id === "string"
+          ? el("li", {}, String(item), " ", el("a", { class: "item-source", href: contextHref(id, []) }, "in context"))
+          : el("li", {}, String(item));
+      })));
     } else {
       body.push(el("blockquote", { class: "direct-text" }, answer.text));
     }

@@ -94,6 +94,9 @@ class DirectAnswer(Strict):
     score: float | None = Field(None, description="sentence answers: cosine similarity")
     grade: str | None = None
     items: list[str] | None = None
+    item_passage_ids: list[str] | None = Field(
+        None, description="reasons: the passage each item is quoted from, in the same order"
+    )
     rows: list[Row] | None = None
     answer_type: str | None = None
     highlights: list[tuple[int, int]] | None = Field(

@@ -101,6 +101,7 @@ def direct_answer(a: DirectAnswer) -> dict:
         out["items"] = list(a.items)
     if a.kind == "reasons":
         out["grade"] = a.grade
+        out["item_passage_ids"] = list(a.item_passage_ids)
     if a.rows:
         out["rows"] = [row(r) for r in a.rows]
     if a.answer_type:

@@ -1,0 +1,143 @@
+"""Evaluation questions: "is it working?", "has it helped?", "does it make a difference?".
+
+The answer is a sentence that judges the topic, in the passages about it: that it "has
+been evaluated", "is meeting its objectives", that it is "too early to tell", that it
+"reduced" something, or that there is "no evidence" it works. When none of the passages
+about the topic judges it, the answer says so rather than offering a sentence that only
+describes the scheme.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.records import IMPROVEMENT_SECTIONS
+from index.keyword import tokenize
+from qa.figures import Pick
+from qa.reasons import restates_grade
+
+_END = r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there)\b))"
+ASKS = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,10}?"
+    r"(?:actually |really |even |ever |been |now |already |at all )*"
+    r"(?:working|worked|helped|help|helping|succeeded|succeeding|paid off|paying off)"
+    rf"\b{_END}|"
+    r"\b(?:it|that|this|they|these|those|scheme|approach|programme|pilot|initiative|project|"
+    r"plan|pathway|system|strategy|changes?|tool|app|dashboard|arrangements?|model|process|"
+    rf"team|unit|hub|panel|course|training) (?:actually |really |even )?work\b{_END}|"
+    r"\b(?:make|made|making|makes) (?:a|any|much|the|some) (?:real |big |positive )?difference\b|"
+    r"\b(?:had|having|have|has) (?:an?|any|much) (?:real |positive )?(?:effect|impact)\b|"
+    r"\b(?:is|are|was|were) (?:it|that|this|they|these|those) (?:actually |really )?"
+    rf"(?:effective|successful|a success|any good)\b{_END}|"
+    r"\bany (?:evidence|sign|proof) (?:that )?(?:it|this|that|they)\b|"
+    r"\bwhat (?:difference|impact|effect) (?:has|did|does|is|have)\b|"
+    r"\b(?:has|have|was|were) (?:it|that|this|they|[\w’'-]+(?: [\w’'-]+){0,4}) "
+    r"(?:been )?evaluated\b|\bworth it\b|"
+    r"\b(?:helped|helping)\b|"
+    r"\b(?:whether|if) .{0,60}\b(?:works|working|worked|helps|helped|effective)\b"
+    rf"{_END}|"
+    r"\b(?:used|working|run|done|managed|delivered|implemented|embedded) "
+    r"(?:effectively|well|successfully|properly)\b|"
+    r"\b(?:meeting|met|meet|achieving|achieved|achieve) (?:its|their|the) "
+    r"(?:objectives|aims|targets|goals)\b|"
+    r"\b(?:is|are|was|were) (?!(?:the force|the constabulary|the police|they)\b)"
+    r"(?:[\w’'-]+ ){1,8}?(?:effective|successful|a success)\b"
+    rf"{_END}",
+    re.IGNORECASE,
+)
+# Only the last part of such a question: the words that say "is it working" are no topic.
+FRAME = re.compile(
+    r"\b(?:actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
+    r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
+    r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having)\b",
+    re.IGNORECASE,
+)
+_JUDGES = re.compile(
+    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
+    r"impact|reduc\w*|success\w*|effective(?:ness|ly)?|ineffective|manageable|"
+    r"(?:more|fewer|less) \w+(?: \w+)? (?:are|is|were) now|"
+    r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]?|"
+    r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
+    r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
+    r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
+    r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
+    r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
+    r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence))\b",
+    re.IGNORECASE,
+)
+_STRONG = re.compile(
+    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|impact|reduc\w*|"
+    r"success\w*|outcomes?|benefit\w*|difference)\b",
+    re.IGNORECASE,
+)
+_ASKS_FOR = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+STRONG_BONUS = 0.08
+RANK_PENALTY = 0.02
+MARGIN = 0.25
+PASSAGES = 5
+NOT_JUDGED = (
+    "The indexed reports don't judge whether this works; they describe it only. "
+    "The nearest passages follow."
+)
+
+
+_COUNTS = re.compile(
+    r"\b(?:how (?:much|many|long|often|quickly|soon)|"
+    r"what (?:percentage|proportion|share|number))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_evaluation(question: str) -> bool:
+    """ "is it working?", but not "how much of their time did they spend on response work?"."""
+    return bool(ASKS.search(question)) and not _COUNTS.search(question)
+
+
+def pick_judgement(index, query, results) -> Pick | None:
+    """The sentence that judges the topic in the passages about it (half its words, or
+    three of a long topic's), or None."""
+    if not results:
+        return None
+    top = results[:PASSAGES]
+    topic = set(tokenize([query.topic])[0]) if query.topic else set()
+    best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
+    choice: tuple[float, Pick] | None = None
+    for rank, scored in enumerate(top):
+        passage = index.passages[scored.row]
+        text = passage.text
+        if passage.section in IMPROVEMENT_SECTIONS:
+            continue  # what must improve is no judgement of whether it works
+        if topic and len(topic & set(tokenize([text])[0])) < max(1, min(3, len(topic) / 2)):
+            continue  # a passage about something else
+        start = int(index.sentence_offsets[scored.row])
+        for j, sim in enumerate(scored.sentence_similarities):
+            if sim < best_sim - MARGIN:
+                continue
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            sentence = text[a:b]
+            if (
+                not _JUDGES.search(sentence)
+                or restates_grade(sentence)
+                or _ASKS_FOR.search(sentence)
+            ):
+                continue  # the grade of the whole question does not judge the scheme
+            score = float(sim) - RANK_PENALTY * rank
+            if _STRONG.search(sentence):
+                score += STRONG_BONUS
+            if choice is None or score > choice[0]:
+                choice = (score, Pick(scored.row, j, float(sim)))
+    if choice is None:
+        return None
+    pick = choice[1]
+    # the judging sentences either side of it ("This pilot scheme has been evaluated ...
+    # It has reduced the need ...") answer with it
+    text = index.passages.text(pick.row)
+    start = int(index.sentence_offsets[pick.row])
+    count = int(index.sentence_offsets[pick.row + 1]) - start
+    also = []
+    for j in (pick.sentence - 1, pick.sentence + 1):
+        if 0 <= j < count:
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            if _STRONG.search(text[a:b]) and not _ASKS_FOR.search(text[a:b]):
+                also.append(j)
+    return Pick(pick.row, pick.sentence, pick.similarity, tuple(also))

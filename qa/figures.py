@@ -1,0 +1,159 @@
+"""Figures: the sentence whose figure counts what the question asks about.
+
+"How many files were well supervised?" is answered by the sentence with a figure next to
+the thing counted ("only 31 of 60 cases were judged to have had effective supervision"),
+not by the first figure of the best paragraph, which may count something else. Every
+passage found is searched, not the first few only. Number words ("eight", "fifty") and
+fractions ("a third", "half") are figures; years and paragraph numbering are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.keyword import tokenize
+
+NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|thousand|million|dozen|half|third|thirds|quarter|quarters|"
+    r"one in (?:two|three|four|five|ten)|one of|one-third|two-thirds|three-quarters|"
+    r"majority|minority"
+)
+_FIGURE = (
+    r"(?:£\s*\d[\d,.]*(?:\s*(?:million|billion|m|bn))?|\d(?:[\d,.]*\d)?\s*%?|"
+    rf"\b(?:{NUMBER_WORDS})\b)"
+)
+_YEARISH = re.compile(r"^(?:19|20)\d\d$")
+SHAPES = {
+    "percentage": re.compile(
+        r"\d\s*%|\b(?:per ?cent|percent|proportion|half|third|thirds|quarter|quarters|"
+        r"majority|minority|\d+ (?:out )?of (?:the )?\d+)\b",
+        re.I,
+    ),
+    "duration": re.compile(
+        rf"\b(?:\d+|{NUMBER_WORDS}|a|an|one)[\s-]+(?:working\s+)?(?:seconds?|minutes?|hours?|"
+        r"days?|weeks?|months?|years?)\b|\bwithin\b.{0,20}\d",
+        re.I,
+    ),
+    "amount": re.compile(r"£\s*\d|\b\d[\d,.]*\s*(?:million|billion|m|bn|pounds)\b", re.I),
+}
+# What "how many X" counts, in the words a report may use for it.
+_SAME_THING = {
+    "file": ("file", "case", "investig", "crime"),
+    "case": ("case", "file", "investig", "crime"),
+    "investig": ("investig", "case", "file"),
+    "offic": ("offic", "staff", "pcso", "constabl"),
+    "staff": ("staff", "offic", "workforc", "employe"),
+    "peopl": ("peopl", "offic", "staff", "victim"),
+    "call": ("call", "incid"),
+}
+_ASKS_CHANGE = re.compile(
+    r"\b(?:rise|rose|risen|increase[ds]?|go(?:ne)? up|went up|grow|grew|grown|fall|fell|"
+    r"fallen|drop(?:ped)?|decrease[ds]?|reduc\w*|cut|change[ds]?|by how much)\b",
+    re.IGNORECASE,
+)
+_STATES_CHANGE = re.compile(
+    r"\b(?:rise|rose|risen|rising|increas\w*|grew|grown|growth|fall|fell|fallen|drop\w*|"
+    r"decreas\w*|reduc\w*|cut|up from|down from)\b",
+    re.IGNORECASE,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:annually|monthly|weekly|daily|hourly|quarterly|yearly|fortnightly|every (?:day|week|"
+    r"month|year|quarter|\w+ (?:days|weeks|months|years))|once an? \w+|twice an? \w+|each "
+    r"(?:day|week|month|year)|(?:a|per) (?:day|week|month|year))\b",
+    re.IGNORECASE,
+)
+CHANGE_BONUS = 0.1  # "by how much did it rise": a sentence that states a change
+COUNTED_BONUS = 0.15  # the thing counted right after the figure
+TOPIC_BONUS = 0.1  # times the share of the question's subject words in the sentence
+RANK_PENALTY = 0.01  # cosine taken off for each place the passage ranks lower
+MARGIN = 0.2  # candidates this close (cosine) to the question's best sentence
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The answering sentence: its passage row, its index among the passage's sentences,
+    and its similarity to the question."""
+
+    row: int
+    sentence: int
+    similarity: float
+    also: tuple[int, ...] = ()  # further sentences of the passage that answer with it
+
+
+def figures_in(sentence: str) -> list[re.Match]:
+    """The figures of a sentence: numbers (not years), amounts, number words, fractions."""
+    found = []
+    for match in re.finditer(_FIGURE, sentence, re.I):
+        token = match.group(0).strip()
+        if _YEARISH.match(token):
+            continue
+        if re.fullmatch(r"\d", token) and re.match(r"\s*[.)]", sentence[match.end() :]):
+            continue  # "1." numbering
+        found.append(match)
+    return found
+
+
+def _norm(figure: str) -> str:
+    return re.sub(r"\s+", "", figure).lower()
+
+
+def _stems(text: str) -> set[str]:
+    return set(tokenize([text])[0])
+
+
+def counted_stems(counted: str | None) -> tuple[str, ...]:
+    """The stems a sentence may use for the thing counted (its words, and the report's)."""
+    if not counted:
+        return ()
+    found: list[str] = []
+    for stem in tokenize([counted])[0]:
+        same = next((v for k, v in _SAME_THING.items() if stem.startswith(k)), (stem,))
+        found.extend(s for s in same if s not in found)
+    return tuple(found)
+
+
+def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
+    """The sentence among every passage found whose figure answers what is counted."""
+    if not results:
+        return None
+    shape = SHAPES.get(answer_type or "")
+    counted = counted_stems(query.counted)
+    asks_change = bool(_ASKS_CHANGE.search(query.corrected))
+    given = {_norm(m.group(0)) for m in figures_in(query.corrected)}
+    how_often = bool(re.search(r"\bhow often\b|\bhow frequently\b", query.corrected, re.I))
+    topic = _stems(query.topic) if query.topic else set()
+    best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results)
+    choice: tuple[float, Pick] | None = None
+    for rank, scored in enumerate(results):
+        text = index.passages.text(scored.row)
+        start = int(index.sentence_offsets[scored.row])
+        for j, sim in enumerate(scored.sentence_similarities):
+            if sim < best_sim - MARGIN:
+                continue
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            sentence = text[a:b]
+            # a figure the question gives itself ("of the 44 logs reviewed") is no answer
+            figures = [m for m in figures_in(sentence) if _norm(m.group(0)) not in given]
+            if how_often:
+                figures += list(_FREQUENCY.finditer(sentence))
+            if not figures or (shape is not None and not shape.search(sentence)):
+                continue
+            score = float(sim) - RANK_PENALTY * rank
+            if asks_change and _STATES_CHANGE.search(sentence):
+                score += CHANGE_BONUS
+            if counted:  # the thing counted must come with a figure ("only two investigators")
+                after = [
+                    _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
+                    for m in figures
+                ]
+                if not any(any(s.startswith(c) for s in near for c in counted) for near in after):
+                    continue
+                score += COUNTED_BONUS
+            if topic:
+                score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
+            if choice is None or score > choice[0]:
+                choice = (score, Pick(scored.row, j, float(sim)))
+    return choice[1] if choice else None

@@ -1,0 +1,124 @@
+"""Named things: who or what the question asks to be named, and the sentence that names it.
+
+"Which operation ...", "who provides the helpline?", "what team deals with ...": the kind
+of thing asked for (an operation, a partner, a team or unit, a provider, a panel or group,
+a system, a person or role) decides which sentence answers: the one that names a thing of
+that kind, among the passages found, not merely the one most like the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.figures import Pick
+
+# What the question asks to be named, in the order tried.
+_ASKS = (
+    (
+        "organisation",
+        r"\b(?:which|what) (?:other )?(?:force|forces|constabular(?:y|ies)|police forces?|"
+        r"universit(?:y|ies)|college|hospital|trust|council|health (?:body|trust))\b",
+    ),
+    ("operation", r"\b(?:operation|op|initiative|campaign|scheme|project|programme|program)s?\b"),
+    (
+        "provider",
+        r"\bwho (?:provides?|runs?|delivers?|operates?|supplies|commissions?|funds?)\b|"
+        r"\bprovider|\b(?:which|what) (?:charity|charities|company|companies|organisation|"
+        r"organization|firm|service)\b|\bprovided by\b|\brun by\b",
+    ),
+    (
+        "partner",
+        r"\bpartners?(?:hips?)?\b|\bwho (?:do|does|did) (?:they|it|the force|the constabulary) "
+        r"(?:work|partner|team up|share)\b|\bwork(?:s|ing|ed)? (?:with|alongside)\b|"
+        r"\b(?:which|what) (?:agenc(?:y|ies)|other organisations?|bodies)\b",
+    ),
+    (
+        "group",
+        r"\b(?:panel|board|group|committee|meeting|forum|network|partnership)s?\b",
+    ),
+    (
+        "system",
+        r"\b(?:which|what) (?:it |computer |software |crime |new )?(?:system|software|app|"
+        r"database|tool|dashboard|platform|technology)\b",
+    ),
+    (
+        "unit",
+        r"\b(?:which|what) (?:specialist |dedicated |new )?(?:team|unit|department|hub|desk|squad|"
+        r"officers?|staff)\b|\bwho (?:deals? with|handles?|investigates?|looks? after|"
+        r"answers?|responds?|takes?|is responsible|are responsible|checks?|reviews?)\b",
+    ),
+    (
+        "role",
+        r"\bwho (?:chairs?|leads?|heads?|oversees?|is in charge|runs the meeting|manages?|"
+        r"supervises?)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
+    ),
+)
+_ASK_PATTERNS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ASKS)
+_NAME = r"(?:[A-Z][\w’'&-]*|[A-Z]{2,})"
+_ORGANISATION = (
+    r"(?:Police|Constabulary|University|College|Trust|Council|Foundation|Service|Agency|"
+    r"Authority|Hospital|Partnership|Charity|Commission)"
+)
+_NAMES = {
+    "organisation": rf"\b{_NAME}(?: (?:of|and|for) {_NAME}| {_NAME})* {_ORGANISATION}\b|"
+    rf"\b(?:University|College) of {_NAME}",
+    "operation": rf"\b(?:Operation|Op|Project|Programme|Project) {_NAME}|"
+    rf"\b{_NAME}(?: {_NAME})* (?:scheme|initiative|programme|project|campaign)\b",
+    "provider": r"\b(?:provided|run|delivered|operated|commissioned|funded|supplied) by\b|"
+    r"\b(?:provider|charity|charities|company|contract(?:ed|s)?)\b",
+    "partner": r"\b(?:partners?|agenc(?:y|ies)|council|councils|health|NHS|social services|"
+    r"charity|charities|schools?|probation|fire (?:and rescue )?service|universit(?:y|ies)|"
+    r"housing|local authorit(?:y|ies))\b",
+    "group": r"\b(?:panel|board|group|committee|meeting|forum|network|partnership)s?\b",
+    "system": rf"\b(?:system|software|app|database|tool|dashboard|platform)\b|\b{_NAME} "
+    r"(?:system|software|database|dashboard)\b",
+    "unit": r"\b(?:team|teams|unit|units|department|hub|desk|squad|centre|section)\b|"
+    r"\b[A-Z]{2,6}s?\b",
+    "role": r"\b(?:chief (?:superintendent|inspector|constable|officer)s?|superintendents?|"
+    r"inspectors?|sergeants?|commissioner|PCC|lead(?:s|er)?|head of|chaired by|chairs|led by|"
+    r"managers?|supervisors?|detective)\b",
+}
+_NAME_PATTERNS = {kind: re.compile(p) for kind, p in _NAMES.items()}
+# a capitalised word not opening the sentence (a month is no name)
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+_PROPER = re.compile(rf"(?:(?<=[\w,;:] )|(?<=\())(?!(?:{_MONTHS})\b){_NAME}")
+PROPER_BONUS = 0.05
+RANK_PENALTY = 0.02
+MARGIN = 0.12
+PASSAGES = 5
+
+
+def named_kind(question: str) -> str | None:
+    """The kind of thing a who/what/which question asks to be named, or None."""
+    if not re.search(r"\b(?:who|whom|what|which|name)\b", question, re.IGNORECASE):
+        return None
+    for kind, pattern in _ASK_PATTERNS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def pick_named(index, kind: str, results) -> Pick | None:
+    """The sentence of the passages found that names a thing of this kind."""
+    pattern = _NAME_PATTERNS.get(kind)
+    if pattern is None or not results:
+        return None
+    top = results[:PASSAGES]
+    best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
+    choice: tuple[float, Pick] | None = None
+    for rank, scored in enumerate(top):
+        text = index.passages.text(scored.row)
+        start = int(index.sentence_offsets[scored.row])
+        for j, sim in enumerate(scored.sentence_similarities):
+            if sim < best_sim - MARGIN:
+                continue
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            sentence = text[a:b]
+            if not pattern.search(sentence):
+                continue
+            score = float(sim) - RANK_PENALTY * rank
+            if _PROPER.search(sentence):
+                score += PROPER_BONUS
+            if choice is None or score > choice[0]:
+                choice = (score, Pick(scored.row, j, float(sim)))
+    return choice[1] if choice else None

@@ -1,0 +1,146 @@
+"""The kinds of question beyond grades, without a model: why, how many, who/what/which,
+"is it working?", a conversation's force carried through every turn, and a force named
+as the scope of the search rather than its topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.evaluation import asks_evaluation
+from qa.figures import counted_stems, figures_in
+from qa.named import named_kind
+from qa.query import QueryReader
+from qa.reasons import polarity, restates_grade
+from qa.request import Turn
+from tests.test_query import VOCABULARY
+
+
+@pytest.fixture(scope="module")
+def reader() -> QueryReader:
+    return QueryReader(
+        forces=["Lancashire", "Cumbria", "Durham"], vocabulary=VOCABULARY, acronyms={}
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why?",
+        "what was that grade based on?",
+        "what is going wrong with investigations in Lancashire?",
+        "what are they doing right on protecting vulnerable people?",
+        "how come Cumbria got that for investigating crime",
+    ],
+)
+def test_every_wording_of_why_is_a_reasons_question(reader, question):
+    assert reader.read(question).intent == "reasons"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Lancashire Constabulary requires improvement in investigating crime.",
+        "The constabulary is good at protecting vulnerable people.",
+        "In 2017, we judged the constabulary as good at tackling serious and organised crime.",
+        "We set out our detailed findings below.",
+    ],
+)
+def test_the_grade_said_again_is_no_reason(sentence):
+    assert restates_grade(sentence)
+
+
+def test_a_finding_is_a_reason_with_its_leaning():
+    shortcoming = "Frontline supervisors are not providing effective supervision of investigations."
+    strength = "Officers respond to calls in time to protect people and record them well."
+    assert not restates_grade(shortcoming) and not restates_grade(strength)
+    assert polarity(shortcoming) == -1 and polarity(strength) == 1
+
+
+def test_figures_include_number_words_and_fractions_but_not_years():
+    def found(sentence):
+        return [m.group(0).strip() for m in figures_in(sentence)]
+
+    assert found("In 2018, only 31 of 60 cases had effective supervision.") == ["31", "60"]
+    assert found("Fifty digital media investigators give support.") == ["Fifty"]
+    assert found("About a third of victims were not contacted.") == ["third"]
+    assert found("The force was inspected in 2017.") == []
+    assert "case" in counted_stems("files")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("which operation tackles organised crime in the communities?", "operation"),
+        ("who provides the victim support service?", "provider"),
+        ("who does the force work with to solve problems?", "partner"),
+        ("what team deals with domestic abuse?", "unit"),
+        ("who chairs the monthly governance meeting?", "group"),
+        ("what software do the neighbourhood teams use?", "system"),
+        ("how good is Lancashire at investigating crime?", None),
+    ],
+)
+def test_the_kind_of_thing_asked_to_be_named(question, kind):
+    assert named_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("is it working?", True),
+        ("has it helped?", True),
+        ("does it make a difference?", True),
+        ("has the problem-solving scheme been evaluated?", True),
+        ("does the force work with partners?", False),
+        ("is Lancashire effective at investigating crime?", False),
+        ("is the force working hard to recruit?", False),
+    ],
+)
+def test_is_it_working_questions(question, asks):
+    assert asks_evaluation(question) is asks
+
+
+def test_is_it_working_takes_the_topic_of_the_conversation(reader):
+    history = (Turn("what is the PowerBI dashboard the neighbourhood teams have?"),)
+    query = reader.read("is it working?", history)
+    assert query.answer_type == "evaluation" and query.intent == "other"
+    assert query.followup and "PowerBI" in query.topic
+
+
+def test_the_force_carries_through_the_whole_conversation(reader):
+    history = (
+        Turn("how good is Cumbria at investigating crime in 2018?"),
+        Turn("how many of their officers were trained to use the kiosks?"),
+    )
+    third = reader.read("how much did they spend on digital forensics?", history)
+    assert third.forces == ("Cumbria",) and third.years == (2018,)
+    history = history + (Turn("why?"),)
+    assert reader.read("and what about their response times?", history).forces == ("Cumbria",)
+    # a question naming another force changes it
+    named = reader.read("how much did Durham spend on vetting?", history)
+    assert named.forces == ("Durham",)
+
+
+def test_a_question_that_stands_alone_stays_alone(reader):
+    history = (Turn("how good is Cumbria at investigating crime?"),)
+    query = reader.read("how many digital media investigators support the districts?", history)
+    assert query.forces == () and not query.followup
+
+
+def test_a_named_force_is_the_scope_not_the_search_words(reader):
+    query = reader.read("how does lancashire police use the PowerBI dashboard in 2018?")
+    assert query.forces == ("Lancashire",)
+    assert "lancashire" not in query.dense.lower()
+    assert "lancashire" not in query.keywords.lower()
+    assert "PowerBI" in query.dense
+
+
+def test_a_question_filter_applies_to_the_direct_answer(client):
+    """Without the filter the grade is the pillar's (Good); a question_number filter makes it
+    that question's, as it makes the passages."""
+    body = {"question": "what grade did Lancashire get in 2018?"}
+    whole = client.post("/api/ask", json=body).get_json()["answer"]
+    assert whole["kind"] == "grade" and whole["citation"]["question_number"] is None
+    filtered = client.post("/api/ask", json={**body, "filters": {"question_number": 2}})
+    answer = filtered.get_json()["answer"]
+    assert answer["kind"] == "grade" and answer["grade"] == "Requires improvement"
+    assert answer["citation"]["question_number"] == 2
