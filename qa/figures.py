@@ -83,6 +83,17 @@ class Pick:
     also: tuple[int, ...] = ()  # further sentences of the passage that answer with it
 
 
+def close_sentences(index, scored, text: str, floor: float):
+    """(j, similarity, sentence) for each sentence of one found passage (``text``) whose
+    similarity to the question is at least ``floor``: the candidates a sentence answer
+    picks from."""
+    start = int(index.sentence_offsets[scored.row])
+    for j, sim in enumerate(scored.sentence_similarities):
+        if sim >= floor:
+            a, b = (int(x) for x in index.sentence_spans[start + j])
+            yield j, float(sim), text[a:b]
+
+
 def figures_in(sentence: str) -> list[re.Match]:
     """The figures of a sentence: numbers (not years), amounts, number words, fractions."""
     found = []
@@ -129,12 +140,7 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(results):
         text = index.passages.text(scored.row)
-        start = int(index.sentence_offsets[scored.row])
-        for j, sim in enumerate(scored.sentence_similarities):
-            if sim < best_sim - MARGIN:
-                continue
-            a, b = (int(x) for x in index.sentence_spans[start + j])
-            sentence = text[a:b]
+        for j, sim, sentence in close_sentences(index, scored, text, best_sim - MARGIN):
             # a figure the question gives itself ("of the 44 logs reviewed") is no answer
             figures = [m for m in figures_in(sentence) if _norm(m.group(0)) not in given]
             if how_often:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from qa.figures import Pick
+from qa.figures import Pick, close_sentences
 
 # What the question asks to be named, in the order tried.
 _ASKS = (
@@ -108,12 +108,7 @@ def pick_named(index, kind: str, results) -> Pick | None:
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
         text = index.passages.text(scored.row)
-        start = int(index.sentence_offsets[scored.row])
-        for j, sim in enumerate(scored.sentence_similarities):
-            if sim < best_sim - MARGIN:
-                continue
-            a, b = (int(x) for x in index.sentence_spans[start + j])
-            sentence = text[a:b]
+        for j, sim, sentence in close_sentences(index, scored, text, best_sim - MARGIN):
             if not pattern.search(sentence):
                 continue
             score = float(sim) - RANK_PENALTY * rank
