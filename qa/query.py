@@ -267,6 +267,13 @@ class Query:
     topic: str = ""  # the subject words, without the frame ("investigating crime")
     followup: bool = False  # leans on the conversation for its topic or force
     previous: Query | None = None  # the question before it, understood, for a follow-up
+    # the topics of the conversation's earlier turns, oldest first, carried until a turn
+    # stands alone ("how many officers ...?", "which teams will they support?", "what
+    # about Cumbria?": Cumbria's officers, not its teams of every kind)
+    context: tuple[str, ...] = ()
+    # a question that names no force, asked in a conversation about one, is asked of that
+    # force first; this is it read alone, asked when that force's reports don't answer it
+    alone: Query | None = None
     dense: str = ""  # text embedded for search
     keywords: str = ""  # text for the keyword index
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -379,9 +386,10 @@ class QueryReader:
                     # Rare (the examples made it a grade question): the question's own
                     # vector stands for its topic rather than a second model call.
                     topic_vector = vector
-        return _replace(
-            query, dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector
-        )
+        read = dict(dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector)
+        if query.alone is not None:  # the same words searched, in every report
+            read["alone"] = _replace(query, forces=(), years=query.alone.years, alone=None, **read)
+        return _replace(query, **read)
 
     def _read_rules(self, question: str) -> Query:
         indexed, other, rest = self.forces_in(question)
@@ -454,7 +462,8 @@ class QueryReader:
                 # "what about Cumbria?" after Lancashire: the previous answer's passages,
                 # which a follow-up prefers (qa/followup.py), are out of scope; the topic
                 # talked about is searched for instead
-                base = f"{base} ({query.previous.topic})"
+                talked = unique([*query.context, query.previous.topic])
+                base = f"{base} ({' '.join(talked)})"
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
         if not extra:
@@ -620,7 +629,23 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
         and _POINTS_BACK.search(query.text)
         and query.intent not in ("list", "compare")
     ):
+        if (
+            about is not None
+            and about.forces
+            and not query.forces
+            and not query.unindexed_forces
+            and query.intent not in ("list", "compare", "trend", "gradelist")
+            and not query.grade_named
+        ):  # the force in play first; alone if its reports don't answer
+            return _replace(
+                query,
+                forces=about.forces,
+                years=query.years or about.years,
+                alone=query,
+            )
         return query
+    context = tuple(unique([*previous.context, previous.topic])) if previous.topic else ()
+    query = _replace(query, context=previous.context if not previous.topic else context)
     if about is not None and not query.forces and not query.unindexed_forces:
         # "they" is still the force talked about
         query = _replace(
