@@ -77,7 +77,7 @@ _JUDGES = re.compile(
     r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
     r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
     r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
-    r"improves?|deter\w*|helps|(?:more|less) time|as a result|consequently|"
+    r"(?<!\bto )improves?|deter\w*|helps|(?:more|less) time|as a result|consequently|"
     r"(?:changes?|it|this|they) (?:has|have|had) (?:given|made|led|freed|allowed|enabled))\b",
     re.IGNORECASE,
 )

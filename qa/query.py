@@ -271,6 +271,8 @@ class Query:
     # stands alone ("how many officers ...?", "which teams will they support?", "what
     # about Cumbria?": Cumbria's officers, not its teams of every kind)
     context: tuple[str, ...] = ()
+    # the topic of the conversation's last grade question: what "the grade for it" means
+    graded: str = ""
     # a question that names no force, asked in a conversation about one, is asked of that
     # force first; this is it read alone, asked when that force's reports don't answer it
     alone: Query | None = None
@@ -464,6 +466,8 @@ class QueryReader:
                 # talked about is searched for instead
                 talked = unique([*query.context, query.previous.topic])
                 base = f"{base} ({' '.join(talked)})"
+            elif query.intent == "grade" and query.topic == query.graded != query.previous.topic:
+                base = f"{base} ({query.graded})"  # the grade for what was graded before
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
         if not extra:
@@ -621,8 +625,16 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
     ("how much did they spend on ...?") keeps the force, year and pillar talked about,
     from ``about``, the last turn that had a force, even across a turn that named none."""
     about = previous if previous.forces or previous.unindexed_forces else about
+    graded = previous.graded
+    if previous.intent in ("grade", "reasons", "improvements") and previous.topic:
+        graded = previous.topic
     if _leans_on(query):
+        own_topic = query.has_topic
         query = _inherit(query, previous)
+        if not own_topic and query.intent == "grade" and graded:
+            # "what grade did they get for it?" after a figure about something graded
+            # earlier: the grade of what was graded, not of the figure's topic
+            query = _replace(query, topic=graded)
     elif not (
         not query.forces
         and not query.unindexed_forces
@@ -645,7 +657,9 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
             )
         return query
     context = tuple(unique([*previous.context, previous.topic])) if previous.topic else ()
-    query = _replace(query, context=previous.context if not previous.topic else context)
+    query = _replace(
+        query, context=previous.context if not previous.topic else context, graded=graded
+    )
     if about is not None and not query.forces and not query.unindexed_forces:
         # "they" is still the force talked about
         query = _replace(

@@ -120,6 +120,17 @@ def test_the_force_carries_through_the_whole_conversation(reader):
     assert named.forces == ("Durham",)
 
 
+def test_the_grade_for_it_is_of_what_was_graded_before(reader):
+    history = (
+        Turn("how good was Lancashire at preventing crime in 2017?"),
+        Turn("how much of their time did neighbourhood officers spend on response work?"),
+    )
+    query = reader.read("what grade did they get for it the year after?", history)
+    assert query.intent == "grade" and query.topic == "preventing crime"
+    assert query.forces == ("Lancashire",) and query.years == (2018,)
+    assert "preventing crime" in query.dense
+
+
 def test_a_question_that_stands_alone_is_asked_of_the_force_in_play_first(reader):
     history = (Turn("how good is Cumbria at investigating crime?"),)
     query = reader.read("how many digital media investigators support the districts?", history)
