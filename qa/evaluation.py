@@ -18,7 +18,10 @@ from index.keyword import tokenize
 from qa.figures import Pick
 from qa.reasons import restates_grade
 
-_END = r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there)\b))"
+_END = (
+    r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
+    r"in \d{4})\b))"
+)
 ASKS = re.compile(
     r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,10}?"
     r"(?:actually |really |even |ever |been |now |already |at all )*"
@@ -48,6 +51,8 @@ ASKS = re.compile(
     r"changed anything|made (?:things|it|them) better|led to (?:any )?improvements?|"
     r"achieved|achieve|get results|got results|getting results)\b|"
     r"\b(?:been|be) (?:a )?(?:success|successful|worthwhile)\b|\bpa(?:y|id) off\b|"
+    rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?work{_END}|"
+    r"\b(?:is|are|was|were) (?:[\w’'-]+ ){1,8}?any good\b|"
     r"\bdo(?:ing|ne)? (?:any|much) good\b|"
     r"\bhow (?:effective|successful) (?:is|are|was|were|has|have) "
     r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) |"
