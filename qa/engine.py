@@ -12,7 +12,7 @@ from index.encoder import Encoder
 from index.live import LiveIndex
 from index.load import LoadedIndex
 from qa.account import graded_pillars
-from qa.answers import Answerer, DirectAnswer, highlight_spans
+from qa.answers import Answerer, DirectAnswer, Outcome, highlight_spans
 from qa.cite import cite
 from qa.followup import prior as followup_prior
 from qa.query import Query, QueryReader
@@ -108,32 +108,16 @@ class Engine:
         """Passages for a question, best first, with highlights and a direct answer."""
         start = time.perf_counter()
         loaded = self.loaded  # one index for the whole request, even if a reload happens
-        index, retriever = loaded.index, loaded.retriever
-        allowed = retriever.filters.mask(request.filters)
+        index = loaded.index
         query = loaded.reader.read(request.question, request.history)
         if any(key in ("question_number", "unit") for key, _ in request.filters):
             query = replace(query, unit_filtered=True)  # the answer is of that question too
-        if allowed is None:
-            in_filters = index.reports
-        else:  # the reports in the mask worked out once, not once for every report
-            kept = retriever.reports_in(allowed)
-            in_filters = [r for r in index.reports if r.id in kept]
-        scope = resolve_scope(
-            query,
-            in_filters,
-            graded=graded_pillars(index),
-            every=index.reports,
-            filtered=", ".join(f"{key} {value}" for key, value in request.filters) or None,
-        )
-        if scope.reports and len(scope.reports) < len(index.reports):
-            in_scope = retriever.report_mask(scope.report_ids)
-            allowed = in_scope if allowed is None else allowed & in_scope
-        boost = followup_prior(
-            query, request.history, index.passages, retriever.row_of, retriever.rows_by_unit
-        )
-        results = retriever.search(query, request.k, allowed=allowed, prior=boost)
+        found = self._answered(loaded, request, query)
+        if found[2].answer is None and query.alone is not None:
+            # the force talked about has no answer to it: the question asked alone
+            found = self._answered(loaded, request, query.alone)
+        query, scope, outcome, results = found
         if scope.uncovered is None:
-            outcome = loaded.answerer.answer(query, scope, results)
             answer, message = outcome.answer, outcome.message
             if not results and not request.filters:  # no filter was set: say what was asked
                 message = (
@@ -159,6 +143,34 @@ class Engine:
             hits.append(Hit(passage, scored.score, tuple(highlights)))
         took = (time.perf_counter() - start) * 1000
         return Answer(request.question, hits, answer, took, query, scope, message)
+
+    def _answered(self, loaded, request: AskRequest, query: Query):
+        """(query, scope, outcome, results): the question's scope, passages and answer."""
+        index, retriever = loaded.index, loaded.retriever
+        allowed = retriever.filters.mask(request.filters)
+        if allowed is None:
+            in_filters = index.reports
+        else:  # the reports in the mask worked out once, not once for every report
+            kept = retriever.reports_in(allowed)
+            in_filters = [r for r in index.reports if r.id in kept]
+        scope = resolve_scope(
+            query,
+            in_filters,
+            graded=graded_pillars(index),
+            every=index.reports,
+            filtered=", ".join(f"{key} {value}" for key, value in request.filters) or None,
+        )
+        if scope.reports and len(scope.reports) < len(index.reports):
+            in_scope = retriever.report_mask(scope.report_ids)
+            allowed = in_scope if allowed is None else allowed & in_scope
+        boost = followup_prior(
+            query, request.history, index.passages, retriever.row_of, retriever.rows_by_unit
+        )
+        results = retriever.search(query, request.k, allowed=allowed, prior=boost)
+        outcome = Outcome(None, scope.uncovered)
+        if scope.uncovered is None:
+            outcome = loaded.answerer.answer(query, scope, results)
+        return query, scope, outcome, results
 
     def passage_in_context(self, passage_id: str, around: int = 2) -> PassageInContext:
         """The passage and up to ``around`` paragraphs before and after it under the same

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from corpus.records import IMPROVEMENT_SECTIONS
 from index.keyword import tokenize
 from qa.figures import Pick
 from qa.reasons import restates_grade
 
-_END = r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there)\b))"
+_END = (
+    r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
+    r"in \d{4})\b))"
+)
 ASKS = re.compile(
     r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,10}?"
     r"(?:actually |really |even |ever |been |now |already |at all )*"
@@ -40,6 +45,18 @@ ASKS = re.compile(
     r"(?:effectively|well|successfully|properly)\b|"
     r"\b(?:meeting|met|meet|achieving|achieved|achieve) (?:its|their|the) "
     r"(?:objectives|aims|targets|goals)\b|"
+    r"\b(?:has|have|had|did|does|do|is|are|was|were) "
+    r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) "
+    r"(?:[\w’'-]+ ){0,8}?(?:reduced|reducing|cut|cutting|lowered|improved|improving|"
+    r"changed anything|made (?:things|it|them) better|led to (?:any )?improvements?|"
+    r"achieved|achieve|get results|got results|getting results)\b|"
+    r"\b(?:been|be) (?:a )?(?:success|successful|worthwhile)\b|\bpa(?:y|id) off\b|"
+    rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?work{_END}|"
+    r"\b(?:is|are|was|were) (?:[\w’'-]+ ){1,8}?any good\b|"
+    r"\bdo(?:ing|ne)? (?:any|much) good\b|"
+    r"\bhow (?:effective|successful) (?:is|are|was|were|has|have) "
+    r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) |"
+    r"\b(?:evidence|sign|proof) (?:that )?.{0,60}\b(?:works?|working|helps?|helped|effective)\b|"
     r"\b(?:is|are|was|were) (?!(?:the force|the constabulary|the police|they)\b)"
     r"(?:[\w’'-]+ ){1,8}?(?:effective|successful|a success)\b"
     rf"{_END}",
@@ -49,12 +66,14 @@ ASKS = re.compile(
 FRAME = re.compile(
     r"\b(?:actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
     r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
-    r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having)\b",
+    r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
+    r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results)\b",
     re.IGNORECASE,
 )
 _JUDGES = re.compile(
     r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
-    r"impact|reduc\w*|success\w*|effective(?:ness|ly)?|ineffective|manageable|"
+    r"impact|reduc\w*|success\w*|effective(?:ness|ly)|ineffective|manageable|"
+    r"(?:is|are|was|were|be|been|being|not|more|less|very|highly|as) effective|"
     r"(?:more|fewer|less) \w+(?: \w+)? (?:are|is|were) now|"
     r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]?|"
     r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
@@ -62,18 +81,21 @@ _JUDGES = re.compile(
     r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
     r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
     r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
-    r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence))\b",
+    r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
+    r"(?<!\bto )improves?|deter\w*|helps|(?:more|less) time|as a result|consequently|"
+    r"(?:changes?|it|this|they) (?:has|have|had) (?:given|made|led|freed|allowed|enabled))\b",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
     r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|impact|reduc\w*|"
-    r"success\w*|outcomes?|benefit\w*|difference)\b",
+    r"success\w*|outcomes?|benefit\w*|difference|as a result)\b",
     re.IGNORECASE,
 )
 _ASKS_FOR = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
 STRONG_BONUS = 0.08
 RANK_PENALTY = 0.02
 MARGIN = 0.25
+OWN_WEIGHT = 0.3
 PASSAGES = 5
 NOT_JUDGED = (
     "The indexed reports don't judge whether this works; they describe it only. "
@@ -93,6 +115,13 @@ def asks_evaluation(question: str) -> bool:
     return bool(ASKS.search(question)) and not _COUNTS.search(question)
 
 
+def judges(sentence: str) -> bool:
+    """A sentence that says how well something works, not what must change or the grade."""
+    return bool(
+        _JUDGES.search(sentence) and not restates_grade(sentence) and not _ASKS_FOR.search(sentence)
+    )
+
+
 def pick_judgement(index, query, results) -> Pick | None:
     """The sentence that judges the topic in the passages about it (half its words, or
     three of a long topic's), or None."""
@@ -109,23 +138,29 @@ def pick_judgement(index, query, results) -> Pick | None:
             continue  # what must improve is no judgement of whether it works
         if topic and len(topic & set(tokenize([text])[0])) < max(1, min(3, len(topic) / 2)):
             continue  # a passage about something else
+        # A passage is about the topic when one of its sentences is close to the question;
+        # the sentence that judges it rarely repeats the topic ("It may wish to examine
+        # whether these are being used effectively"), so it is scored mostly by its passage.
+        # Reports describe a scheme, then judge it: the judging sentence is the one that
+        # names the topic or one after it, not an earlier one about something else.
+        sims = scored.sentence_similarities
+        if len(sims) == 0 or max(sims) < best_sim - MARGIN:
+            continue
+        first = int(np.argmax(sims))
+        topical = float(sims[first])
         start = int(index.sentence_offsets[scored.row])
-        for j, sim in enumerate(scored.sentence_similarities):
-            if sim < best_sim - MARGIN:
-                continue
+        for j in range(first, len(sims)):
+            sim = sims[j]
             a, b = (int(x) for x in index.sentence_spans[start + j])
             sentence = text[a:b]
-            if (
-                not _JUDGES.search(sentence)
-                or restates_grade(sentence)
-                or _ASKS_FOR.search(sentence)
-            ):
+            if not judges(sentence):
                 continue  # the grade of the whole question does not judge the scheme
-            score = float(sim) - RANK_PENALTY * rank
+            score = float(topical) - RANK_PENALTY * rank + OWN_WEIGHT * float(sim - topical)
             if _STRONG.search(sentence):
                 score += STRONG_BONUS
             if choice is None or score > choice[0]:
-                choice = (score, Pick(scored.row, j, float(sim)))
+                # the passage's topic sentence is what supports the answer
+                choice = (score, Pick(scored.row, j, topical))
     if choice is None:
         return None
     pick = choice[1]
@@ -138,6 +173,6 @@ def pick_judgement(index, query, results) -> Pick | None:
     for j in (pick.sentence - 1, pick.sentence + 1):
         if 0 <= j < count:
             a, b = (int(x) for x in index.sentence_spans[start + j])
-            if _STRONG.search(text[a:b]) and not _ASKS_FOR.search(text[a:b]):
+            if judges(text[a:b]):
                 also.append(j)
     return Pick(pick.row, pick.sentence, pick.similarity, tuple(also))

@@ -267,6 +267,15 @@ class Query:
     topic: str = ""  # the subject words, without the frame ("investigating crime")
     followup: bool = False  # leans on the conversation for its topic or force
     previous: Query | None = None  # the question before it, understood, for a follow-up
+    # the topics of the conversation's earlier turns, oldest first, carried until a turn
+    # stands alone ("how many officers ...?", "which teams will they support?", "what
+    # about Cumbria?": Cumbria's officers, not its teams of every kind)
+    context: tuple[str, ...] = ()
+    # the topic of the conversation's last grade question: what "the grade for it" means
+    graded: str = ""
+    # a question that names no force, asked in a conversation about one, is asked of that
+    # force first; this is it read alone, asked when that force's reports don't answer it
+    alone: Query | None = None
     dense: str = ""  # text embedded for search
     keywords: str = ""  # text for the keyword index
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -379,9 +388,10 @@ class QueryReader:
                     # Rare (the examples made it a grade question): the question's own
                     # vector stands for its topic rather than a second model call.
                     topic_vector = vector
-        return _replace(
-            query, dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector
-        )
+        read = dict(dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector)
+        if query.alone is not None:  # the same words searched, in every report
+            read["alone"] = _replace(query, forces=(), years=query.alone.years, alone=None, **read)
+        return _replace(query, **read)
 
     def _read_rules(self, question: str) -> Query:
         indexed, other, rest = self.forces_in(question)
@@ -454,7 +464,10 @@ class QueryReader:
                 # "what about Cumbria?" after Lancashire: the previous answer's passages,
                 # which a follow-up prefers (qa/followup.py), are out of scope; the topic
                 # talked about is searched for instead
-                base = f"{base} ({query.previous.topic})"
+                talked = unique([*query.context, query.previous.topic])
+                base = f"{base} ({' '.join(talked)})"
+            elif query.intent == "grade" and query.topic == query.graded != query.previous.topic:
+                base = f"{base} ({query.graded})"  # the grade for what was graded before
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
         if not extra:
@@ -612,15 +625,41 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
     ("how much did they spend on ...?") keeps the force, year and pillar talked about,
     from ``about``, the last turn that had a force, even across a turn that named none."""
     about = previous if previous.forces or previous.unindexed_forces else about
+    graded = previous.graded
+    if previous.intent in ("grade", "reasons", "improvements") and previous.topic:
+        graded = previous.topic
     if _leans_on(query):
+        own_topic = query.has_topic
         query = _inherit(query, previous)
+        if not own_topic and query.intent == "grade" and graded:
+            # "what grade did they get for it?" after a figure about something graded
+            # earlier: the grade of what was graded, not of the figure's topic
+            query = _replace(query, topic=graded)
     elif not (
         not query.forces
         and not query.unindexed_forces
         and _POINTS_BACK.search(query.text)
         and query.intent not in ("list", "compare")
     ):
+        if (
+            about is not None
+            and about.forces
+            and not query.forces
+            and not query.unindexed_forces
+            and query.intent not in ("list", "compare", "trend", "gradelist")
+            and not query.grade_named
+        ):  # the force in play first; alone if its reports don't answer
+            return _replace(
+                query,
+                forces=about.forces,
+                years=query.years or about.years,
+                alone=query,
+            )
         return query
+    context = tuple(unique([*previous.context, previous.topic])) if previous.topic else ()
+    query = _replace(
+        query, context=previous.context if not previous.topic else context, graded=graded
+    )
     if about is not None and not query.forces and not query.unindexed_forces:
         # "they" is still the force talked about
         query = _replace(

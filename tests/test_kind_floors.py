@@ -18,15 +18,16 @@ KINDS = Path(__file__).resolve().parent / "data" / "kinds"
 # Held-out accuracy reached (see README "Direct answers"), less about one question each.
 # Measured 2026-12-07 (reasons 8 questions, figure 9, named 9, evaluation 6, conversation 8):
 # 1.00, 1.00, 0.89, 0.17 and 0.62; "is it working?" is far from the goal, and one
-# conversation's answer came from another force.
+# conversation's answer came from another force. Second round: "is it working?" 0.50 and
+# conversation 0.75, with no answer from another force.
 ANSWER_FLOORS = {
     "reasons": 0.85,
     "figure": 0.88,
     "named": 0.77,
-    "evaluation": 0.15,
-    "conversation": 0.5,
+    "evaluation": 0.32,
+    "conversation": 0.6,
 }
-WRONG_FORCE_MAX = {"conversation": 1}
+WRONG_FORCE_MAX: dict[str, int] = {}
 # Measured: hit@5 1.00, MRR@10 0.92, everyday-word questions hit@5 1.00 (15 questions).
 RETRIEVAL_FLOORS = {"hit@5": 0.93, "mrr@10": 0.85, "everyday hit@5": 0.9}
 

@@ -91,6 +91,13 @@ def test_the_kind_of_thing_asked_to_be_named(question, kind):
         ("does it make a difference?", True),
         ("has the problem-solving scheme been evaluated?", True),
         ("does the force work with partners?", False),
+        ("has the offender management scheme reduced reoffending?", True),
+        ("has the pilot been a success?", True),
+        ("did the problem-solving plans work in 2017?", True),
+        ("is the dashboard any good?", True),
+        ("how effective is the force at investigating crime?", False),
+        ("has Lancashire reduced the number of neighbourhood officers?", False),
+        ("do officers work shifts?", False),
         ("is Lancashire effective at investigating crime?", False),
         ("is the force working hard to recruit?", False),
     ],
@@ -120,10 +127,51 @@ def test_the_force_carries_through_the_whole_conversation(reader):
     assert named.forces == ("Durham",)
 
 
-def test_a_question_that_stands_alone_stays_alone(reader):
+def test_the_grade_for_it_is_of_what_was_graded_before(reader):
+    history = (
+        Turn("how good was Lancashire at preventing crime in 2017?"),
+        Turn("how much of their time did neighbourhood officers spend on response work?"),
+    )
+    query = reader.read("what grade did they get for it the year after?", history)
+    assert query.intent == "grade" and query.topic == "preventing crime"
+    assert query.forces == ("Lancashire",) and query.years == (2018,)
+    assert "preventing crime" in query.dense
+
+
+def test_a_question_that_stands_alone_is_asked_of_the_force_in_play_first(reader):
     history = (Turn("how good is Cumbria at investigating crime?"),)
     query = reader.read("how many digital media investigators support the districts?", history)
-    assert query.forces == () and not query.followup
+    assert query.forces == ("Cumbria",) and not query.followup
+    # read alone, for when Cumbria's reports don't answer it
+    assert query.alone is not None and query.alone.forces == ()
+    assert reader.read("how many digital media investigators support the districts?").alone is None
+
+
+def test_the_force_in_play_answers_unless_its_reports_cannot(multi_app):
+    client = multi_app.test_client()
+
+    def last_answer(*questions):
+        history = []
+        for question in questions:
+            data = client.post("/api/ask", json={"question": question, "history": history})
+            data = data.get_json()
+            history.append(
+                {"question": question, "passage_ids": [p["id"] for p in data["passages"]]}
+            )
+        return data["answer"]
+
+    # Cumbria has its own digital media investigators: Cumbria's count, not Lancashire's
+    answer = last_answer(
+        "How good is Cumbria at investigating crime?",
+        "How many digital media investigators support the districts?",
+    )
+    assert answer["citation"]["force"] == "Cumbria"
+    # Durham's report (legitimacy) has no digital forensics: the question is asked alone
+    answer = last_answer(
+        "How good is Durham at treating the public fairly?",
+        "How long do digital forensic examinations take?",
+    )
+    assert answer is not None and answer["citation"]["force"] != "Durham"
 
 
 def test_a_named_force_is_the_scope_not_the_search_words(reader):
