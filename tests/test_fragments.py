@@ -442,11 +442,23 @@ def test_check_command_reads_every_file_and_names_copies_and_refusals(runner):
     assert check_report_file(FRAGMENTS / "kent-2018-overview.txt").report.force == "Kent"
 
 
-def test_adding_the_whole_folder_in_one_call_adds_every_readable_page(runner, index_dir):
-    """One `reports add` of all 55 files: every page that reads is added, each copy and
-    the refusal are named, and the rebuild that follows succeeds."""
+def test_a_folder_given_to_check_stands_for_the_report_files_in_it(runner, tmp_path):
     files = sorted(str(p) for p in FRAGMENTS.glob("*.txt"))
-    result = runner.invoke(args=["reports", "add", *files])
+    by_file = runner.invoke(args=["reports", "check", "--json", *files])
+    by_folder = runner.invoke(args=["reports", "check", "--json", str(FRAGMENTS)])
+    # the folder's README.md is no report file: the same 55 pages, the same outcomes
+    assert json.loads(by_folder.output) == json.loads(by_file.output)
+    assert by_folder.exit_code == by_file.exit_code == 1
+    (tmp_path / "notes.md").write_text("not a report")
+    empty = runner.invoke(args=["reports", "add", str(tmp_path)])
+    assert empty.exit_code == 1
+    assert "is a folder with no report files (.txt, .html, .htm, .pdf) in it" in empty.output
+
+
+def test_adding_the_whole_folder_in_one_call_adds_every_readable_page(runner, index_dir):
+    """One `reports add` of the folder of 55 files: every page that reads is added, each
+    copy and the refusal are named, and the rebuild that follows succeeds."""
+    result = runner.invoke(args=["reports", "add", str(FRAGMENTS)])  # the folder itself
     assert result.exit_code == 1, result.output  # one file refused
     lines = result.output.splitlines()
     for name, kept in COPIES.items():

@@ -24,11 +24,13 @@ from corpus.reports import (
     COPY,
     READ,
     REFUSED,
+    REPORT_SUFFIXES,
     NewReport,
     Outcome,
     add_reports,
     check_reports,
     remove_report,
+    report_files,
     with_source_urls,
 )
 from index.encoder import steps
@@ -218,7 +220,7 @@ def verify() -> None:
 
 
 @reports_cli.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite a report file of the same name.")
 @click.option(
     "--source",
@@ -234,12 +236,16 @@ def add(
 ) -> None:
     """Copy report files into the reports folder, then rebuild the index.
 
+    A folder given stands for the report files in it (.txt, .html, .htm, .pdf; not its
+    subfolders).
+
     Says what became of each file: added; a copy of the same page as another file (given
     or already stored), and which is kept and why; or refused, and why. Every file that
     can be added is; the rest are not copied. Exits non-zero when any file was refused.
     The passage page links to the published report when --source gives its address (one
     --source per file, in order); a file replaced without --source has none.
     """
+    files = _in_folders(files)
     new = [NewReport(name=path.name, data=_read(path), source=str(path)) for path in files]
     new = with_source_urls(new, sources)
     outcomes = add_reports(current_app.config["REPORTS_DIR"], new, replace=replace)
@@ -271,6 +277,23 @@ def _tally(outcomes: list[Outcome], done: str = ADDED) -> str:
     return f"{count[done]} {done}, {count[COPY]} {copies}, {count[REFUSED]} refused."
 
 
+def _in_folders(files: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The paths given, a folder among them replaced by the report files in it, in name
+    order: adding or checking a whole folder of saved pages is one command."""
+    out: list[Path] = []
+    for path in files:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = report_files(path)
+        if not found:
+            raise click.ClickException(
+                f"{path} is a folder with no report files ({', '.join(REPORT_SUFFIXES)}) in it"
+            )
+        out.extend(found)
+    return tuple(out)
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -286,9 +309,10 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
 
     Each file is read (layout, force, cycle, page, units and grades), a copy of the same
     page as another file given or already in the reports folder (which one `reports add`
-    would keep, and why), or refused (why). Exits non-zero when any file is refused.
+    would keep, and why), or refused (why). Exits non-zero when any file is refused. A
+    folder given stands for the report files in it, as for `reports add`.
     """
-    outcomes = check_reports(files, current_app.config["REPORTS_DIR"])
+    outcomes = check_reports(_in_folders(files), current_app.config["REPORTS_DIR"])
     results = [shapes.checked_report(o) for o in outcomes]
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=1))
