@@ -4,7 +4,9 @@ Whether a question leans on the conversation is decided once, in `qa.query`: one
 names its own topic or force stands alone even when history is sent. A follow-up
 without a topic of its own prefers passages from the report question that the previous
 answer came from. Searching with the previous question's words as well was measured and
-dropped: it pulled back the previous answer instead of the new one.
+dropped: it pulled back the previous answer instead of the new one. Only a follow-up with a
+topic of its own that points back ("is any of them struggling?") is searched with the previous
+topic beside its words (`qa.query`).
 """
 
 from __future__ import annotations

@@ -208,6 +208,7 @@ _POINTS_AT_THING = re.compile(
     r"this time)\b",
     re.IGNORECASE,
 )
+_POINTS_TO_TOPIC = re.compile(r"\b(?:it|that|this|those|these|them|there)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
     r"the force|the constabulary)\b",
@@ -468,6 +469,11 @@ class QueryReader:
                 base = f"{base} ({' '.join(talked)})"
             elif query.intent == "grade" and query.topic == query.graded != query.previous.topic:
                 base = f"{base} ({query.graded})"  # the grade for what was graded before
+        own_topic = query.has_topic and query.topic not in query.context
+        if own_topic and query.context and _POINTS_TO_TOPIC.search(query.text):
+            # "is any of them struggling?", "how bad is the backlog there?": the thing
+            # pointed at is the topic talked about, searched for beside the question's own
+            base = f"{base} ({query.context[-1]})"
         expanded = expand(base, self.acronyms)
         extra = report_terms(query.corrected)
         if not extra:

@@ -179,6 +179,18 @@ def test_follow_up_takes_force_and_topic_from_the_conversation(reader):
     assert same_kind.forces == ("Durham",) and same_kind.intent == "grade"
 
 
+def test_a_thing_pointed_at_is_searched_for_beside_the_questions_own_topic(reader):
+    history = (Turn("how do the multi-agency safeguarding hubs work"),)
+    pointed = reader.read("is any of them struggling?", history)
+    assert "safeguarding hubs" in pointed.dense and "safeguarding hubs" in pointed.keywords
+    # the same words without pointing back are searched as asked
+    plain = reader.read("is anyone struggling with referrals?", history)
+    assert "safeguarding" not in plain.dense
+    # and a question that points back at nothing talked about stays as asked
+    alone = reader.read("is any of them struggling?")
+    assert "safeguarding" not in alone.dense
+
+
 def test_a_question_with_its_own_force_and_topic_stands_alone(reader):
     history = (Turn("how good is Cumbria at investigating crime?"),)
     query = reader.read("how good are Lancashire at protecting vulnerable people", history)
