@@ -277,16 +277,7 @@ class Answerer:
             for j in sorted({pick.sentence, *pick.also})
         )
         return Outcome(
-            DirectAnswer(
-                kind="sentence",
-                text=" ".join(passage.text[a:b] for a, b in spans),
-                citation=citation(passage),
-                cite=cite(passage),
-                passage_id=passage.id,
-                score=pick.similarity,
-                answer_type=query.answer_type or query.named,
-                spans=spans,
-            )
+            _sentence_answer(passage, spans, pick.similarity, query.answer_type or query.named)
         )
 
     def _structured(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome | None:
@@ -643,18 +634,7 @@ class Answerer:
         missing = self._unsupported(query, passage, similarity)
         if missing:
             return Outcome(None, missing)
-        return Outcome(
-            DirectAnswer(
-                kind="sentence",
-                text=" ".join(passage.text[a:b] for a, b in spans),
-                citation=citation(passage),
-                cite=cite(passage),
-                passage_id=passage.id,
-                score=similarity,
-                answer_type=query.answer_type,
-                spans=spans,
-            )
-        )
+        return Outcome(_sentence_answer(passage, spans, similarity, query.answer_type))
 
     def _unsupported(self, query: Query, passage: Passage, similarity: float) -> str | None:
         """Why this passage does not support an answer, or None when it does.
@@ -698,6 +678,22 @@ class Answerer:
 
 
 _CONTINUES = re.compile(r"^(?:This|These|It|They|That|Such|Its|Their)\b")
+
+
+def _sentence_answer(
+    passage, spans: tuple[tuple[int, int], ...], score: float, answer_type: str | None
+) -> DirectAnswer:
+    """A sentence answer: the passage's sentences at ``spans``, in its own words, cited."""
+    return DirectAnswer(
+        kind="sentence",
+        text=" ".join(passage.text[a:b] for a, b in spans),
+        citation=citation(passage),
+        cite=cite(passage),
+        passage_id=passage.id,
+        score=score,
+        answer_type=answer_type,
+        spans=spans,
+    )
 
 
 def _with_continuation(
