@@ -5,28 +5,16 @@ written by a helper who had not seen the service's answers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bench.evaluate import evaluate_answers, read_items
+from tests.test_direct_answers import run
 
 pytestmark = pytest.mark.real_model
-
-DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="module")
 def client(fragment_app):
     return fragment_app.test_client()
-
-
-def run(client, name):
-    def call(body):
-        res = client.post("/api/ask", json=body)
-        return res.status_code, res.get_json()
-
-    return evaluate_answers(read_items(DATA / name), call, k=10)
 
 
 @pytest.mark.parametrize(
