@@ -68,6 +68,113 @@ _ADJECTIVE = re.compile(r"\bhow (effective|efficient|legitimate)(?:ly)?\b", re.I
 _PILLAR_OF = {"effective": "Effectiveness", "efficient": "Efficiency", "legitimate": "Legitimacy"}
 
 
+_G = r"(outstanding|good|adequate|requir(?:es?|ed|ing) improvement|inadequate)"
+# "good" and "adequate" are everyday words too ("good practice", "adequate training"): they
+# name a grade only beside a word that rates, compares or lists grades
+_CUED = re.compile(
+    r"\b(?:rated|graded|judged|get|got|gets|given|received|awarded|as|was|were|is|are|be|been|"
+    r"being|at least|below|under|above|over|than|short of|not|or|and|only)\s+"
+    r"[‘'\"]?(good|adequate)\b|\b(good|adequate)[’'\"]?(?:-(?:rated|graded)|\s+(?:or|and|rating|"
+    r"grades?|ratings?|for)\b)",
+    re.IGNORECASE,
+)
+_BELOW = re.compile(
+    rf"\b(?:below|under|worse than|lower than|less than|short of|not(?: even| yet)?"
+    rf"(?: rated| graded| judged)?)\s+[‘'\"]?{_G}",
+    re.IGNORECASE,
+)
+_AT_MOST = re.compile(rf"{_G}[’'\"]?\s+or\s+(?:worse|below|lower|less|under)\b", re.IGNORECASE)
+_ABOVE = re.compile(rf"\b(?:above|better than|higher than)\s+[‘'\"]?{_G}", re.IGNORECASE)
+_AT_LEAST = re.compile(
+    rf"\bat least\s+[‘'\"]?{_G}|{_G}[’'\"]?\s+(?:or|and)\s+(?:better|above|higher|over)\b",
+    re.IGNORECASE,
+)
+# a grade band in words: "where did they fall short?", "what did they do well on?"
+_SHORT = re.compile(
+    r"\b(?:f[ae]ll(?:s|ing)? short|fail(?:ed|ing|s)?|under-?perform\w*|not good enough|"
+    r"(?:did|do|does|doing|done|perform(?:ed|s|ing)?|score[ds]?|fare[ds]?) (?:badly|poorly|worst)|"
+    r"(?:weak|poor)(?:er)? (?:grades?|ratings?|results?))\b",
+    re.IGNORECASE,
+)
+_WELL = re.compile(
+    r"\b(?:(?:did|do|does|doing|done|perform(?:ed|s|ing)?|score[ds]?|fare[ds]?) well|"
+    r"(?:good|strong|high|top)(?:er)? (?:grades?|ratings?|marks?|results?))\b",
+    re.IGNORECASE,
+)
+# asking for a force's units: "which/what/where ...", "list ...", "were any of ...",
+# "was anything rated ..."
+_ASKS_UNITS = re.compile(
+    r"(?:^|[,;:]\s*)\W*(?:(?:and|so|but|then|ok(?:ay)?)\W+)?(?:what|list|name|show|tell me|"
+    r"give me|how many)\b|\b(?:which|where)\b|\b(?:any of|were any|was any|did any|are any|"
+    r"is any|were there any|are there any|none of|anything|any (?:questions?|areas?|parts?))\b",
+    re.IGNORECASE,
+)
+# what the question calls the units: "questions", "areas", "where", "anything", or it ends
+# on what it asks about ("what did they do well on?")
+_UNIT_WORDS = re.compile(
+    rf"{UNITS_ASKED.pattern}|\bwhere\b|\banything\b|\b(?:on|at|in|for)\W*$", re.IGNORECASE
+)
+# "which of their questions need improving?": a grade band, when units are named
+_NEEDS = re.compile(
+    r"\b(?:needs?|needed|needing) (?:improving|improvement|to improve|to get better|work)\b",
+    re.IGNORECASE,
+)
+
+
+def _grade_name(word: str) -> str:
+    word = word.lower()
+    return "Requires improvement" if word.startswith("requir") else word.capitalize()
+
+
+def grades_asked(text: str) -> frozenset[str]:
+    """The grades a question asks to be listed: "rated good" {Good}, "requires improvement or
+    inadequate" both, "below good" / "requires improvement or worse" / "fell short" every
+    grade under Good (Adequate too: it is under Good on the 2021 scale), "good or better" /
+    "did well" Good and Outstanding; empty when it names no grade."""
+    band: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    for pattern, keep in (
+        (_BELOW, lambda g, o: o < _ORDER[g]),
+        (_AT_MOST, lambda g, o: o <= _ORDER[g]),
+        (_ABOVE, lambda g, o: o > _ORDER[g]),
+        (_AT_LEAST, lambda g, o: o >= _ORDER[g]),
+    ):
+        for match in pattern.finditer(text):
+            word = next(w for w in match.groups() if w)
+            grade = _grade_name(word)
+            band |= {g for g, o in _ORDER.items() if keep(grade, o)}
+            spans.append(match.span())
+    for match in _GRADE_NAMED.finditer(text):
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        word = match.group(1).lower()
+        if word in ("good", "adequate") and not any(
+            m.start() <= match.start() < m.end() for m in _CUED.finditer(text)
+        ):
+            continue
+        band.add(_grade_name(word))
+    if not band and _SHORT.search(text):
+        band = {g for g, o in _ORDER.items() if o < _ORDER["Good"]}
+    elif not band and _WELL.search(text):
+        band = {g for g, o in _ORDER.items() if o >= _ORDER["Good"]}
+    return frozenset(band)
+
+
+def asks_force_units(query: Query) -> frozenset[str]:
+    """The grades of a question that asks which of one force's questions (areas) got them:
+    "which of X's questions were rated good?", "were any of X's questions inadequate?",
+    "where did X fall short?", "what did X do well on?"; empty for any other question."""
+    text = query.corrected or query.text
+    if len(query.forces) != 1 or _WHY.search(text) or not _ASKS_UNITS.search(text):
+        return frozenset()
+    if not _UNIT_WORDS.search(text):
+        return frozenset()
+    wanted = grades_asked(text)
+    if not wanted and UNITS_ASKED.search(text) and _NEEDS.search(text):
+        wanted = frozenset(g for g, o in _ORDER.items() if o < _ORDER["Good"])
+    return wanted
+
+
 def grade_question(query: Query) -> Query:
     """A question about a force's grades in other words than the rules read: "kent
     legitimacy 2016", "what was kent's latest inspection result?", "cumbria 2018/19 results",
@@ -119,6 +226,17 @@ def grade_question(query: Query) -> Query:
             changes["topic"] = ""
     if intent == "list" and named:
         changes["grade_named"] = grade_named
+    wanted = asks_force_units(query)
+    if wanted and query.intent not in ("figure",):
+        # "which of X's questions were below good?", "where did X fall short?": X's units
+        # with those grades, a table
+        intent = "list"
+        changes["grades_wanted"] = tuple(sorted(wanted, key=_ORDER.get))
+        changes["grade_named"] = (
+            grade_named if grade_named in wanted else min(wanted, key=_ORDER.get)
+        )
+        changes["topic"] = ""
+        changes["extreme"] = None
     if words and generic_topic and intent in ("grade", "compare", "list", "trend", "other"):
         changes["topic"] = ""
     if intent != query.intent:
@@ -142,7 +260,7 @@ def account_answer(
     records = [c for c in account(index) if c.report.id in ids]
     if query.pillars:
         records = [c for c in records if c.pillar in query.pillars]
-    if intent == "list" and query.grade_named and len(query.forces) == 1:
+    if intent == "list" and (query.grade_named or query.grades_wanted) and len(query.forces) == 1:
         return _force_units(records, query)
     if query.extreme:
         if intent != "list" and (query.forces or len(scope.forces) < 2):
@@ -427,26 +545,39 @@ def _force_units(records: list[GradeCell], query: Query) -> Outcome:
     """'Which of X's questions (areas) were rated good?': X's units with that grade."""
     force = query.forces[0]
     own = [c for c in records if c.force == force]
-    if UNITS_ASKED.search(query.text):
+    if not query.overall:  # its questions (areas), or a page's pillars when it grades no question
         own = [c for c in own if c.level != "pillar"] or own
     if query.years:
         own = [c for c in own if any(_covers(c.report.year, y) for y in query.years)]
-    chosen = [c for c in _one_each(own) if c.grade == query.grade_named]
+    wanted = query.grades_wanted or (query.grade_named,)
+    chosen = [c for c in _one_each(own) if c.grade in wanted]
+    named = _band_words(wanted)
     if not chosen:
         return Outcome(
             DirectAnswer(
                 kind="list",
-                text=f"No unit of {force}'s indexed reports is graded {query.grade_named}.",
+                text=f"No unit of {force}'s indexed reports is graded {named}.",
                 citation=None,
                 cite=None,
                 passage_id=None,
             )
         )
-    text = f"{force}, graded {query.grade_named}: " + "; ".join(
+    text = f"{force}, graded {named} ({len(chosen)}): " + "; ".join(
         f"{c.report.year} {c.pillar + ' ' if c.pillar and c.level != 'pillar' else ''}{c.subject}"
         for c in chosen
     )
     return Outcome(_answer("list", text, chosen))
+
+
+def _band_words(grades: tuple[str, ...]) -> str:
+    """ "below Good", "Good or better", or the grades named ("Requires improvement or
+    Inadequate")."""
+    wanted, good = set(grades), _ORDER["Good"]
+    if wanted == {g for g, o in _ORDER.items() if o < good}:
+        return "below Good"
+    if wanted == {g for g, o in _ORDER.items() if o >= good}:
+        return "Good or better"
+    return " or ".join(sorted(wanted, key=_ORDER.get, reverse=True))
 
 
 def _covers(year: str, wanted: int) -> bool:

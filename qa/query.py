@@ -260,6 +260,8 @@ class Query:
     answer_type: str | None = None  # number, amount, duration, percentage, unit, yesno
     grade_named: str | None = None  # "which forces were graded inadequate": Inadequate
     extreme: str | None = None  # "which part did they do worst on": "worst" (or "best")
+    # "which of X's questions were below good?": every grade asked for, worst first
+    grades_wanted: tuple[str, ...] = ()
     overall: bool = False  # asks about the pillar as a whole ("overall", "headline")
     counted: str | None = None  # "how many extra officers ...": "officers"
     named: str | None = None  # the kind of thing a who/what/which question asks to be named
