@@ -22,11 +22,17 @@ _END = (
     r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
     r"in \d{4})\b))"
 )
+# "is the triage car working in Cumbria?", "is it working for victims?": a place or whom it
+# is for may follow "working", "helped" (not "work": "does the force work with partners?")
+_END_PLACE = (
+    r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
+    r"in \d{4})\b|\s+(?:in|for|at|across|with|among|on)\b[^?.!]{0,40}(?:[?.!]|$)))"
+)
 ASKS = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’'-]+\s+){0,10}?"
+    r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’',–—-]+\s+){0,20}?"
     r"(?:actually |really |even |ever |been |now |already |at all )*"
     r"(?:working|worked|helped|help|helping|succeeded|succeeding|paid off|paying off)"
-    rf"\b{_END}|"
+    rf"\b{_END_PLACE}|"
     r"\b(?:it|that|this|they|these|those|scheme|approach|programme|pilot|initiative|project|"
     r"plan|pathway|system|strategy|changes?|tool|app|dashboard|arrangements?|model|process|"
     rf"team|unit|hub|panel|course|training) (?:actually |really |even )?work\b{_END}|"
@@ -47,10 +53,21 @@ ASKS = re.compile(
     r"(?:objectives|aims|targets|goals)\b|"
     r"\b(?:has|have|had|did|does|do|is|are|was|were) "
     r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) "
-    r"(?:[\w’'-]+ ){0,8}?(?:reduced|reducing|cut|cutting|lowered|improved|improving|"
+    r"(?:[\w’'-]+ ){0,12}?(?:reduced|reducing|cut|cutting|lowered|improved|improving|"
+    r"got (?:any )?better|getting (?:any )?better|"
     r"changed anything|made (?:things|it|them) better|led to (?:any )?improvements?|"
     r"achieved|achieve|get results|got results|getting results)\b|"
     r"\b(?:been|be) (?:a )?(?:success|successful|worthwhile)\b|\bpa(?:y|id) off\b|"
+    r"\b(?:did|does|do) (?:it|that|this|they|these|those|the [\w-]+(?: [\w-]+){0,3}) "
+    r"(?:actually |really )?(?:improve|reduce|cut|lower|change|help)\b|"
+    r"\b(?:getting|got|get|keeping|kept|staying) on top of\b|\bkeeping up with\b|"
+    r"\b(?:making|made) (?:any |much |real |good )?(?:progress|headway)\b|"
+    r"\bhow(?: well)? (?:is|are|has|have) [^?.!]{1,160}? (?:going|gone|bedded in|"
+    r"working out|worked out|turned out|turning out)\b|"
+    r"\bhow (?:effective|successful|well) (?:is|are|was|were|has|have) (?:the |its |their |"
+    r"this |that |[\w-]+[’']s )?(?:new |[\w-]+ ){0,4}?(?:scheme|approach|programme|pilot|"
+    r"initiative|project|plan|pathway|system|strategy|tool|app|dashboard|model|process|team|"
+    r"unit|hub|panel|course|training|service|line|helpline|partnership|operation)s?\b|"
     rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?work{_END}|"
     r"\b(?:is|are|was|were) (?:[\w’'-]+ ){1,8}?any good\b|"
     r"\bdo(?:ing|ne)? (?:any|much) good\b|"
@@ -78,7 +95,7 @@ _JUDGES = re.compile(
     r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]?|"
     r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
     r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
-    r"reviewed|monitor(?:s|ed|ing)|measur\w*|understand (?:the|its) (?:impact|effect)|"
+    r"reviewed|monitor(?:s|ed|ing)|measur(?:ed|ing)\b|understand (?:the|its) (?:impact|effect)|"
     r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
     r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
     r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
@@ -92,6 +109,22 @@ _STRONG = re.compile(
     re.IGNORECASE,
 )
 _ASKS_FOR = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+# a forecast ("predicts that ... will reduce") is no judgement of what has happened, unless
+# it says it is too early to tell
+_FORECAST = re.compile(
+    r"\b(?:will|would|predicts?|predicted|expects?|expected to|anticipat\w*|plans? to|"
+    r"intends? to|aims? to|hopes? to|is due to)\b",
+    re.IGNORECASE,
+)
+_VERDICT = re.compile(r"\b(?:too early|early days|no evidence|evaluat\w*)\b", re.IGNORECASE)
+# a paragraph that goes on about the one before: "This pilot scheme has been evaluated ..."
+_GOES_ON = re.compile(
+    r"^\W*(?:(?:this|these|such|the)(?: new)? (?:[\w-]+ ){0,2}?(?:scheme|pilot|approach|"
+    r"programme|initiative|project|team|unit|service|system|process|model|partnership|"
+    r"arrangement|work|change|tool|hub|panel|pathway|operation|training)s?|it|they|this|these)\b",
+    re.IGNORECASE,
+)
+GOES_ON_DISCOUNT = 0.03  # a judgement in the next paragraph, against one in the passage
 STRONG_BONUS = 0.08
 RANK_PENALTY = 0.02
 MARGIN = 0.25
@@ -118,8 +151,32 @@ def asks_evaluation(question: str) -> bool:
 def judges(sentence: str) -> bool:
     """A sentence that says how well something works, not what must change or the grade."""
     return bool(
-        _JUDGES.search(sentence) and not restates_grade(sentence) and not _ASKS_FOR.search(sentence)
+        _JUDGES.search(sentence)
+        and not restates_grade(sentence)
+        and not _ASKS_FOR.search(sentence)
+        and (not _FORECAST.search(sentence) or _VERDICT.search(sentence))
     )
+
+
+def _sentences(index, row: int) -> list[str]:
+    text = index.passages.text(row)
+    start, end = int(index.sentence_offsets[row]), int(index.sentence_offsets[row + 1])
+    return [text[int(a) : int(b)] for a, b in index.sentence_spans[start:end]]
+
+
+def _goes_on(index, row: int) -> int | None:
+    """The row of the paragraph after this one when it goes on about the same thing
+    ("This pilot scheme has been evaluated ..."): same report, unit and section."""
+    following = row + 1
+    if following >= len(index.passages):
+        return None
+    here, there = index.passages[row], index.passages[following]
+    if (there.report, there.unit, there.section) != (here.report, here.unit, here.section):
+        return None
+    if there.paragraph != here.paragraph + 1:
+        return None
+    first = _sentences(index, following)[:1]
+    return following if first and _GOES_ON.search(first[0]) else None
 
 
 def pick_judgement(index, query, results) -> Pick | None:
@@ -161,6 +218,17 @@ def pick_judgement(index, query, results) -> Pick | None:
             if choice is None or score > choice[0]:
                 # the passage's topic sentence is what supports the answer
                 choice = (score, Pick(scored.row, j, topical))
+        # the paragraph after it may judge what this one describes
+        following = _goes_on(index, scored.row)
+        if following is not None and index.passages[following].section not in IMPROVEMENT_SECTIONS:
+            for j, sentence in enumerate(_sentences(index, following)):
+                if not judges(sentence):
+                    continue
+                score = float(topical) - RANK_PENALTY * rank - GOES_ON_DISCOUNT
+                if _STRONG.search(sentence):
+                    score += STRONG_BONUS
+                if choice is None or score > choice[0]:
+                    choice = (score, Pick(following, j, topical))
     if choice is None:
         return None
     pick = choice[1]

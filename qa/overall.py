@@ -112,7 +112,8 @@ _ASKS_UNITS = re.compile(
 # what the question calls the units: "questions", "areas", "where", "anything", or it ends
 # on what it asks about ("what did they do well on?")
 _UNIT_WORDS = re.compile(
-    rf"{UNITS_ASKED.pattern}|\bwhere\b|\banything\b|\b(?:on|at|in|for)\W*$", re.IGNORECASE
+    rf"{UNITS_ASKED.pattern}|\bwhere\b|\banything\b|\b(?:on|at|in|for)(?:\s+in\s+\d{{4}})?\W*$",
+    re.IGNORECASE,
 )
 # "which of their questions need improving?": a grade band, when units are named
 _NEEDS = re.compile(

@@ -185,6 +185,11 @@ _GOOD_AT = re.compile(
 _ALL_GRADES = re.compile(
     r"\b(?:grades|ratings|marks|judgements|judgments|scores|results|report card)\b", re.IGNORECASE
 )
+# "has their grade gone up?" asks about grades; "did that training make a difference?" not
+_GRADES_ASKED = re.compile(
+    r"\b(?:grades?|graded|ratings?|rated|judge?ments?|judged|scores?|peel|inspections?)\b",
+    re.IGNORECASE,
+)
 _GRADE_WORD = re.compile(
     r"\b(outstanding|good|adequate|requires? improvement|inadequate)\b", re.IGNORECASE
 )
@@ -413,7 +418,10 @@ class QueryReader:
         if _GOOD_AT.search(corrected) and intent in ("other", "improvements"):
             intent = "grade"
         overall = bool(_OVERALL.search(corrected))
-        if answer_type == "evaluation" and intent in ("other", "grade", "improvements"):
+        if answer_type == "evaluation" and (
+            intent in ("other", "grade", "improvements")
+            or (intent == "trend" and not _GRADES_ASKED.search(corrected))
+        ):
             intent, overall = "other", False  # "is it working?": the frame is no topic
             topic = _topic(EVALUATION_FRAME.sub(" ", corrected))
         else:

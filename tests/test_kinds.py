@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.evaluation import asks_evaluation
+from qa.evaluation import asks_evaluation, judges
 from qa.figures import counted_stems, figures_in
 from qa.named import named_kind
+from qa.overall import grade_question, grades_asked
 from qa.query import QueryReader
 from qa.reasons import polarity, restates_grade
 from qa.request import Turn
@@ -192,3 +193,90 @@ def test_a_question_filter_applies_to_the_direct_answer(client):
     answer = filtered.get_json()["answer"]
     assert answer["kind"] == "grade" and answer["grade"] == "Requires improvement"
     assert answer["citation"]["question_number"] == 2
+
+
+BELOW_GOOD = {"Adequate", "Requires improvement", "Inadequate"}
+
+
+@pytest.mark.parametrize(
+    ("question", "grades"),
+    [
+        ("which of their questions were rated good?", {"Good"}),
+        (
+            "which were rated requires improvement or inadequate?",
+            {"Requires improvement", "Inadequate"},
+        ),
+        ("which of its questions were below good?", BELOW_GOOD),
+        (
+            "which questions got requires improvement or worse?",
+            {"Requires improvement", "Inadequate"},
+        ),
+        ("which questions were judged good or better?", {"Good", "Outstanding"}),
+        ("which areas were at least good?", {"Good", "Outstanding"}),
+        ("where did they fall short?", BELOW_GOOD),
+        ("what did they do well on?", {"Good", "Outstanding"}),
+        ("list the good-rated questions", {"Good"}),
+        ("which areas of good practice did inspectors find?", set()),
+        ("is there adequate training for call handlers?", set()),
+    ],
+)
+def test_the_grades_a_list_question_asks_for(question, grades):
+    assert grades_asked(question) == grades
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which of Durham's questions fell short?",
+        "In 2017, which of Lancashire's questions were rated requires improvement or inadequate?",
+        "Was anything rated outstanding for Cumbria?",
+        "Did Durham get an inadequate for anything?",
+        "Which of Cumbria's areas need improving?",
+        "What did Lancashire do well on in 2018?",
+    ],
+)
+def test_which_of_a_forces_units_got_a_grade_is_a_list(reader, question):
+    query = grade_question(reader.read(question))
+    assert query.intent == "list" and query.grades_wanted and len(query.forces) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which areas of good practice did the inspectors find in Lancashire?",
+        "Why did Durham fall short on treating its workforce fairly?",
+        "What does Lancashire need to improve?",
+    ],
+)
+def test_a_question_about_findings_is_not_a_grade_list(reader, question):
+    assert not grade_question(reader.read(question)).grades_wanted
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How well is Cumbria's new triage car scheme going?",
+        "Is the street triage team – a nurse and an officer together – actually working?",
+        "Is the triage car working in Cumbria?",
+        "Has the 24-hour helpline for officers got any better?",
+        "Is Cumbria getting on top of its backlog of risk assessments?",
+        "Did that change to the training improve anything?",
+        "How effective is Lancashire's team that targets online abuse images?",
+    ],
+)
+def test_more_wordings_of_is_it_working(reader, question):
+    query = reader.read(question)
+    assert query.answer_type == "evaluation" and query.intent == "other"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        ("This pilot scheme has been evaluated and found to be meeting its objectives.", True),
+        ("The constabulary predicts that caseloads will reduce to around 35 per officer.", False),
+        ("It is too early to tell whether the changes will reduce demand.", True),
+        ("Officers refer children so that safeguarding measures can be in place.", False),
+    ],
+)
+def test_a_forecast_is_no_judgement(sentence, judging):
+    assert judges(sentence) is judging
