@@ -109,6 +109,21 @@ _STRONG = re.compile(
     re.IGNORECASE,
 )
 _ASKS_FOR = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+# "has the skills it needs to be effective" asks for nothing
+_HAS_WHAT_IT_NEEDS = re.compile(
+    r"\b(?:skills|resources|tools|information|training|support|capacity|capabilit(?:y|ies)|"
+    r"powers|equipment|people|staff|officers|time|everything|all) (?:that |which )?"
+    r"(?:it|they|he|she|we|you|officers|staff) (?:needs?|needed) to\b",
+    re.IGNORECASE,
+)
+# the inspectors' own finding of how well something is done: "We found turnaround times
+# for indecent image referrals to be good"
+_FOUND = re.compile(
+    r"\bwe (?:found|saw)\b.{0,100}?\b(?:to be|was|were|is|are) (?:generally |consistently |"
+    r"very |mostly |not )?(?:good|effective|timely|prompt|poor|inconsistent|thorough|"
+    r"appropriate|inadequate|limited|strong|weak)\b",
+    re.IGNORECASE,
+)
 # a forecast ("predicts that ... will reduce") is no judgement of what has happened, unless
 # it says it is too early to tell
 _FORECAST = re.compile(
@@ -148,13 +163,21 @@ def asks_evaluation(question: str) -> bool:
     return bool(ASKS.search(question)) and not _COUNTS.search(question)
 
 
+_CONTRAST = re.compile(r"[,;]\s*(?:but|however|although|though|yet)\b", re.IGNORECASE)
+
+
 def judges(sentence: str) -> bool:
-    """A sentence that says how well something works, not what must change or the grade."""
-    return bool(
-        _JUDGES.search(sentence)
-        and not restates_grade(sentence)
-        and not _ASKS_FOR.search(sentence)
-        and (not _FORECAST.search(sentence) or _VERDICT.search(sentence))
+    """A sentence that says how well something works, not what must change or the grade;
+    "The constabulary is aware that it needs to reduce them, but the number has not yet
+    started to fall" judges in its second half."""
+    if restates_grade(sentence):
+        return False
+    parts = [sentence] + [sentence[m.end() :] for m in _CONTRAST.finditer(sentence)]
+    return any(
+        (_JUDGES.search(part) or _FOUND.search(part))
+        and not _ASKS_FOR.search(_HAS_WHAT_IT_NEEDS.sub(" ", part))
+        and (not _FORECAST.search(part) or _VERDICT.search(part))
+        for part in parts
     )
 
 
