@@ -115,6 +115,14 @@ _UNIT_WORDS = re.compile(
     rf"{UNITS_ASKED.pattern}|\bwhere\b|\banything\b|\b(?:on|at|in|for)(?:\s+in\s+\d{{4}})?\W*$",
     re.IGNORECASE,
 )
+# words of a grade-list question that name no topic of policing
+_LIST_FRAME = frozenset(
+    "improving improvement improve improved need needs needed needing short fall fell falling "
+    "fails failed failing well badly poorly anything any questions question areas area parts "
+    "part units unit bits things thing better worse below above least lower higher under "
+    "underperforming rated graded judged outstanding adequate inadequate requires required "
+    "effectiveness efficiency legitimacy work".split()
+)
 # "which of their questions need improving?": a grade band, when units are named
 _NEEDS = re.compile(
     r"\b(?:needs?|needed|needing) (?:improving|improvement|to improve|to get better|work)\b",
@@ -170,6 +178,9 @@ def asks_force_units(query: Query) -> frozenset[str]:
         return frozenset()
     if not _UNIT_WORDS.search(text):
         return frozenset()
+    topic = [w for w in re.findall(r"[a-z]+", query.topic.lower()) if w not in _GENERIC]
+    if any(w not in _LIST_FRAME for w in topic):
+        return frozenset()  # "where is durham falling short on vetting?": a topic's findings
     wanted = grades_asked(text)
     if not wanted and UNITS_ASKED.search(text) and _NEEDS.search(text):
         wanted = frozenset(g for g, o in _ORDER.items() if o < _ORDER["Good"])
