@@ -282,6 +282,11 @@ class Answerer:
 
     def _structured(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome | None:
         outside = self.uncovered_topic(query, scope)
+        # a question of another page's title, but a passage in scope says it closely ("what
+        # concerns did they have about crime recording in 2016?" of a 2016 page whose
+        # summary says so): its sentence answers, not "the reports don't cover it"
+        if outside is not None and _best_sentence(results) >= STRONG_SIMILARITY:
+            return None
         if outside is not None:
             return Outcome(
                 None,
@@ -771,3 +776,8 @@ def short_title(title: str) -> str:
 
 
 _short = short_title
+
+
+def _best_sentence(results: list[Scored], top: int = 3) -> float:
+    """The closest sentence of the first passages to the question."""
+    return max((max(r.sentence_similarities, default=0.0) for r in results[:top]), default=0.0)

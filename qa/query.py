@@ -134,6 +134,10 @@ _PERCENT = re.compile(
     r"\bshare of\b",
     re.IGNORECASE,
 )
+_SHARE_FRAME = re.compile(
+    r"\b(?:(?:what|which) )?(?:percentage|percent|proportion|share|fraction|portion)s?(?: of)?\b",
+    re.IGNORECASE,
+)
 _DURATION = re.compile(
     r"\bhow (?:long|quickly|fast|soon|late)\b|"
     r"\bhow many (?:days|weeks|months|hours|minutes|years)\b|"
@@ -485,11 +489,16 @@ class QueryReader:
             # pointed at is the topic talked about, searched for beside the question's own
             base = f"{base} ({query.context[-1]})"
         expanded = expand(base, self.acronyms)
+        keywords = expanded.keywords
+        if query.answer_type == "percentage":
+            # "what share of ... records": the frame is no keyword ("The constabulary
+            # shares information ..." is not about it)
+            keywords = _SHARE_FRAME.sub(" ", keywords)
         extra = report_terms(query.corrected)
         if not extra:
-            return expanded.dense, expanded.keywords
+            return expanded.dense, keywords
         addition = " ".join(extra)
-        return f"{expanded.dense} ({addition})", f"{expanded.keywords} {addition}"
+        return f"{expanded.dense} ({addition})", f"{keywords} {addition}"
 
     def warm(self) -> None:
         """Embed the intent examples and read the English word list now, not at the first
