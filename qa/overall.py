@@ -63,6 +63,12 @@ _EXPLICIT = re.compile(
     r"most recent|how (?:did|do|does|is|are|was|were) .{1,40}\b(?:do|doing|get on|fare))\b",
     re.IGNORECASE,
 )
+# asks for the report's words on a topic, not its grade
+_SAYS_ABOUT = re.compile(
+    r"\b(?:say|said|says|saying|mention|mentioned|write|wrote|written|note|noted|comment|"
+    r"comments|commented|report|reported|find|found) (?:about|on)\b",
+    re.IGNORECASE,
+)
 _WHY = re.compile(r"\b(?:why|reasons?|because|based on|how come|explain)\b", re.IGNORECASE)
 _ADJECTIVE = re.compile(r"\bhow (effective|efficient|legitimate)(?:ly)?\b", re.IGNORECASE)
 _PILLAR_OF = {"effective": "Effectiveness", "efficient": "Efficiency", "legitimate": "Legitimacy"}
@@ -220,6 +226,8 @@ def grade_question(query: Query) -> Query:
     about_grades = bool(query.forces or pillars or query.years) and (
         bool(pillars) or bool(_GRADE_CUE.search(text)) or not words
     )
+    if intent == "grade" and words and not generic_topic and _SAYS_ABOUT.search(text):
+        intent = "other"  # "what did the 2014 inspection say about restorative justice?"
     if intent == "improvements" and named and not _IMPROVE_WORDS.search(text):
         intent = "grade"  # "did they get requires improvement for ...": a grade
     elif intent in ("other", "improvements") and (generic_topic or not words) and about_grades:
