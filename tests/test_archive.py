@@ -36,3 +36,31 @@ def test_every_indexed_force_has_a_page(client, fragment_app):
         forces = sorted({r.force for r in _engine().index.reports})
     for force in forces:
         assert client.get(f"/forces/{force}").status_code == 200, force
+
+
+def ask(client, question: str) -> dict:
+    response = client.post("/api/ask", json={"question": question})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_a_topic_in_another_pages_words_is_answered_when_a_passage_says_it(client):
+    """Greater Manchester's 2018 efficiency opening says how well it understands demand; a
+    question in the words of a question title it does not print was refused as not covered."""
+    data = ask(
+        client,
+        "what does the 2018 report say about how well Greater Manchester Police understands "
+        "the demand on it?",
+    )
+    answer = data["answer"]
+    assert answer is not None, data["message"]
+    assert answer["citation"]["force"] == "Greater Manchester"
+    assert "demand" in answer["text"]
+
+
+def test_what_an_inspection_said_about_a_topic_is_its_words_not_a_grade(client):
+    answer = ask(client, "what did the 2014 inspection say about restorative justice in durham?")[
+        "answer"
+    ]
+    assert answer["kind"] == "sentence" and answer["citation"]["force"] == "Durham"
+    assert "restorative justice" in answer["text"].lower()
