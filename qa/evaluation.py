@@ -26,7 +26,7 @@ _END = (
 # is for may follow "working", "helped" (not "work": "does the force work with partners?")
 _END_PLACE = (
     r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
-    r"in \d{4})\b|\s+(?:in|for|at|across|with|among|on)\b[^?.!]{0,40}(?:[?.!]|$)))"
+    r"in \d{4})\b|\s+(?:in|for|at|across)\b[^?.!]{0,40}(?:[?.!]|$)))"
 )
 ASKS = re.compile(
     r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’',–—-]+\s+){0,20}?"
@@ -158,9 +158,22 @@ _COUNTS = re.compile(
 )
 
 
+# "who is Cumbria working with ...?", "which organisation is helping ...?": a name is asked for
+_ASKS_NAME = re.compile(
+    r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)?(?:who|whom|whose|which|what(?! (?:difference|effect|"
+    r"impact|evidence|results?|outcomes?)\b))\b",
+    re.IGNORECASE,
+)
+
+
 def asks_evaluation(question: str) -> bool:
-    """ "is it working?", but not "how much of their time did they spend on response work?"."""
-    return bool(ASKS.search(question)) and not _COUNTS.search(question)
+    """ "is it working?", but not "how much of their time did they spend on response work?"
+    nor "who is Cumbria working with to recruit detectives?"."""
+    return (
+        bool(ASKS.search(question))
+        and not _COUNTS.search(question)
+        and not _ASKS_NAME.search(question)
+    )
 
 
 _CONTRAST = re.compile(r"[,;]\s*(?:but|however|although|though|yet)\b", re.IGNORECASE)

@@ -280,3 +280,15 @@ def test_more_wordings_of_is_it_working(reader, question):
 )
 def test_a_forecast_is_no_judgement(sentence, judging):
     assert judges(sentence) is judging
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is Cumbria working with to recruit detectives?",
+        "Which organisation is helping Durham with vetting?",
+        "Which force is Lancashire working with in the region on armed policing?",
+    ],
+)
+def test_who_they_work_with_asks_for_a_name_not_whether_it_works(question):
+    assert not asks_evaluation(question)
