@@ -247,7 +247,7 @@ def grade_question(query: Query) -> Query:
     if intent == "list" and named:
         changes["grade_named"] = grade_named
     wanted = asks_force_units(query)
-    if wanted and query.intent not in ("figure",):
+    if wanted and query.intent not in ("figure", "reasons"):
         # "which of X's questions were below good?", "where did X fall short?": X's units
         # with those grades, a table
         intent = "list"

@@ -70,7 +70,15 @@ _REASONS = re.compile(
     r"what(?:'s|’s| is| are| was| were)? (?:(?:they|it|the force|the constabulary) )?"
     r"(?:going|doing|getting|done|gone|got) (?:so )?(?:wrong|right|well|badly)|"
     r"what (?:are|is|were|was) (?:they|it|the force|the constabulary|\w+) (?:doing|getting) "
-    r"(?:so )?(?:wrong|right|well|badly))",
+    r"(?:so )?(?:wrong|right|well|badly)|"
+    # "what let them down on ...", "what went wrong for Durham on ...", "what did they do well
+    # to earn a good grade?", "how did they manage a good grade for ...?"
+    r"what (?:let|held|pulled|brought|dragged) (?:[\w’'-]+ ){0,3}?(?:down|back)\b|"
+    r"what went (?:so )?(?:wrong|right|well|badly)\b|"
+    r"what (?:did|do|does) .{0,60}?\b(?:to|in order to) (?:earn|get|achieve|deserve|secure|"
+    r"be (?:graded|rated|judged|given))\b|"
+    r"how (?:did|do|does) .{0,40}?\b(?:manage|earn|achieve|get|secure|deserve|land|win) "
+    r"(?:a|an|the|its|their|that) (?:[\w’'-]+ ){0,2}?(?:grade|rating|judge?ment|mark))",
     re.IGNORECASE,
 )
 _TREND = re.compile(

@@ -60,6 +60,9 @@ _STRENGTH = re.compile(
 )
 
 
+# "The constabulary should ensure that ...", "This should lead to ...": a recommendation or a
+# forecast in the findings' prose
+_RECOMMENDS = re.compile(r"\b(?:should|must)\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:not|no|n[o’']t|never|nor|lacks?|without)\b", re.IGNORECASE)
 
 
@@ -197,6 +200,8 @@ def find_reasons(
                     continue  # the summary of another question
                 if sentence[:1].islower() or re.match(r"^[•·-]\s*[a-z]", sentence):
                     continue  # a fragment of a list
+                if _RECOMMENDS.search(sentence) and not _FINDING.search(sentence):
+                    continue  # what should be done (or should follow) is no finding
                 sign = polarity(sentence)
                 if sign == 0 and not (
                     _SHORTCOMING.search(sentence)

@@ -292,3 +292,17 @@ def test_a_forecast_is_no_judgement(sentence, judging):
 )
 def test_who_they_work_with_asks_for_a_name_not_whether_it_works(question):
     assert not asks_evaluation(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What let Cumbria down on protecting vulnerable people?",
+        "What went wrong for Lancashire on investigations?",
+        "What did Cumbria do well to earn a good grade for investigating crime?",
+        "What did Durham get right to be graded good on fairness?",
+        "How did Cumbria manage a good grade for investigations?",
+    ],
+)
+def test_more_wordings_of_why(reader, question):
+    assert grade_question(reader.read(question)).intent == "reasons"
