@@ -126,6 +126,11 @@ def counted_stems(counted: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+_SHOULD = re.compile(
+    r"\b(?:should|must|deadline|by when|recommend\w*|within how (?:long|many))\b", re.IGNORECASE
+)
+
+
 def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
     """The sentence among every passage found whose figure answers what is counted."""
     if not results:
@@ -135,6 +140,9 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
     asks_change = bool(_ASKS_CHANGE.search(query.corrected))
     given = {_norm(m.group(0)) for m in figures_in(query.corrected)}
     how_often = bool(re.search(r"\bhow often\b|\bhow frequently\b", query.corrected, re.I))
+    # "Within six months, the constabulary should review ...": a deadline set, not a figure
+    # found, unless the question asks what should be done
+    asks_should = bool(_SHOULD.search(query.corrected))
     topic = _stems(query.topic) if query.topic else set()
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results)
     choice: tuple[float, Pick] | None = None
@@ -146,6 +154,8 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             if how_often:
                 figures += list(_FREQUENCY.finditer(sentence))
             if not figures or (shape is not None and not shape.search(sentence)):
+                continue
+            if not asks_should and _SHOULD.search(sentence):
                 continue
             score = float(sim) - RANK_PENALTY * rank
             if asks_change and _STATES_CHANGE.search(sentence):

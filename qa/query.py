@@ -198,6 +198,11 @@ _ALL_GRADES = re.compile(
     r"\b(?:grades|ratings|marks|judgements|judgments|scores|results|report card)\b", re.IGNORECASE
 )
 # "has their grade gone up?" asks about grades; "did that training make a difference?" not
+_WHO_WHICH = re.compile(
+    r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)?(?:who|whom|whose|which (?!(?:areas?|things?|"
+    r"parts?|improvements?|questions?|recommendations?)\b))\b",
+    re.IGNORECASE,
+)
 _GRADES_ASKED = re.compile(
     r"\b(?:grades?|graded|ratings?|rated|judge?ments?|judged|scores?|peel|inspections?)\b",
     re.IGNORECASE,
@@ -543,16 +548,18 @@ def _intent(text: str, answer_type: str | None, forces_named: int, years_named: 
         return "reasons"
     if _LIST.search(text):
         return "list"
-    if _TREND.search(text) or (years_named >= 2 and _CHANGE.search(text)):
-        return "trend"
+    if (_TREND.search(text) or (years_named >= 2 and _CHANGE.search(text))) and not (
+        answer_type in NUMERIC_TYPES and not _GRADES_ASKED.search(text)
+    ):
+        return "trend"  # but "how many more officers now the precept has gone up?" counts
     if _COMPARE.search(text) and (forces_named >= 2 or _GRADE.search(text) or "compar" in text):
         return "compare"
     if forces_named >= 2 and (_GRADE.search(text) or re.search(r"\bor\b", text)):
         return "compare"
     if answer_type in NUMERIC_TYPES:
         return "figure"
-    if _IMPROVE.search(text):
-        return "improvements"
+    if _IMPROVE.search(text) and not _WHO_WHICH.search(text):
+        return "improvements"  # not "who chairs the board of the plan to improve ...?"
     if _GRADE.search(text):
         return "grade"
     return "other"

@@ -306,3 +306,30 @@ def test_who_they_work_with_asks_for_a_name_not_whether_it_works(question):
 )
 def test_more_wordings_of_why(reader, question):
     assert grade_question(reader.read(question)).intent == "reasons"
+
+
+def test_a_deadline_set_is_no_figure_found_unless_asked_for(multi_app):
+    """Durham's grievances take 190 days; its area for improvement says "Within six months,
+    the constabulary should review its grievance procedure"."""
+    client = multi_app.test_client()
+
+    def answer(question):
+        return client.post("/api/ask", json={"question": question}).get_json()["answer"]
+
+    found = answer("On average, how long does it take Durham to resolve a grievance?")
+    assert "190 days" in found["text"]
+    deadline = answer("Within how long should Durham review its grievance procedure?")
+    assert "six months" in deadline["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("How many more officers is Cumbria taking on now the precept has gone up?", "figure"),
+        ("how has Lancashire's grade changed since 2017?", "trend"),
+        ("Who chairs the board overseeing Lancashire's plan to improve investigations?", "other"),
+        ("which areas does Lancashire need to improve?", "improvements"),
+    ],
+)
+def test_a_count_or_a_name_is_asked_for_even_beside_change_or_improve(reader, question, intent):
+    assert reader.read(question).intent == intent
