@@ -280,12 +280,25 @@ class Answerer:
             _sentence_answer(passage, spans, pick.similarity, query.answer_type or query.named)
         )
 
+    def _says_in_scope(self, query: Query, results: list[Scored]) -> bool:
+        """A passage found says the topic itself: a sentence very close to the question in
+        a passage holding most of the topic's words ("Durham Constabulary is good at ..."
+        is close to "how good is Durham at investigating crime?" but says nothing of
+        crime)."""
+        if _best_sentence(results[:1]) < STRONG_SIMILARITY:
+            return False
+        words = {w[:5] for w in re.findall(r"[a-z]{4,}", query.topic.lower())}
+        if not words:
+            return False
+        text = self.index.passages.text(results[0].row).lower()
+        return sum(w in text for w in words) / len(words) > 0.5
+
     def _structured(self, query: Query, scope: Scope, results: list[Scored]) -> Outcome | None:
         outside = self.uncovered_topic(query, scope)
         # a question of another page's title, but a passage in scope says it closely ("what
         # concerns did they have about crime recording in 2016?" of a 2016 page whose
         # summary says so): its sentence answers, not "the reports don't cover it"
-        if outside is not None and _best_sentence(results) >= STRONG_SIMILARITY:
+        if outside is not None and self._says_in_scope(query, results):
             return None
         if outside is not None:
             return Outcome(
@@ -683,6 +696,12 @@ class Answerer:
 
 
 _CONTINUES = re.compile(r"^(?:This|These|It|They|That|Such|Its|Their)\b")
+# "Until recently, the constabulary had joint arrangements ...": what is true now follows
+_WAS_ONCE = re.compile(
+    r"^\W*(?:until (?:recently|last year|\d{4})|previously|formerly|in the past|historically|"
+    r"at one time|before (?:this|that|then))\b",
+    re.IGNORECASE,
+)
 
 
 def _sentence_answer(
@@ -705,16 +724,21 @@ def _with_continuation(
     text: str, sentence_spans: np.ndarray, spans: tuple[tuple[int, int], ...]
 ) -> tuple[tuple[int, int], ...]:
     """One answering sentence, and the next when that one goes on about it ("This is a
-    mock-up of ...", "It found ..."): the sentence alone would leave the answer out."""
-    if len(spans) != 1:
-        return spans
+    mock-up of ...", "It found ..."): the sentence alone would leave the answer out. A
+    sentence of what used to be ("Until recently, ...") always brings the next, which says
+    what is true now."""
     ends = [int(b) for _, b in sentence_spans]
-    at = ends.index(spans[0][1]) if spans[0][1] in ends else -1
-    if 0 <= at < len(sentence_spans) - 1:
+    added = []
+    for span in spans:
+        at = ends.index(span[1]) if span[1] in ends else -1
+        if not 0 <= at < len(sentence_spans) - 1:
+            continue
         a, b = (int(x) for x in sentence_spans[at + 1])
-        if _CONTINUES.match(text[a:b]):
-            return (spans[0], (a, b))
-    return spans
+        if _WAS_ONCE.match(text[span[0] : span[1]]) or (
+            len(spans) == 1 and _CONTINUES.match(text[a:b])
+        ):
+            added.append((a, b))
+    return tuple(sorted(set(spans) | set(added)))
 
 
 def _untyped(query: Query) -> Query:

@@ -333,3 +333,13 @@ def test_a_deadline_set_is_no_figure_found_unless_asked_for(multi_app):
 )
 def test_a_count_or_a_name_is_asked_for_even_beside_change_or_improve(reader, question, intent):
     assert reader.read(question).intent == intent
+
+
+def test_what_used_to_be_comes_with_what_is_now(multi_app):
+    """Lancashire's firearms training: "Until recently, ... had joint arrangements ...
+    Lancashire Constabulary now provides standalone arrangements ..."."""
+    client = multi_app.test_client()
+    question = "Are Lancashire's firearms officers still trained jointly with neighbouring forces?"
+    answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
+    assert "Until recently" in answer["text"]
+    assert "now provides standalone arrangements" in answer["text"]
