@@ -57,6 +57,13 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 
+# "how long is the wait now?", "did they look at it in detail this time?": the latest
+# inspection, not every one
+_CURRENT = re.compile(
+    r"\b(?:now|nowadays|these days|this time|currently|at the moment|at present|today)\b",
+    re.IGNORECASE,
+)
+
 _REASONS = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?(?:why\b|how come\b|what(?:'s|’s|s| is| was| were)? "
     r"(?:the )?reasons?\b|for what reason|on what (?:basis|grounds)|what (?:led|made) |"
@@ -264,6 +271,7 @@ class Query:
     pillars: tuple[str, ...] = ()
     places: tuple[str, ...] = ()  # places outside England and Wales' police
     future: bool = False  # asks about a time after the reports
+    current: bool = False  # asks about now: the latest report of each force
     intent: str = "other"
     answer_type: str | None = None  # number, amount, duration, percentage, unit, yesno
     grade_named: str | None = None  # "which forces were graded inadequate": Inadequate
@@ -454,6 +462,7 @@ class QueryReader:
             pillars=pillars,
             places=places,
             future=bool(_FUTURE.search(corrected)),
+            current=bool(_CURRENT.search(corrected)),
             intent=intent,
             answer_type=answer_type,
             grade_named=_GRADE_NAMES[grade.group(1).lower()] if grade else None,
