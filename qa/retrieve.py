@@ -2,7 +2,9 @@
 
 Each signal ranks a shared pool of candidates (the dense and keyword top hits);
 reciprocal rank fusion (RRF) combines the three rankings, so no signal's raw scale
-matters. Measured on the public set in the issue notes; see README "How ranking works".
+matters. A follow-up is ranked twice, as asked and with the topic talked about beside its
+words, and the two fused scores averaged. Measured on the public set in the issue notes; see
+README "How ranking works".
 """
 
 from __future__ import annotations
