@@ -4,9 +4,13 @@ Whether a question leans on the conversation is decided once, in `qa.query`: one
 names its own topic or force stands alone even when history is sent. A follow-up
 without a topic of its own prefers passages from the report question that the previous
 answer came from. Searching with the previous question's words as well was measured and
-dropped: it pulled back the previous answer instead of the new one. Only a follow-up with a
-topic of its own that points back ("is any of them struggling?") is searched with the previous
-topic beside its words (`qa.query`).
+dropped: it pulled back the previous answer instead of the new one. A follow-up with a topic
+of its own that points back ("is any of them struggling?") is searched with the previous
+topic beside its words; any other follow-up is ranked twice, as asked and with the topic
+talked about beside its words, and the two rankings fused (`qa.query`, `qa.retrieve`).
+Demoting the passages the previous answer led with was measured and dropped: a follow-up
+is often answered by the very passage that answered the turn before ("are they actually
+using it?").
 """
 
 from __future__ import annotations

@@ -57,6 +57,13 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 
+# "how long is the wait now?", "did they look at it in detail this time?": the latest
+# inspection, not every one
+_CURRENT = re.compile(
+    r"\b(?:now|nowadays|these days|this time|currently|at the moment|at present|today)\b",
+    re.IGNORECASE,
+)
+
 _REASONS = re.compile(
     r"^\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?(?:why\b|how come\b|what(?:'s|’s|s| is| was| were)? "
     r"(?:the )?reasons?\b|for what reason|on what (?:basis|grounds)|what (?:led|made) |"
@@ -231,6 +238,14 @@ _POINTS_AT_THING = re.compile(
     re.IGNORECASE,
 )
 _POINTS_TO_TOPIC = re.compile(r"\b(?:it|that|this|those|these|them|there)\b", re.IGNORECASE)
+# "how many is each officer looking after?", "how many did they get wrong?": what is
+# counted is not named, so it is what was talked about
+_COUNTS_UNNAMED = re.compile(
+    r"\bhow many (?:of (?:them|those|these|it)\b|(?:is|are|was|were|did|do|does|has|have|had|"
+    r"will|would|can|could|should)\b)",
+    re.IGNORECASE,
+)
+MAX_DEFINITE_WORDS = 6
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
     r"the force|the constabulary)\b",
@@ -278,6 +293,7 @@ class Query:
     pillars: tuple[str, ...] = ()
     places: tuple[str, ...] = ()  # places outside England and Wales' police
     future: bool = False  # asks about a time after the reports
+    current: bool = False  # asks about now: the latest report of each force
     intent: str = "other"
     answer_type: str | None = None  # number, amount, duration, percentage, unit, yesno
     grade_named: str | None = None  # "which forces were graded inadequate": Inadequate
@@ -304,6 +320,11 @@ class Query:
     dense: str = ""  # text embedded for search
     keywords: str = ""  # text for the keyword index
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # a follow-up is also searched with the topic talked about beside its words, as a
+    # second ranking fused with the first (qa/retrieve.py): "" when it is not
+    beside_dense: str = ""
+    beside_keywords: str = ""
+    beside_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     topic_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -395,16 +416,22 @@ class QueryReader:
             previous = earlier
         if previous is not None:
             query = _in_conversation(query, previous, about)
-        dense, keywords = self._search_texts(query)
-        vector = topic_vector = None
+        dense, keywords, beside_dense, beside_keywords = self._search_texts(query)
+        vector = topic_vector = beside_vector = None
         topic = " ".join([query.topic, *report_terms(query.topic)]) if query.topic else ""
         if self.encoder is not None:
             # One model call per question; the topic is embedded with the search text only
             # when the answer will look for the report question it is about.
             wants_topic = bool(topic) and query.intent in STRUCTURAL
-            vectors = self.encoder.encode([dense, topic] if wants_topic else [dense])
+            texts = [
+                dense,
+                *([topic] if wants_topic else []),
+                *([beside_dense] * bool(beside_dense)),
+            ]
+            vectors = self.encoder.encode(texts)
             vector = vectors[0]
             topic_vector = vectors[1] if wants_topic else None
+            beside_vector = vectors[-1] if beside_dense else None
         if query.intent == "other" and query.answer_type is None and vector is not None:
             intent = self._intent_by_meaning(vector)
             if intent != query.intent:
@@ -413,7 +440,15 @@ class QueryReader:
                     # Rare (the examples made it a grade question): the question's own
                     # vector stands for its topic rather than a second model call.
                     topic_vector = vector
-        read = dict(dense=dense, keywords=keywords, vector=vector, topic_vector=topic_vector)
+        read = dict(
+            dense=dense,
+            keywords=keywords,
+            vector=vector,
+            topic_vector=topic_vector,
+            beside_dense=beside_dense,
+            beside_keywords=beside_keywords,
+            beside_vector=beside_vector,
+        )
         if query.alone is not None:  # the same words searched, in every report
             read["alone"] = _replace(query, forces=(), years=query.alone.years, alone=None, **read)
         return _replace(query, **read)
@@ -454,6 +489,7 @@ class QueryReader:
             pillars=pillars,
             places=places,
             future=bool(_FUTURE.search(corrected)),
+            current=bool(_CURRENT.search(corrected)),
             intent=intent,
             answer_type=answer_type,
             grade_named=_GRADE_NAMES[grade.group(1).lower()] if grade else None,
@@ -467,7 +503,9 @@ class QueryReader:
             every_grade=bool(_ALL_GRADES.search(corrected)),
         )
 
-    def _search_texts(self, query: Query) -> tuple[str, str]:
+    def _search_texts(self, query: Query) -> tuple[str, str, str, str]:
+        """(text to embed, text for the keyword index), then the same with the topic
+        talked about beside the question's words, for a second ranking ("" when none)."""
         base = self.force_names.normalise(query.text)
         if (query.forces or query.unindexed_forces) and query.intent not in STRUCTURAL:
             # A force named is the scope, not the topic: searching with its name would
@@ -497,10 +535,26 @@ class QueryReader:
             elif query.intent == "grade" and query.topic == query.graded != query.previous.topic:
                 base = f"{base} ({query.graded})"  # the grade for what was graded before
         own_topic = query.has_topic and query.topic not in query.context
-        if own_topic and query.context and _POINTS_TO_TOPIC.search(query.text):
+        beside = ""
+        points = _POINTS_TO_TOPIC.search(query.text) or _names_definite_thing(query)
+        if own_topic and query.context and points:
             # "is any of them struggling?", "how bad is the backlog there?": the thing
             # pointed at is the topic talked about, searched for beside the question's own
             base = f"{base} ({query.context[-1]})"
+        elif query.followup and query.previous is not None and query.answer_type != "evaluation":
+            # "why?", "how many did they get wrong?", "and what about foreign nationals?":
+            # ranked as asked and, apart, with the topic talked about beside its words
+            beside = query.context[-1] if query.context else query.previous.topic
+            if beside and beside.lower() in base.lower():
+                beside = ""
+        dense, keywords = self._searched(base, query)
+        if not beside:
+            return dense, keywords, "", ""
+        return dense, keywords, *self._searched(f"{base} ({beside})", query)
+
+    def _searched(self, base: str, query: Query) -> tuple[str, str]:
+        """(text to embed, text for the keyword index): ``base`` with its acronyms spelt
+        out and the report terms of the question's everyday words."""
         expanded = expand(base, self.acronyms)
         keywords = expanded.keywords
         if query.answer_type == "percentage":
@@ -653,9 +707,22 @@ def _leans_on(query: Query) -> bool:
         return not (query.forces and query.has_topic)
     if not query.has_topic and not query.forces:
         return True
+    if _COUNTS_UNNAMED.search(query.text) and not query.forces:
+        return True
     # short, and points back at a thing: "did they look at it in detail this time?"
     short = len(query.text.split()) <= MAX_FOLLOWUP_WORDS
     return short and not query.forces and bool(_POINTS_AT_THING.search(query.text))
+
+
+def _names_definite_thing(query: Query) -> bool:
+    """A short question about "the" thing, which it does not otherwise describe: "how big
+    is the backlog?", "how long is the wait?" point back at what was talked about."""
+    words = query.topic.split()
+    return bool(
+        1 <= len(words) <= 2
+        and len(query.text.split()) <= MAX_DEFINITE_WORDS
+        and re.search(rf"\bthe {re.escape(words[-1])}\b", query.text, re.IGNORECASE)
+    )
 
 
 def _in_conversation(query: Query, previous: Query, about: Query | None = None) -> Query:
@@ -678,7 +745,7 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
     elif not (
         not query.forces
         and not query.unindexed_forces
-        and _POINTS_BACK.search(query.text)
+        and (_POINTS_BACK.search(query.text) or _names_definite_thing(query))
         and query.intent not in ("list", "compare")
     ):
         if (

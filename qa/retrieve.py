@@ -2,7 +2,9 @@
 
 Each signal ranks a shared pool of candidates (the dense and keyword top hits);
 reciprocal rank fusion (RRF) combines the three rankings, so no signal's raw scale
-matters. Measured on the public set in the issue notes; see README "How ranking works".
+matters. A follow-up is ranked twice, as asked and with the topic talked about beside its
+words, and the two fused scores averaged. Measured on the public set in the issue notes; see
+README "How ranking works".
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ INTENT_BOOST = 0.1  # added to the fused score (top = 1) of passages that match 
 SENTENCE_WEIGHT = 1.25
 RRF_K = 60  # the usual constant; smaller values let one signal's top rank dominate
 CANDIDATES = 100  # pool size from each first-stage retriever
+# A follow-up's second ranking, with the topic talked about beside its words, against 1 for
+# its own words (see README "How ranking works")
+BESIDE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,14 +88,23 @@ class Retriever:
         if total == 0 or (allowed is not None and not allowed.any()):
             return []
         vector = query.vector
-
-        dense_rows = self._dense_candidates(vector, allowed)
-        keyword_scores = index.keyword.scores(tokenize([query.keywords])[0])
-        if allowed is not None:
-            keyword_scores = np.where(allowed, keyword_scores, 0.0)
-        keyword_rows = _top(keyword_scores, CANDIDATES)
-        keyword_rows = keyword_rows[keyword_scores[keyword_rows] > 0]
-        pool = np.unique(np.concatenate([dense_rows, keyword_rows])).astype(np.int64)
+        # the question's own ranking and, for a follow-up, the one with the topic talked
+        # about beside its words (qa/query.py): fused alike, their scores averaged
+        searches = [(vector, query.keywords)]
+        if query.beside_vector is not None:
+            searches.append((query.beside_vector, query.beside_keywords))
+        keyword_scores, pools = [], []
+        for searched, keywords in searches:
+            scores = index.keyword.scores(tokenize([keywords])[0])
+            if allowed is not None:
+                scores = np.where(allowed, scores, 0.0)
+            keyword_rows = _top(scores, CANDIDATES)
+            pools += [
+                self._dense_candidates(searched, allowed),
+                keyword_rows[scores[keyword_rows] > 0],
+            ]
+            keyword_scores.append(scores)
+        pool = np.unique(np.concatenate(pools)).astype(np.int64)
         if prior:
             extra = [r for r in prior if allowed is None or allowed[r]]
             pool = np.unique(np.concatenate([pool, np.array(extra, dtype=np.int64)]))
@@ -98,11 +112,17 @@ class Retriever:
         paragraph = index.vectors.vectors(pool) @ vector
         similarities, bounds = self._sentence_similarities(pool, vector)
         best_sentence = _best_of(similarities, bounds)
-        fused = (
-            _rrf(paragraph)
-            + SENTENCE_WEIGHT * _rrf(best_sentence)
-            + _rrf(keyword_scores[pool], ignore_zero=True)
-        ) * ((RRF_K + 1) / (2 + SENTENCE_WEIGHT))
+        fused = _fused(paragraph, best_sentence, keyword_scores[0][pool])
+        if len(searches) > 1:
+            beside = query.beside_vector
+            beside_sentence = _best_of(self._sentence_similarities(pool, beside)[0], bounds)
+            fused = (
+                fused
+                + BESIDE_WEIGHT
+                * _fused(
+                    index.vectors.vectors(pool) @ beside, beside_sentence, keyword_scores[1][pool]
+                )
+            ) / (1 + BESIDE_WEIGHT)
         if prior:
             fused = fused + np.array([prior.get(int(r), 0.0) for r in pool])
         if query.intent in ("grade", "compare", "list", "trend"):
@@ -149,6 +169,13 @@ def _best_of(similarities: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     if has.any():
         best[has] = np.maximum.reduceat(similarities, bounds[:-1][has])
     return best
+
+
+def _fused(paragraph: np.ndarray, sentence: np.ndarray, keywords: np.ndarray) -> np.ndarray:
+    """The three signals' rankings fused, scaled so that a passage first in all is 1."""
+    return (
+        _rrf(paragraph) + SENTENCE_WEIGHT * _rrf(sentence) + _rrf(keywords, ignore_zero=True)
+    ) * ((RRF_K + 1) / (2 + SENTENCE_WEIGHT))
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

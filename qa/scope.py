@@ -113,7 +113,11 @@ def resolve(
                 (), True, f"No indexed report covers {who} for {pillars}. {_indexed(chosen, query)}"
             )
         chosen = pillared
-    return Scope(tuple(chosen), named, None, note)
+    scope = Scope(tuple(chosen), named, None, note)
+    if query.current and not query.years and query.intent != "trend":
+        # "how long is the wait now?": the latest inspection of each force, not every one
+        scope = Scope(tuple(scope.latest()), named, None, note)
+    return scope
 
 
 def _indexed(reports: Sequence[Report], query: Query) -> str:

@@ -13,7 +13,8 @@ from qa.overall import grade_question, grades_asked
 from qa.query import QueryReader
 from qa.reasons import polarity, restates_grade
 from qa.request import Turn
-from tests.test_query import VOCABULARY
+from qa.scope import resolve
+from tests.test_query import REPORTS, VOCABULARY
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +174,70 @@ def test_the_force_in_play_answers_unless_its_reports_cannot(multi_app):
         "How long do digital forensic examinations take?",
     )
     assert answer is not None and answer["citation"]["force"] != "Durham"
+
+
+def test_a_follow_up_is_searched_as_asked_and_beside_the_topic_talked_about(reader):
+    history = (Turn("how good is Cumbria at investigating crime?"),)
+    why = reader.read("why?", history)
+    # two rankings, fused: "why?" alone, and "why?" beside what was talked about
+    assert "investigating crime" not in why.dense
+    assert "investigating crime" in why.beside_dense
+    assert "investigating crime" in why.beside_keywords
+    # a question that stands alone is searched once, as asked
+    alone = reader.read("how good is Durham at treating the public fairly?", history)
+    assert not alone.followup and alone.beside_dense == ""
+    # "is it working?" is searched by its own words: they find the sentences that judge
+    assert reader.read("is it working?", history).beside_dense == ""
+
+
+def test_a_count_of_something_unnamed_leans_on_the_conversation(reader):
+    history = (Turn("how does Cumbria keep an eye on sex offenders?"),)
+    each = reader.read("how many is each officer looking after?", history)
+    assert each.followup and each.forces == ("Cumbria",)
+    assert "sex offenders" in each.beside_dense
+    # a count that names what it counts stands alone (asked of Cumbria first)
+    named = reader.read("how many officers does each district have?", history)
+    assert not named.followup and named.alone is not None
+
+
+def test_a_short_question_about_the_thing_points_back_at_it(reader):
+    history = (Turn("does Durham have a problem with vetting its staff?"),)
+    backlog = reader.read("how big is the backlog?", history)
+    # Durham's vetting backlog: not every force's backlog of anything
+    assert backlog.forces == ("Durham",) and backlog.alone is None
+    assert "vetting" in backlog.dense
+    # a question that says which backlog it means stands alone
+    described = reader.read("how big is the backlog of crimes awaiting a quality check?", history)
+    assert described.alone is not None and "vetting" not in described.dense
+
+
+def test_a_question_about_now_is_answered_from_the_latest_report(reader):
+    def years(question, history=()):
+        scope = resolve(reader.read(question, history), REPORTS)
+        return sorted(r.year for r in scope.reports if r.force == "Lancashire")
+
+    assert years("how long is the wait for digital forensics in Lancashire now?") == ["2018"]
+    assert years("how long is the wait for digital forensics in Lancashire?") == ["2017", "2018"]
+    history = (Turn("how good is Lancashire at tackling serious and organised crime?"),)
+    assert years("did they look at it in detail this time?", history) == ["2018"]
+    # a year named, or a change over time, keeps its reports
+    assert years("what was the wait in Lancashire in 2017?") == ["2017"]
+    assert years("has the wait in Lancashire got better since 2017 until now?") == ["2017", "2018"]
+
+
+def test_a_follow_up_finds_what_the_topic_talked_about_answers(multi_app):
+    client = multi_app.test_client()
+
+    def passages(first, followup):
+        data = client.post("/api/ask", json={"question": first}).get_json()
+        history = [{"question": first, "passage_ids": [p["id"] for p in data["passages"]]}]
+        body = {"question": followup, "history": history}
+        return [p["text"] for p in client.post("/api/ask", json=body).get_json()["passages"]]
+
+    vetting = "640 officers and staff did not have up-to-date vetting clearance"
+    for followup in ("How many are not?", "how long is the wait?"):
+        top = passages("Are Durham's officers and staff properly vetted?", followup)
+        assert any(vetting in text for text in top[:5]), followup
 
 
 def test_a_named_force_is_the_scope_not_the_search_words(reader):
