@@ -205,6 +205,12 @@ _ALL_GRADES = re.compile(
     r"\b(?:grades|ratings|marks|judgements|judgments|scores|results|report card)\b", re.IGNORECASE
 )
 # "has their grade gone up?" asks about grades; "did that training make a difference?" not
+# "since 2017", "until now": a change over time asked for, kept a trend
+_OVER_TIME = re.compile(
+    r"\b(?:since|from|between|after|before) (?:the )?(?:19|20)\d\d\b|\bover (?:time|the years)\b|"
+    r"\bcompared (?:to|with)\b|\bthan (?:in )?(?:19|20)\d\d\b|\buntil now\b",
+    re.IGNORECASE,
+)
 _WHO_WHICH = re.compile(
     r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)?(?:who|whom|whose|which (?!(?:areas?|things?|"
     r"parts?|improvements?|questions?|recommendations?)\b))\b",
@@ -472,7 +478,11 @@ class QueryReader:
         overall = bool(_OVERALL.search(corrected))
         if answer_type == "evaluation" and (
             intent in ("other", "grade", "improvements")
-            or (intent == "trend" and not _GRADES_ASKED.search(corrected))
+            or (
+                intent == "trend"
+                and not _GRADES_ASKED.search(corrected)
+                and not _OVER_TIME.search(question)
+            )
         ):
             intent, overall = "other", False  # "is it working?": the frame is no topic
             topic = _topic(EVALUATION_FRAME.sub(" ", corrected))
