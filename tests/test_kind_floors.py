@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bench.evaluate import evaluate, evaluate_answers, read_items
+from bench.evaluate import evaluate, evaluate_answers, evaluate_followups, read_items
 
 pytestmark = pytest.mark.real_model
 
-KINDS = Path(__file__).resolve().parent / "data" / "kinds"
+DATA = Path(__file__).resolve().parent / "data"
+KINDS = DATA / "kinds"
 
 # Held-out accuracy reached (see README "Direct answers"), less about one question each.
 # Measured 2026-12-07 (reasons 8 questions, figure 9, named 9, evaluation 6, conversation 8):
@@ -26,6 +27,9 @@ ANSWER_FLOORS = {
     "named": 0.77,
     "evaluation": 0.32,
     "conversation": 0.6,
+    # 4 questions, 1.00 once grade bands were read; two of its lines had been seen by the
+    # integrator before that change, so it is no longer blind: the round-4 sets below are
+    "gradelist": 0.74,
 }
 WRONG_FORCE_MAX: dict[str, int] = {}
 # Measured: hit@5 1.00, MRR@10 0.92, everyday-word questions hit@5 1.00 (15 questions).
@@ -57,3 +61,37 @@ def test_held_out_everyday_word_retrieval(ask):
     assert overall["hit@5"] >= RETRIEVAL_FLOORS["hit@5"], result["missed"]
     assert overall["mrr@10"] >= RETRIEVAL_FLOORS["mrr@10"], result["missed"]
     assert everyday["hit@5"] >= RETRIEVAL_FLOORS["everyday hit@5"], result["missed"]
+
+
+# Later blind sets (round 4: "is it working?", grade lists, a mixed set of every kind,
+# follow-ups and everyday retrieval; round 5: figure, named, reasons, fact), each held out and
+# never tuned on. Measured 2026-12-07 after the changes they came with (README "Every kind of
+# question"), less about one question: gradelist 1.00 (6), evaluation 0.50 (8), mixed 0.75
+# (24), figure 0.75 (8), named 1.00 (8), reasons 0.50 (6), fact 1.00 (6).
+LATER_FLOORS = {
+    "round4a/gradelist-holdout.jsonl": 0.8,
+    "round4a/evaluation-holdout.jsonl": 0.37,
+    "round4a/mixed-holdout.jsonl": 0.7,
+    "round5/figure-holdout.jsonl": 0.62,
+    "round5/named-holdout.jsonl": 0.87,
+    "round5/reasons-holdout.jsonl": 0.33,
+    "round5/fact-holdout.jsonl": 0.83,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LATER_FLOORS))
+def test_later_held_out_answers(ask, name):
+    result = evaluate_answers(read_items(DATA / name), ask, k=10)
+    answers = result["answers"]
+    assert answers["wrong_force"] == 0, answers["wrong_force_ids"]
+    assert answers["accuracy"] >= LATER_FLOORS[name], [w["id"] for w in result["wrong"]]
+
+
+def test_later_held_out_retrieval_and_follow_ups(ask):
+    """Everyday words: hit@5 1.00, MRR@10 0.81 (8); follow-ups with the conversation: hit@5
+    0.63 (8), short of the 0.90 goal."""
+    retrieval = evaluate(read_items(DATA / "round4b" / "retrieval-holdout.jsonl"), ask, k=10)
+    assert retrieval["overall"]["hit@5"] >= 0.87, retrieval["missed"]
+    assert retrieval["overall"]["mrr@10"] >= 0.75, retrieval["missed"]
+    followups = evaluate_followups(read_items(DATA / "round4b" / "followups-holdout.jsonl"), ask)
+    assert followups["with_history"]["hit@5"] >= 0.5, followups["missed"]
