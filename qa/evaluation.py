@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from corpus.records import IMPROVEMENT_SECTIONS
+from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW
 from index.keyword import tokenize
 from qa.figures import Pick
 from qa.reasons import restates_grade
@@ -60,7 +60,10 @@ ASKS = re.compile(
     r"\b(?:been|be) (?:a )?(?:success|successful|worthwhile)\b|\bpa(?:y|id) off\b|"
     r"\b(?:did|does|do) (?:it|that|this|they|these|those|the [\w-]+(?: [\w-]+){0,3}) "
     r"(?:actually |really )?(?:improve|reduce|cut|lower|change|help)\b|"
-    r"\b(?:getting|got|get|keeping|kept|staying) on top of\b|\bkeeping up with\b|"
+    r"\b(?:getting|got|get|keeping|kept|staying) on top of\b|\bkeep(?:ing)? up(?: with)?\b|"
+    r"\b(?:coping|cope|managing) with\b|\bhow (?:well )?(?:were|was|are|is) [^?.!]{1,80}? coping\b|"
+    r"\b(?:is|are|was|were) [^?.!]{1,80}? (?:properly|well enough)\W*$|\bwork(?:s|ed)? out "
+    r"(?:ok|okay|well|all right)\b|"
     r"\b(?:making|made) (?:any |much |real |good )?(?:progress|headway)\b|"
     r"\bhow(?: well)? (?:is|are|has|have) [^?.!]{1,160}? (?:going|gone|bedded in|"
     r"working out|worked out|turned out|turning out)\b|"
@@ -176,10 +179,22 @@ def asks_evaluation(question: str) -> bool:
     )
 
 
+# how it is going, in the reports' words for shortcomings and strengths: "a backlog of about
+# 900 referrals", "staff do not trust the process", "a tick-box exercise", "valued their
+# visible presence", "good victim care"
+_VERDICT_WORDS = re.compile(
+    r"\b(?:backlogs?|delays?|struggl\w*|insufficient|inconsisten\w*|poor(?:ly)?|too (?:long|slow|"
+    r"few|many)|(?:do|does|did) not (?:trust|work|use|understand|know)|tick-box|mixed|unaware|"
+    r"confus\w*|valued?|appropriate|well received|welcomed?|praised?|good (?:victim care|"
+    r"quality|use|work|practice)|timely|prompt(?:ly)?|only \d+ (?:percent|per cent|%|of)|"
+    r"(?:is|are|was|were) (?:not )?(?:being )?used (?:well|widely|effectively|little|rarely)|"
+    r"(?:is|are|was|were) working (?:well|effectively)|not (?:always|consistently))\b",
+    re.IGNORECASE,
+)
 _CONTRAST = re.compile(r"[,;]\s*(?:but|however|although|though|yet)\b", re.IGNORECASE)
 
 
-def judges(sentence: str) -> bool:
+def judges(sentence: str, findings: bool = True) -> bool:
     """A sentence that says how well something works, not what must change or the grade;
     "The constabulary is aware that it needs to reduce them, but the number has not yet
     started to fall" judges in its second half."""
@@ -187,7 +202,7 @@ def judges(sentence: str) -> bool:
         return False
     parts = [sentence] + [sentence[m.end() :] for m in _CONTRAST.finditer(sentence)]
     return any(
-        (_JUDGES.search(part) or _FOUND.search(part))
+        (_JUDGES.search(part) or _FOUND.search(part) or (findings and _VERDICT_WORDS.search(part)))
         and not _ASKS_FOR.search(_HAS_WHAT_IT_NEEDS.sub(" ", part))
         and (not _FORECAST.search(part) or _VERDICT.search(part))
         for part in parts
@@ -242,11 +257,13 @@ def pick_judgement(index, query, results) -> Pick | None:
         first = int(np.argmax(sims))
         topical = float(sims[first])
         start = int(index.sentence_offsets[scored.row])
+        # a summary's shortcomings and strengths are of a whole question, not of the scheme
+        findings = passage.unit != OVERVIEW
         for j in range(first, len(sims)):
             sim = sims[j]
             a, b = (int(x) for x in index.sentence_spans[start + j])
             sentence = text[a:b]
-            if not judges(sentence):
+            if not judges(sentence, findings):
                 continue  # the grade of the whole question does not judge the scheme
             score = float(topical) - RANK_PENALTY * rank + OWN_WEIGHT * float(sim - topical)
             if _STRONG.search(sentence):
@@ -277,6 +294,6 @@ def pick_judgement(index, query, results) -> Pick | None:
     for j in (pick.sentence - 1, pick.sentence + 1):
         if 0 <= j < count:
             a, b = (int(x) for x in index.sentence_spans[start + j])
-            if judges(text[a:b]):
+            if judges(text[a:b], index.passages[pick.row].unit != OVERVIEW):
                 also.append(j)
     return Pick(pick.row, pick.sentence, pick.similarity, tuple(also))

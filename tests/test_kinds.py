@@ -408,3 +408,30 @@ def test_what_used_to_be_comes_with_what_is_now(multi_app):
     answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
     assert "Until recently" in answer["text"]
     assert "now provides standalone arrangements" in answer["text"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "There was a backlog of about 900 referrals awaiting assessment.",
+        "Many staff do not trust the grievance process.",
+        "Many of those who had done one said the process was a tick-box exercise.",
+        "Members of the public we spoke to valued their visible presence in town centres.",
+    ],
+)
+def test_a_finding_of_how_it_goes_judges_it(sentence):
+    assert judges(sentence)
+    assert not judges(sentence, findings=False)  # said of a whole question in a summary
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Are Cumbria's sergeants overseeing investigations properly?",
+        "Is the unit that checks crime reports keeping up?",
+        "How well were the safeguarding hubs coping with referrals in 2017?",
+        "When police deal with a crime over the phone, does that work out OK for victims?",
+    ],
+)
+def test_is_it_going_well_is_is_it_working(question):
+    assert asks_evaluation(question)
