@@ -25,7 +25,7 @@ ANSWER_FLOORS = {
     "reasons": 0.85,
     "figure": 0.88,
     "named": 0.77,
-    "evaluation": 0.32,
+    "evaluation": 0.5,  # 0.67 after the fifth round of "is it working?"
     "conversation": 0.6,
     # 4 questions, 1.00 once grade bands were read; two of its lines had been seen by the
     # integrator before that change, so it is no longer blind: the round-4 sets below are
@@ -66,12 +66,12 @@ def test_held_out_everyday_word_retrieval(ask):
 # Later blind sets (round 4: "is it working?", grade lists, a mixed set of every kind,
 # follow-ups and everyday retrieval; round 5: figure, named, reasons, fact), each held out and
 # never tuned on. Measured 2026-12-07 after the changes they came with (README "Every kind of
-# question"), less about one question: gradelist 1.00 (6), evaluation 0.50 (8), mixed 0.75
+# question"), less about one question: gradelist 1.00 (6), evaluation 0.625 (8), mixed 0.79
 # (24), figure 0.75 (8), named 1.00 (8), reasons 0.50 (6), fact 1.00 (6).
 LATER_FLOORS = {
     "round4a/gradelist-holdout.jsonl": 0.8,
-    "round4a/evaluation-holdout.jsonl": 0.37,
-    "round4a/mixed-holdout.jsonl": 0.7,
+    "round4a/evaluation-holdout.jsonl": 0.5,
+    "round4a/mixed-holdout.jsonl": 0.74,
     "round5/figure-holdout.jsonl": 0.62,
     "round5/named-holdout.jsonl": 0.87,
     "round5/reasons-holdout.jsonl": 0.33,
