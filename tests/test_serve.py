@@ -209,6 +209,16 @@ class Workers:
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=60)
+        # make exits before the server's workers have all gone; one still shutting down can
+        # answer on the port a restarted server is about to bind (seen on a loaded machine:
+        # the old server said "damaged" where the new one refuses the build)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
         self.log.close()
 
 
