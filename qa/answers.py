@@ -265,7 +265,8 @@ class Answerer:
             missing = self._unsupported(query, self.index.passages[best.row], similarity)
             return Outcome(None, missing or none) if (missing or none) else None
         passage = self.index.passages[pick.row]
-        missing = self._unsupported(query, passage, pick.similarity)
+        about = passage if pick.about is None else self.index.passages[pick.about]
+        missing = self._unsupported(query, about, pick.similarity)
         if missing:
             return Outcome(None, missing)
         first = int(self.index.sentence_offsets[pick.row])

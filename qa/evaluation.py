@@ -281,7 +281,7 @@ def pick_judgement(index, query, results) -> Pick | None:
                 if _STRONG.search(sentence):
                     score += STRONG_BONUS
                 if choice is None or score > choice[0]:
-                    choice = (score, Pick(following, j, topical))
+                    choice = (score, Pick(following, j, topical, about=scored.row))
     if choice is None:
         return None
     pick = choice[1]
@@ -296,4 +296,4 @@ def pick_judgement(index, query, results) -> Pick | None:
             a, b = (int(x) for x in index.sentence_spans[start + j])
             if judges(text[a:b], index.passages[pick.row].unit != OVERVIEW):
                 also.append(j)
-    return Pick(pick.row, pick.sentence, pick.similarity, tuple(also))
+    return Pick(pick.row, pick.sentence, pick.similarity, tuple(also), pick.about)

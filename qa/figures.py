@@ -81,6 +81,9 @@ class Pick:
     sentence: int
     similarity: float
     also: tuple[int, ...] = ()  # further sentences of the passage that answer with it
+    # the passage the question is about, when the answer is in the paragraph that goes on
+    # about it ("This pilot scheme has been evaluated ..."): the one that holds its words
+    about: int | None = None
 
 
 def close_sentences(index, scored, text: str, floor: float):

@@ -435,3 +435,13 @@ def test_a_finding_of_how_it_goes_judges_it(sentence):
 )
 def test_is_it_going_well_is_is_it_working(question):
     assert asks_evaluation(question)
+
+
+def test_a_judgement_in_the_next_paragraph_is_supported_by_the_one_it_goes_on_about(multi_app):
+    """ "This pilot scheme has been evaluated ..." names neither Psynergy nor West division;
+    the paragraph before it does, and that is what the question's words are checked in."""
+    client = multi_app.test_client()
+    question = "Is the Psynergy pilot in West division actually working?"
+    data = client.post("/api/ask", json={"question": question}).get_json()
+    assert data["answer"] is not None, data["message"]
+    assert "has been evaluated" in data["answer"]["text"]
