@@ -256,13 +256,12 @@ def pick_judgement(index, query, results) -> Pick | None:
             continue
         first = int(np.argmax(sims))
         topical = float(sims[first])
-        start = int(index.sentence_offsets[scored.row])
+        sentences = _sentences(index, scored.row)
         # a summary's shortcomings and strengths are of a whole question, not of the scheme
         findings = passage.unit != OVERVIEW
         for j in range(first, len(sims)):
             sim = sims[j]
-            a, b = (int(x) for x in index.sentence_spans[start + j])
-            sentence = text[a:b]
+            sentence = sentences[j]
             if not judges(sentence, findings):
                 continue  # the grade of the whole question does not judge the scheme
             score = float(topical) - RANK_PENALTY * rank + OWN_WEIGHT * float(sim - topical)
@@ -287,13 +286,11 @@ def pick_judgement(index, query, results) -> Pick | None:
     pick = choice[1]
     # the judging sentences either side of it ("This pilot scheme has been evaluated ...
     # It has reduced the need ...") answer with it
-    text = index.passages.text(pick.row)
-    start = int(index.sentence_offsets[pick.row])
-    count = int(index.sentence_offsets[pick.row + 1]) - start
-    also = []
-    for j in (pick.sentence - 1, pick.sentence + 1):
-        if 0 <= j < count:
-            a, b = (int(x) for x in index.sentence_spans[start + j])
-            if judges(text[a:b], index.passages[pick.row].unit != OVERVIEW):
-                also.append(j)
-    return Pick(pick.row, pick.sentence, pick.similarity, tuple(also), pick.about)
+    sentences = _sentences(index, pick.row)
+    findings = index.passages[pick.row].unit != OVERVIEW
+    also = tuple(
+        j
+        for j in (pick.sentence - 1, pick.sentence + 1)
+        if 0 <= j < len(sentences) and judges(sentences[j], findings)
+    )
+    return Pick(pick.row, pick.sentence, pick.similarity, also, pick.about)
