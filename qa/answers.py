@@ -286,7 +286,7 @@ class Answerer:
         a passage holding most of the topic's words ("Durham Constabulary is good at ..."
         is close to "how good is Durham at investigating crime?" but says nothing of
         crime)."""
-        if _best_sentence(results[:1]) < STRONG_SIMILARITY:
+        if max(results[0].sentence_similarities, default=0.0) < STRONG_SIMILARITY:
             return False
         words = {w[:5] for w in re.findall(r"[a-z]{4,}", query.topic.lower())}
         if not words:
@@ -801,8 +801,3 @@ def short_title(title: str) -> str:
 
 
 _short = short_title
-
-
-def _best_sentence(results: list[Scored], top: int = 3) -> float:
-    """The closest sentence of the first passages to the question."""
-    return max((max(r.sentence_similarities, default=0.0) for r in results[:top]), default=0.0)
