@@ -207,8 +207,7 @@ def grade_question(query: Query) -> Query:
     named = _GRADE_NAMED.search(text)
     grade_named = query.grade_named
     if named and grade_named is None:
-        word = named.group(1).lower()
-        grade_named = "Requires improvement" if word.startswith("requir") else word.capitalize()
+        grade_named = _grade_name(named.group(1))
     changes: dict = {}
     pillars = query.pillars
     adjective = _ADJECTIVE.search(text)
