@@ -6,6 +6,7 @@ Reports are found under ROOT = Path(__file__).resolve().parents[3] (the reposito
 folder sits at tests/data/round7x/), or under $ROUND7_ROOT if that is set (e.g. ROUND7_ROOT=/work/main).
 Exit status 1 if there are errors; warnings are printed but do not fail.
 """
+
 import json
 import os
 import re
@@ -14,12 +15,22 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = Path(os.environ["ROUND7_ROOT"]) if os.environ.get("ROUND7_ROOT") else Path(__file__).resolve().parents[3]
+ROOT = (
+    Path(os.environ["ROUND7_ROOT"])
+    if os.environ.get("ROUND7_ROOT")
+    else Path(__file__).resolve().parents[3]
+)
 
 REPORTS = {
     ("Lancashire", "2018"): ("corpus/reports/lancashire-2018-effectiveness.txt", "Effectiveness"),
-    ("Cumbria", "2018"): ("tests/data/multi/synthetic-cumbria-2018-effectiveness.txt", "Effectiveness"),
-    ("Lancashire", "2017"): ("tests/data/multi/synthetic-lancashire-2017-effectiveness.txt", "Effectiveness"),
+    ("Cumbria", "2018"): (
+        "tests/data/multi/synthetic-cumbria-2018-effectiveness.txt",
+        "Effectiveness",
+    ),
+    ("Lancashire", "2017"): (
+        "tests/data/multi/synthetic-lancashire-2017-effectiveness.txt",
+        "Effectiveness",
+    ),
     ("Durham", "2018"): ("tests/data/multi/synthetic-durham-2018-legitimacy.txt", "Legitimacy"),
 }
 FORCES = {"Lancashire", "Cumbria", "Durham"}
@@ -84,7 +95,12 @@ def main():
             print(f"missing report {p} (set ROUND7_ROOT?)")
             return 2
         paras, grades = parse(p)
-        reports[key] = {"paras": paras, "grades": grades, "pillar": pillar, "text": norm(p.read_text(encoding="utf-8"))}
+        reports[key] = {
+            "paras": paras,
+            "grades": grades,
+            "pillar": pillar,
+            "text": norm(p.read_text(encoding="utf-8")),
+        }
     lanc18_text = reports[("Lancashire", "2018")]["text"]
 
     def find(key, s):
@@ -111,12 +127,20 @@ def main():
                 errors.append(f"{where}: {label} not verbatim in one paragraph of {key}: {s!r}")
                 continue
             if qn_required is not None and qn_required not in qns:
-                errors.append(f"{where}: {label} not under question {qn_required} (found under {qns}): {s!r}")
+                errors.append(
+                    f"{where}: {label} not under question {qn_required} (found under {qns}): {s!r}"
+                )
             found_qns.append(qns)
             if key == ("Cumbria", "2018") and label == "gold" and norm(s) in lanc18_text:
-                errors.append(f"{where}: Cumbria gold also in Lancashire 2018 (pick changed text): {s!r}")
+                errors.append(
+                    f"{where}: Cumbria gold also in Lancashire 2018 (pick changed text): {s!r}"
+                )
             for other in reports:
-                if other != key and find(other, s) and not (key == ("Cumbria", "2018") and label == "gold"):
+                if (
+                    other != key
+                    and find(other, s)
+                    and not (key == ("Cumbria", "2018") and label == "gold")
+                ):
                     warnings.append(f"{where}: {label} also occurs in {other}: {s[:60]!r}")
         return found_qns
 
@@ -169,7 +193,11 @@ def main():
                     errors.append(f"{where}: keys {sorted(it)} != {sorted(want)}")
                     continue
                 turns, intent, exp = it["turns"], it["intent"], it["expect"]
-                if not (isinstance(turns, list) and len(turns) == 3 and all(isinstance(t, str) and t.strip() for t in turns)):
+                if not (
+                    isinstance(turns, list)
+                    and len(turns) == 3
+                    and all(isinstance(t, str) and t.strip() for t in turns)
+                ):
                     errors.append(f"{where}: turns must be 3 non-empty strings")
                     continue
                 if intent not in INTENTS:
@@ -195,16 +223,24 @@ def main():
                         if exp["unjudged"] is not True:
                             errors.append(f"{where}: unjudged must be true")
                     else:
-                        errors.append(f"{where}: evaluation expect needs exactly one of contains/unjudged, got {sorted(keys)}")
+                        errors.append(
+                            f"{where}: evaluation expect needs exactly one of contains/unjudged, got {sorted(keys)}"
+                        )
                 elif keys != EXPECT_KEYS[intent]:
-                    errors.append(f"{where}: expect keys {sorted(keys)} != {sorted(EXPECT_KEYS[intent])}")
+                    errors.append(
+                        f"{where}: expect keys {sorted(keys)} != {sorted(EXPECT_KEYS[intent])}"
+                    )
                     continue
                 if intent == "reasons":
                     if exp["pillar"] != reports[key]["pillar"]:
-                        errors.append(f"{where}: pillar {exp['pillar']} != {reports[key]['pillar']}")
+                        errors.append(
+                            f"{where}: pillar {exp['pillar']} != {reports[key]['pillar']}"
+                        )
                     if not 3 <= len(exp["contains"]) <= 8:
                         errors.append(f"{where}: reasons needs 3-8 contains")
-                    check_strings(where, key, exp["contains"], "contains", qn_required=exp["question_number"])
+                    check_strings(
+                        where, key, exp["contains"], "contains", qn_required=exp["question_number"]
+                    )
                 elif intent in ("figure", "named", "fact"):
                     check_strings(where, key, exp["contains"], "contains")
                 elif intent == "grade":
@@ -212,7 +248,12 @@ def main():
                     if got != exp["grade"]:
                         errors.append(f"{where}: grade {exp['grade']} != parsed {got}")
                 check_strings(where, key, it["gold"], "gold")
-        stats[fname] = (len(items), dict(intents), {f"{k[0]} {k[1]}": v for k, v in per_report.items()}, bare)
+        stats[fname] = (
+            len(items),
+            dict(intents),
+            {f"{k[0]} {k[1]}": v for k, v in per_report.items()},
+            bare,
+        )
         if kind == "cv":
             missing = INTENTS - set(intents)
             if missing:
@@ -229,7 +270,9 @@ def main():
             errors.append(f"duplicate id {iid}")
 
     for fname, (n, intents, per, bare) in stats.items():
-        extra = f", bare follow-ups {bare}" if fname.startswith("followups") else f", intents {intents}"
+        extra = (
+            f", bare follow-ups {bare}" if fname.startswith("followups") else f", intents {intents}"
+        )
         print(f"{fname}: {n} items, reports {per}{extra}")
     for w in warnings:
         print("WARNING", w)

@@ -9,6 +9,7 @@ must match the report. Prints warnings for question text sharing 8+ consecutive 
 
 Run from anywhere: python3 check.py   (set ROUND7_ROOT=/work/main to run outside the repository)
 """
+
 import json
 import os
 import re
@@ -16,7 +17,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = Path(os.environ["ROUND7_ROOT"]) if os.environ.get("ROUND7_ROOT") else Path(__file__).resolve().parents[3]
+ROOT = (
+    Path(os.environ["ROUND7_ROOT"])
+    if os.environ.get("ROUND7_ROOT")
+    else Path(__file__).resolve().parents[3]
+)
 
 REPORTS = {
     ("Lancashire", "2018"): ROOT / "corpus/reports/lancashire-2018-effectiveness.txt",
@@ -152,7 +157,9 @@ def main():
                 if set(ex) != want:
                     errors.append(f"{where}: expect keys {sorted(ex)}")
                 if ex.get("pillar") != pillar:
-                    errors.append(f"{where}: pillar {ex.get('pillar')!r} != report pillar {pillar!r}")
+                    errors.append(
+                        f"{where}: pillar {ex.get('pillar')!r} != report pillar {pillar!r}"
+                    )
                 qn = ex.get("question_number")
                 if qn is not None:
                     if qn not in grades:
@@ -180,15 +187,23 @@ def main():
                 if not hits:
                     errors.append(f"{where}: {kind} not found in one paragraph of {key}: {s[:70]}")
                     continue
-                if intent == "reasons" and kind == "contains" and ex.get("question_number") not in hits:
-                    errors.append(f"{where}: contains not in question {ex.get('question_number')} section "
-                                  f"(found in {hits}): {s[:60]}")
+                if (
+                    intent == "reasons"
+                    and kind == "contains"
+                    and ex.get("question_number") not in hits
+                ):
+                    errors.append(
+                        f"{where}: contains not in question {ex.get('question_number')} section "
+                        f"(found in {hits}): {s[:60]}"
+                    )
             # copying guard: 8+ consecutive words of the question in the report
             words = re.findall(r"[\w’'-]+", q.lower())
             full = " ".join(re.findall(r"[\w’'-]+", " ".join(p for p, _ in paras).lower()))
             for k in range(len(words) - 7):
-                if " ".join(words[k:k + 8]) in full:
-                    warnings.append(f"{where}: question shares 8+ words with the report: {' '.join(words[k:k + 8])}")
+                if " ".join(words[k : k + 8]) in full:
+                    warnings.append(
+                        f"{where}: question shares 8+ words with the report: {' '.join(words[k : k + 8])}"
+                    )
                     break
         if n_unjudged is not None and unj != n_unjudged:
             errors.append(f"{fn}: {unj} unjudged items, expected {n_unjudged}")

@@ -9,6 +9,7 @@ ROOT is the repository root (this folder is meant to live at tests/data/round7x/
 set ROUND7_ROOT=/work/main to run it from elsewhere.
 Run: ROUND7_ROOT=/work/main python3 check.py
 """
+
 import json
 import os
 import re
@@ -17,12 +18,22 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = Path(os.environ["ROUND7_ROOT"]) if os.environ.get("ROUND7_ROOT") else Path(__file__).resolve().parents[3]
+ROOT = (
+    Path(os.environ["ROUND7_ROOT"])
+    if os.environ.get("ROUND7_ROOT")
+    else Path(__file__).resolve().parents[3]
+)
 
 REPORTS = {
     ("Lancashire", "2018"): ("corpus/reports/lancashire-2018-effectiveness.txt", "Effectiveness"),
-    ("Cumbria", "2018"): ("tests/data/multi/synthetic-cumbria-2018-effectiveness.txt", "Effectiveness"),
-    ("Lancashire", "2017"): ("tests/data/multi/synthetic-lancashire-2017-effectiveness.txt", "Effectiveness"),
+    ("Cumbria", "2018"): (
+        "tests/data/multi/synthetic-cumbria-2018-effectiveness.txt",
+        "Effectiveness",
+    ),
+    ("Lancashire", "2017"): (
+        "tests/data/multi/synthetic-lancashire-2017-effectiveness.txt",
+        "Effectiveness",
+    ),
     ("Durham", "2018"): ("tests/data/multi/synthetic-durham-2018-legitimacy.txt", "Legitimacy"),
 }
 GRADES = {"Good", "Requires improvement", "Inadequate", "Outstanding"}
@@ -45,7 +56,6 @@ def parse(path):
     qn_of_line = []
     grades = {}
     qn = None
-    i = 0
     nonempty = [j for j, l in enumerate(lines) if l.strip()]
     pos = {j: k for k, j in enumerate(nonempty)}
     for j, l in enumerate(lines):
@@ -84,7 +94,7 @@ def parse(path):
 def main():
     errors, warnings = [], []
     parsed = {}
-    for key, (rel, pillar) in REPORTS.items():
+    for key, (rel, _pillar) in REPORTS.items():
         p = ROOT / rel
         if not p.exists():
             print(f"ERROR: report missing: {p}")
@@ -111,9 +121,13 @@ def main():
         if qn is not None and not any(q == qn for q, _ in hits):
             errors.append(f"{item_id}: {label} not in question {qn} of {key}: {s[:60]!r}")
         if key == ("Cumbria", "2018") and any(ns in t for t in lanc18):
-            errors.append(f"{item_id}: Cumbria {label} also occurs in Lancashire 2018 (use changed text): {s[:60]!r}")
+            errors.append(
+                f"{item_id}: Cumbria {label} also occurs in Lancashire 2018 (use changed text): {s[:60]!r}"
+            )
         if key == ("Lancashire", "2018") and any(ns in t for t in cumb18):
-            warnings.append(f"{item_id}: {label} also occurs in Cumbria 2018 (force named in question): {s[:50]!r}")
+            warnings.append(
+                f"{item_id}: {label} also occurs in Cumbria 2018 (force named in question): {s[:50]!r}"
+            )
 
     def key_of(item_id, force, year):
         if not isinstance(year, str):
@@ -131,7 +145,7 @@ def main():
             errors.append(f"{item_id}: empty question")
         # no copying of report sentences: no 8-word run of the question occurs in any report
         for i in range(len(words) - 7):
-            run = " ".join(words[i:i + 8]).lower()
+            run = " ".join(words[i : i + 8]).lower()
             if run in alltext:
                 warnings.append(f"{item_id}: question shares an 8-word run with a report: {run!r}")
                 break
@@ -140,9 +154,13 @@ def main():
             errors.append(f"{item_id}: question names {forces} but report is {key}")
         if not forces:
             if key not in (("Durham", "2018"), ("Lancashire", "2017")):
-                errors.append(f"{item_id}: no force named but report {key} shares topics with another report")
+                errors.append(
+                    f"{item_id}: no force named but report {key} shares topics with another report"
+                )
             else:
-                warnings.append(f"{item_id}: no force named (topic only in {key[0]} {key[1]}) -- check by hand")
+                warnings.append(
+                    f"{item_id}: no force named (topic only in {key[0]} {key[1]}) -- check by hand"
+                )
         elif key == ("Lancashire", "2017") and "2017" not in q:
             errors.append(f"{item_id}: Lancashire 2017 item should say 2017")
 
@@ -223,7 +241,9 @@ def main():
                         errors.append(f"{iid}: bad grade spelling {ex.get('grade')}")
                     qn = ex.get("question_number")
                     if grades.get(qn) != ex.get("grade"):
-                        errors.append(f"{iid}: grade {ex.get('grade')} != parsed {grades.get(qn)} (q{qn} of {key})")
+                        errors.append(
+                            f"{iid}: grade {ex.get('grade')} != parsed {grades.get(qn)} (q{qn} of {key})"
+                        )
                 else:
                     if set(ex) != {"force", "year", "contains"}:
                         errors.append(f"{iid}: expect fields {sorted(ex)}")
@@ -236,7 +256,11 @@ def main():
             for intent in INTENTS:
                 if c[intent] != 4:
                     errors.append(f"{fname}: {c[intent]} {intent} items, expected 4")
-            unj = sum(1 for it in items if it.get("intent") == "evaluation" and it["expect"].get("unjudged"))
+            unj = sum(
+                1
+                for it in items
+                if it.get("intent") == "evaluation" and it["expect"].get("unjudged")
+            )
             if unj != 1:
                 errors.append(f"{fname}: {unj} unjudged evaluation items, expected 1")
         rep = Counter()
