@@ -26,7 +26,7 @@ from index.keyword import tokenize
 from index.load import LoadedIndex
 from qa.account import GradeCell
 from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
-from qa.evaluation import NOT_JUDGED, pick_judgement
+from qa.evaluation import NOT_JUDGED, pick_judgement, topic_found
 from qa.figures import pick_figure
 from qa.glossary import report_terms
 from qa.grades import grade_stated
@@ -259,10 +259,17 @@ class Answerer:
             pick, none = pick_named(self.index, query.named, results), None
         else:
             return None
+        if pick is None and none == NOT_JUDGED and topic_found(self.index, query, results):
+            return Outcome(None, NOT_JUDGED)  # the reports describe it, but never judge it
         if pick is None:
-            best = results[0]
-            similarity = max(best.sentence_similarities, default=0.0)
-            missing = self._unsupported(query, self.index.passages[best.row], similarity)
+            # the topic is in the reports when one of the first passages supports it: then
+            # they hold no figure or judgement of it, rather than nothing on it at all
+            missing = NO_ANSWER
+            for found in results[:3]:
+                similarity = max(found.sentence_similarities, default=0.0)
+                missing = self._unsupported(query, self.index.passages[found.row], similarity)
+                if missing is None:
+                    break
             return Outcome(None, missing or none) if (missing or none) else None
         passage = self.index.passages[pick.row]
         about = passage if pick.about is None else self.index.passages[pick.about]

@@ -16,6 +16,7 @@ import numpy as np
 from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW
 from index.keyword import tokenize
 from qa.figures import Pick
+from qa.glossary import report_terms
 from qa.reasons import restates_grade
 
 _END = (
@@ -52,8 +53,8 @@ ASKS = re.compile(
     r"\b(?:meeting|met|meet|achieving|achieved|achieve) (?:its|their|the) "
     r"(?:objectives|aims|targets|goals)\b|"
     r"\b(?:has|have|had|did|does|do|is|are|was|were) "
-    r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) "
-    r"(?:[\w’'-]+ ){0,12}?(?:reduced|reducing|cut|cutting|lowered|improved|improving|"
+    r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s|"
+    r"[\w-]+ing) (?:[\w’'-]+ ){0,12}?(?:reduced|reducing|cut|cutting|lowered|improved|improving|"
     r"got (?:any )?better|getting (?:any )?better|"
     r"changed anything|made (?:things|it|them) better|led to (?:any )?improvements?|"
     r"achieved|achieve|get results|got results|getting results)\b|"
@@ -76,6 +77,14 @@ ASKS = re.compile(
     r"\bdo(?:ing|ne)? (?:any|much) good\b|"
     r"\bhow (?:effective|successful) (?:is|are|was|were|has|have) "
     r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) |"
+    # "how well are Cumbria's sergeants keeping an eye on ...?", "how well does the PowerBI
+    # dashboard work for ...?": a thing or people within the force, not the force itself
+    r"\bhow (?:well|effectively) (?:is|are|was|were|has|have|does|do|did) "
+    r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) "
+    r"(?!(?:police|force|constabulary|officers and staff|workforce)\b)|"
+    r"\bhow (?:well|effectively) (?:is|are|was|were) (?!(?:the force|the constabulary|the police|"
+    r"it|they)\b)(?:[\w’'-]+ ){1,4}?[\w-]+ing\b|"
+    rf"\bhow (?:well|effectively) (?:does|do|did) [^?.!]{{1,100}}? work{_END_PLACE}|"
     r"\b(?:evidence|sign|proof) (?:that )?.{0,60}\b(?:works?|working|helps?|helped|effective)\b|"
     r"\b(?:is|are|was|were) (?!(?:the force|the constabulary|the police|they)\b)"
     r"(?:[\w’'-]+ ){1,8}?(?:effective|successful|a success)\b"
@@ -92,22 +101,24 @@ FRAME = re.compile(
 )
 _JUDGES = re.compile(
     r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
-    r"impact|reduc\w*|success\w*|effective(?:ness|ly)|ineffective|manageable|"
+    r"(?<!potential )impact|reduc\w*|success\w*|effective(?:ness|ly)|ineffective|manageable|"
     r"(?:is|are|was|were|be|been|being|not|more|less|very|highly|as) effective|"
     r"(?:more|fewer|less) \w+(?: \w+)? (?:are|is|were) now|"
-    r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]?|"
-    r"increase[ds]?|fewer|improv(?:ed|ement|ements|ing)|positive|working well|works well|"
+    r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]|"
+    r"increase[ds]|(?:an|the) (?:de|in)crease in|fewer|improv(?:ed|ement|ements|ing)|positive|"
+    r"working well|works well|"
     r"not (?:yet )?(?:working|effective|clear)|assess(?:ed|ing) (?:the|its|whether)|"
-    r"reviewed|monitor(?:s|ed|ing)|measur(?:ed|ing)\b|understand (?:the|its) (?:impact|effect)|"
+    r"monitor(?:s|ed|ing)|measur(?:ed|ing)\b|understand (?:the|its) (?:impact|effect)|"
     r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
     r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
     r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
     r"(?<!\bto )improves?|deter\w*|helps|(?:more|less) time|as a result|consequently|"
-    r"(?:changes?|it|this|they) (?:has|have|had) (?:given|made|led|freed|allowed|enabled))\b",
+    r"(?:changes?|it|this|they) (?:has|have|had) "
+    r"(?:given|made(?! sure)|led|freed|allowed|enabled))\b",
     re.IGNORECASE,
 )
 _STRONG = re.compile(
-    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|impact|reduc\w*|"
+    r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|(?<!potential )impact|reduc\w*|"
     r"success\w*|outcomes?|benefit\w*|difference|as a result)\b",
     re.IGNORECASE,
 )
@@ -130,7 +141,8 @@ _FOUND = re.compile(
 # a forecast ("predicts that ... will reduce") is no judgement of what has happened, unless
 # it says it is too early to tell
 _FORECAST = re.compile(
-    r"\b(?:will|would|predicts?|predicted|expects?|expected to|anticipat\w*|plans? to|"
+    r"\b(?:will|would|can|could|may|might|predicts?|predicted|expects?|expected to|"
+    r"anticipat\w*|plans? to|"
     r"intends? to|aims? to|hopes? to|is due to)\b",
     re.IGNORECASE,
 )
@@ -216,8 +228,10 @@ def _sentences(index, row: int) -> list[str]:
 
 
 def _goes_on(index, row: int) -> int | None:
-    """The row of the paragraph after this one when it goes on about the same thing
-    ("This pilot scheme has been evaluated ..."): same report, unit and section."""
+    """The row of the paragraph after this one when it goes on about the same thing, same
+    report, unit and section: it opens with "This pilot scheme ...", "It ...", or names
+    in its first words a thing this one named ("The PowerBI dashboard had been launched
+    ..." after a paragraph on "software called PowerBI")."""
     following = row + 1
     if following >= len(index.passages):
         return None
@@ -227,7 +241,63 @@ def _goes_on(index, row: int) -> int | None:
     if there.paragraph != here.paragraph + 1:
         return None
     first = _sentences(index, following)[:1]
-    return following if first and _GOES_ON.search(first[0]) else None
+    if not first:
+        return None
+    if _GOES_ON.search(first[0]):
+        return following
+    opening = re.match(r"^\W*the ((?:[\w-]+ ){1,3})", first[0], re.IGNORECASE)
+    named = set(_NAMES.findall(opening.group(1))) if opening else set()
+    return following if named & set(_NAMES.findall(index.passages.text(row))) else None
+
+
+# a name in a report's words: a capitalised word not at a sentence start, or an acronym
+_NAMES = re.compile(r"\b[A-Z][\w-]*[A-Z][\w-]*\b|(?<=[a-z,] )[A-Z][a-z]{3,}\b")
+
+
+def _topic_words(topic: str) -> list[set[str]]:
+    """Each word of the topic as the stems that say it: its own, and those of the
+    reports' terms for it where the glossary has them."""
+    out = []
+    for word in re.findall(r"[\w’'-]+", topic):
+        stems = set(tokenize([word])[0])
+        if not stems:
+            continue
+        for term in report_terms(word):
+            stems |= set(tokenize([term])[0])
+        out.append(stems)
+    return out
+
+
+def _about_topic(topic: list[set[str]], words: str) -> bool:
+    """Half the topic's words (three of a long topic's) are in these words; a word inside
+    a longer one counts ("phone" in "telephone")."""
+    held = set(tokenize([words])[0])
+
+    def said(stems: set[str]) -> bool:
+        return any(t in held or (len(t) >= 5 and any(t[:-1] in w for w in held)) for t in stems)
+
+    shared = sum(1 for stems in topic if said(stems))
+    return shared >= max(1, min(3, len(topic) / 2))
+
+
+def _judged_text(index, scored) -> str:
+    """A passage's words with those of the paragraph that goes on about it."""
+    following = _goes_on(index, scored.row)
+    text = index.passages.text(scored.row)
+    return text + (" " + index.passages.text(following) if following is not None else "")
+
+
+def topic_found(index, query, results) -> bool:
+    """One of the passages found is about the topic (see ``pick_judgement``): the reports
+    describe it, whether or not they judge it."""
+    topic = _topic_words(query.topic) if query.topic else []
+    if not topic:
+        return False
+    return any(
+        index.passages[s.row].section not in IMPROVEMENT_SECTIONS
+        and _about_topic(topic, _judged_text(index, s))
+        for s in results[:PASSAGES]
+    )
 
 
 def pick_judgement(index, query, results) -> Pick | None:
@@ -236,22 +306,24 @@ def pick_judgement(index, query, results) -> Pick | None:
     if not results:
         return None
     top = results[:PASSAGES]
-    topic = set(tokenize([query.topic])[0]) if query.topic else set()
+    topic = _topic_words(query.topic) if query.topic else []
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
         passage = index.passages[scored.row]
-        text = passage.text
         if passage.section in IMPROVEMENT_SECTIONS:
             continue  # what must improve is no judgement of whether it works
-        if topic and len(topic & set(tokenize([text])[0])) < max(1, min(3, len(topic) / 2)):
+        sims = scored.sentence_similarities
+        following = _goes_on(index, scored.row)
+        # a scheme described in one paragraph and judged in the next is about the topic
+        # when the two together name it
+        if topic and not _about_topic(topic, _judged_text(index, scored)):
             continue  # a passage about something else
         # A passage is about the topic when one of its sentences is close to the question;
         # the sentence that judges it rarely repeats the topic ("It may wish to examine
         # whether these are being used effectively"), so it is scored mostly by its passage.
         # Reports describe a scheme, then judge it: the judging sentence is the one that
         # names the topic or one after it, not an earlier one about something else.
-        sims = scored.sentence_similarities
         if len(sims) == 0 or max(sims) < best_sim - MARGIN:
             continue
         first = int(np.argmax(sims))
@@ -271,7 +343,6 @@ def pick_judgement(index, query, results) -> Pick | None:
                 # the passage's topic sentence is what supports the answer
                 choice = (score, Pick(scored.row, j, topical))
         # the paragraph after it may judge what this one describes
-        following = _goes_on(index, scored.row)
         if following is not None and index.passages[following].section not in IMPROVEMENT_SECTIONS:
             for j, sentence in enumerate(_sentences(index, following)):
                 if not judges(sentence):
