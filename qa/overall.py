@@ -25,6 +25,7 @@ from index.load import LoadedIndex
 from qa.account import GradeCell, account, cycle_of, cycle_order, same_unit
 from qa.answers import DirectAnswer, Outcome, Row
 from qa.cite import citation, cite, unit_citation
+from qa.query import _REASONS as ASKS_REASONS
 from qa.query import Query
 from qa.scope import Scope
 
@@ -220,7 +221,8 @@ def grade_question(query: Query) -> Query:
     # or by a bare "kent legitimacy 2016" (a force, pillar or year and nothing else)
     explicit = bool(_EXPLICIT.search(text))
     bare = not words and len(re.findall(r"[\w']+", text)) <= 5
-    if intent == "reasons" and not _WHY.search(text) and generic_topic and explicit:
+    asks_why = _WHY.search(text) or ASKS_REASONS.search(text)
+    if intent == "reasons" and not asks_why and generic_topic and explicit:
         intent = "other"  # "what was kent's latest inspection result?": no why asked
     about_grades = bool(query.forces or pillars or query.years) and (
         bool(pillars) or bool(_GRADE_CUE.search(text)) or not words

@@ -65,7 +65,8 @@ _CURRENT = re.compile(
 )
 
 _REASONS = re.compile(
-    r"^\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?(?:why\b|how come\b|what(?:'s|’s|s| is| was| were)? "
+    r"(?:^|[.?!–—]\s+)\s*(?:(?:and|but|so|ok(?:ay)?)[,\s]+)?"
+    r"(?:why\b|how come\b|what(?:'s|’s|s| is| was| were)? "
     r"(?:the )?reasons?\b|for what reason|on what (?:basis|grounds)|what (?:led|made) |"
     r"explain\b|what evidence|reasons?\b|what(?:'s|’s| is| was) behind\b|based on what|"
     r"what makes (?:them|it|the force|the constabulary) (?:so )?\w+|"
@@ -85,7 +86,9 @@ _REASONS = re.compile(
     r"what (?:did|do|does) .{0,60}?\b(?:to|in order to) (?:earn|get|achieve|deserve|secure|"
     r"be (?:graded|rated|judged|given))\b|"
     r"how (?:did|do|does) .{0,40}?\b(?:manage|earn|achieve|get|secure|deserve|land|win) "
-    r"(?:a|an|the|its|their|that) (?:[\w’'-]+ ){0,2}?(?:grade|rating|judge?ment|mark))",
+    r"(?:a|an|the|its|their|that) (?:[\w’'-]+ ){0,2}?(?:grade|rating|judge?ment|mark))|"
+    # "what earned Lancashire a good ...?", "what did they get marked down for ...?"
+    r"what (?:earned|won|cost)\b|\bmarked (?:them |it |[\w-]+ )?down\b|\blost marks\b",
     re.IGNORECASE,
 )
 _TREND = re.compile(

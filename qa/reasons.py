@@ -26,6 +26,7 @@ SUMMARY_MATCH = 0.35
 SUPPORTS_BONUS = 0.25  # on the cosine scale: a finding that supports the grade
 OPPOSES_PENALTY = 0.1
 SUMMARY_BONUS = 0.05  # the report's own summary of the unit counts a little more
+KEY_BONUS = 0.1  # the first sentence of a findings paragraph: the finding it goes on to show
 TOPIC_WEIGHT = 0.7  # the question's own topic against the unit's title, in ranking
 
 _BAD_GRADES = ("Requires improvement", "Inadequate")
@@ -81,6 +82,13 @@ class Reason:
     span: tuple[int, int]
 
 
+_GOES_ON_TO = re.compile(
+    r"(?:,|;|\band\b|\bbut\b|\balthough\b|\bwhile\b)\s+(?:it |the (?:force|constabulary) )?"
+    r"(?:has|have|had|is|are|was|were|needs?|makes?|made|works?|uses?|does|did)\b(?: \w+){3,}",
+    re.IGNORECASE,
+)
+
+
 def restates_grade(sentence: str) -> bool:
     """The grade said again ("Lancashire Constabulary requires improvement in
     investigating crime.", "In 2017, we judged the constabulary as good at ...")."""
@@ -89,6 +97,9 @@ def restates_grade(sentence: str) -> bool:
     match = _GRADE_PHRASE.search(sentence)
     if match is None:
         return False
+    if _GOES_ON_TO.search(sentence[match.end() :]):
+        return False  # "... is good at protecting vulnerable people and has made significant
+        # improvements since our last inspection": the grade, then a finding
     # the grade stated of the force itself, early in a short sentence
     words = len(sentence.split())
     head = sentence[: match.start()]
@@ -187,8 +198,11 @@ def find_reasons(
             if topic is not None:  # the narrower topic asked about counts more
                 near_topic = index.sentence_similarities(np.arange(start, end), topic)
                 ranking = (1 - TOPIC_WEIGHT) * sims + TOPIC_WEIGHT * near_topic
+            spans = [tuple(int(x) for x in index.sentence_spans[i]) for i in range(start, end)]
+            # the paragraph's first sentence that says something (not a one-word marker)
+            opening = next((k for k, (a, b) in enumerate(spans) if len(text[a:b].split()) >= 3), 0)
             for j in range(end - start):
-                a, b = (int(x) for x in index.sentence_spans[start + j])
+                a, b = spans[j]
                 sentence = text[a:b].strip()
                 key = re.sub(r"\W+", " ", sentence.lower()).strip()
                 if len(sentence.split()) < 5 or key in seen or restates_grade(sentence):
@@ -217,6 +231,8 @@ def find_reasons(
                     score -= OPPOSES_PENALTY
                 if in_summary:
                     score += SUMMARY_BONUS
+                elif j == opening:
+                    score += KEY_BONUS  # a findings paragraph opens on its finding
                 scored.append((score, Reason(sentence, row, (a, b))))
     scored.sort(key=lambda pair: -pair[0])
     return [reason for _, reason in scored[:limit]]
