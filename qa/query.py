@@ -489,6 +489,10 @@ class QueryReader:
         ):
             intent, overall = "other", False  # "is it working?": the frame is no topic
             topic = _topic(EVALUATION_FRAME.sub(" ", corrected))
+        elif intent == "reasons":  # "why that one? what dragged it down?": the frame is no topic
+            topic = (
+                "" if overall else _topic(_RELATIVE_YEAR.sub(" ", _WHY_FRAME.sub(" ", corrected)))
+            )
         else:
             topic = "" if overall else _topic(_RELATIVE_YEAR.sub(" ", corrected))
         if answer_type == "evaluation" and intent != "other":
@@ -805,6 +809,19 @@ _RELATIVE_YEAR = re.compile(
 )
 
 
+# the words that ask why in other words ("what dragged it down?", "what earned them ...")
+_WHY_FRAME = re.compile(
+    r"\b(?:dragged|drag|pulled|pull|held|hold|let|brought|bring|earned|earn|won|win|cost|lost|"
+    r"lose|down|deserved?|managed?|secured?|landed|land)\b",
+    re.IGNORECASE,
+)
+_OWN_ASK = re.compile(
+    r"[,?;:–—-]\s*(?:(?:and|so|but)\s+)?(?:do|does|did|is|are|was|were|can|could|have|has|how|what|"
+    r"who|which|where|when|why)\b\s+\w+",
+    re.IGNORECASE,
+)
+
+
 def _inherit(query: Query, previous: Query) -> Query:
     """A follow-up takes the force, year and pillar it does not name from the turn before;
     without a topic of its own it takes that turn's topic too."""
@@ -818,7 +835,11 @@ def _inherit(query: Query, previous: Query) -> Query:
         changes["pillars"] = previous.pillars
     if not query.has_topic:
         changes["topic"] = previous.topic
-    same_ask = re.match(r"^\s*(?:and|what about|how about|same for)\b", query.text, re.I)
+    # "what about X?" asks the same of X, but not "what about X, do police and partners
+    # deal with that together?", which asks a question of its own
+    same_ask = re.match(r"^\s*(?:and|what about|how about|same for)\b", query.text, re.I) and not (
+        _OWN_ASK.search(query.text)
+    )
     if query.intent == "other" and previous.intent in ("grade", "improvements", "compare"):
         # "and for Cumbria?", "what about how it treats its staff?" after a grade question
         # asks for the same kind of answer
