@@ -673,13 +673,18 @@ class Answerer:
             return NOT_COVERED.format(what=", ".join(query.places))
         if similarity < ANSWER_THRESHOLD:
             return NO_ANSWER
-        terms = set(tokenize([query.topic])[0]) if query.topic else set()
+        topic = query.topic
+        if query.context and query.context[-1] not in topic:
+            # "is the backlog coming down?" after a question on sex offenders' risk
+            # assessments: the thing pointed at is the topic talked about
+            topic = f"{topic} {query.context[-1]}"
+        terms = set(tokenize([topic])[0]) if topic else set()
         if not terms or similarity >= STRONG_SIMILARITY:
             return None
         glossed = set(tokenize([" ".join(report_terms(query.corrected))])[0])
         everyday = {
             stem
-            for word in re.findall(r"[\w'-]+", query.topic)
+            for word in re.findall(r"[\w'-]+", topic)
             if report_terms(word)
             for stem in tokenize([word])[0]
         }

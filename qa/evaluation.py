@@ -62,6 +62,9 @@ ASKS = re.compile(
     r"\b(?:did|does|do) (?:it|that|this|they|these|those|the [\w-]+(?: [\w-]+){0,3}) "
     r"(?:actually |really )?(?:improve|reduce|cut|lower|change|help)\b|"
     r"\b(?:getting|got|get|keeping|kept|staying) on top of\b|\bkeep(?:ing)? up(?: with)?\b|"
+    # "is the backlog coming down?", "are the waits getting shorter?"
+    r"\b(?:is|are|was|were|has|have)\b[^?.!]{1,60}?\b(?:(?:coming|going|gone|come) down|"
+    r"getting (?:smaller|shorter|better|worse)|(?:falling|dropping|shrinking)(?! short))\b|"
     r"\b(?:coping|cope|managing) with\b|\bhow (?:well )?(?:were|was|are|is) [^?.!]{1,80}? coping\b|"
     r"\b(?:is|are|was|were) [^?.!]{1,80}? (?:properly|well enough)\W*$|\bwork(?:s|ed)? out "
     r"(?:ok|okay|well|all right)\b|"
@@ -96,7 +99,8 @@ FRAME = re.compile(
     r"\b(?:actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
     r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
     r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
-    r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results)\b",
+    r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results|coming|"
+    r"going|down|smaller|shorter|worse|getting|falling|dropping|shrinking)\b",
     re.IGNORECASE,
 )
 _JUDGES = re.compile(
@@ -268,6 +272,15 @@ def _topic_words(topic: str) -> list[set[str]]:
     return out
 
 
+def _talked_about(query) -> str:
+    """The topic judged: the question's own, with the one talked about before when the
+    question points back at it ("is the backlog coming down?" after one on sex offenders'
+    risk assessments)."""
+    if query.context and query.context[-1] not in query.topic:
+        return f"{query.topic} {query.context[-1]}".strip()
+    return query.topic
+
+
 def _about_topic(topic: list[set[str]], words: str) -> bool:
     """Half the topic's words (three of a long topic's) are in these words; a word inside
     a longer one counts ("phone" in "telephone")."""
@@ -290,7 +303,7 @@ def _judged_text(index, scored) -> str:
 def topic_found(index, query, results) -> bool:
     """One of the passages found is about the topic (see ``pick_judgement``): the reports
     describe it, whether or not they judge it."""
-    topic = _topic_words(query.topic) if query.topic else []
+    topic = _topic_words(_talked_about(query))
     if not topic:
         return False
     return any(
@@ -306,7 +319,7 @@ def pick_judgement(index, query, results) -> Pick | None:
     if not results:
         return None
     top = results[:PASSAGES]
-    topic = _topic_words(query.topic) if query.topic else []
+    topic = _topic_words(_talked_about(query))
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):

@@ -285,7 +285,8 @@ _NOT_TOPIC = re.compile(
     r"i|can|may|might|actually|ones?|reasoning|behind|led|lead|leads|cause|caused|causes|basis|"
     r"grounds|evidence|thinking|because|explanation|justify|justification|based|base|"
     r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
-    r"working|worked|succeed|succeeding|successful|helping|helps)\b",
+    r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
+    r"soon|sooner)\b",
     re.IGNORECASE,
 )
 
