@@ -69,8 +69,9 @@ ASKS = re.compile(
     r"\b(?:is|are|was|were) [^?.!]{1,80}? (?:properly|well enough)\W*$|\bwork(?:s|ed)? out "
     r"(?:ok|okay|well|all right)\b|"
     r"\b(?:making|made) (?:any |much |real |good )?(?:progress|headway)\b|"
-    r"\bhow(?: well)? (?:is|are|has|have) [^?.!]{1,160}? (?:going|gone|bedded in|"
-    r"working out|worked out|turned out|turning out)\b|"
+    r"\bhow(?: well)?(?:[’']s| is| are| has| have) [^?.!]{1,160}? (?:going|gone|bedded in|"
+    r"bedding in|settling in|settled in|shaping up|working out|worked out|turned out|"
+    r"turning out)\b|"
     r"\bhow (?:effective|successful|well) (?:is|are|was|were|has|have) (?:the |its |their |"
     r"this |that |[\w-]+[’']s )?(?:new |[\w-]+ ){0,4}?(?:scheme|approach|programme|pilot|"
     r"initiative|project|plan|pathway|system|strategy|tool|app|dashboard|model|process|team|"
@@ -100,7 +101,8 @@ FRAME = re.compile(
     r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
     r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
     r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results|coming|"
-    r"going|down|smaller|shorter|worse|getting|falling|dropping|shrinking)\b",
+    r"going|down|smaller|shorter|worse|getting|falling|dropping|shrinking|bedding|bedded|"
+    r"settling|settled|shaping)\b",
     re.IGNORECASE,
 )
 _JUDGES = re.compile(
@@ -145,7 +147,9 @@ _FOUND = re.compile(
 # a forecast ("predicts that ... will reduce") is no judgement of what has happened, unless
 # it says it is too early to tell
 _FORECAST = re.compile(
-    r"\b(?:will|would|can|could|may|might|predicts?|predicted|expects?|expected to|"
+    r"\b(?:will|would|(?:can|could|may|might) (?:also |potentially |help (?:to )?)?(?:improve|"
+    r"reduce|help|lead|make|benefit|increase|prevent|support|enable|deter|cut|mean)|"
+    r"predicts?|predicted|expects?|expected to|"
     r"anticipat\w*|plans? to|"
     r"intends? to|aims? to|hopes? to|is due to)\b",
     re.IGNORECASE,
