@@ -112,7 +112,15 @@ class Engine:
         query = loaded.reader.read(request.question, request.history)
         if any(key in ("question_number", "unit") for key, _ in request.filters):
             query = replace(query, unit_filtered=True)  # the answer is of that question too
-        found = self._answered(loaded, request, query)
+        found = None
+        if _latest_first(query, index.reports):
+            # a force asked about with no year: its latest inspection answers, as a grade
+            # answer does; every report of it when the latest says nothing of this
+            latest = self._answered(loaded, request, replace(query, current=True))
+            if latest[2].answer is not None:
+                found = latest
+        if found is None:
+            found = self._answered(loaded, request, query)
         if found[2].answer is None and query.alone is not None:
             # the force talked about has no answer to it: the question asked alone
             found = self._answered(loaded, request, query.alone)
@@ -205,6 +213,26 @@ def _prepare(index: LoadedIndex, encoder: Encoder) -> Loaded:
         [r.force for r in index.reports], index.facts.words, index.acronyms, encoder
     )
     return Loaded(index, encoder, Retriever(index), reader, Answerer(index, encoder))
+
+
+# the kinds of question answered by a sentence, where a force's reports of several years
+# would otherwise compete (a grade answer is the latest one already, with the earlier ones)
+_SENTENCE_INTENTS = ("other", "figure")
+
+
+def _latest_first(query, reports) -> bool:
+    """A question about a force, in no year, answered by a sentence, when the index holds
+    more than one report of that force and pillar."""
+    if not query.forces or query.years or query.current or query.intent not in _SENTENCE_INTENTS:
+        return False
+    seen: set[tuple[str, str]] = set()
+    for report in reports:
+        if report.force in query.forces:
+            key = (report.force, report.pillar)
+            if key in seen:
+                return True
+            seen.add(key)
+    return False
 
 
 def _grouped_by_force(found: list[tuple[Scored, Passage]]) -> list[tuple[Scored, Passage]]:
