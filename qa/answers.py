@@ -28,7 +28,7 @@ from qa.account import GradeCell
 from qa.cite import Citation, citation, cite, cite_unit, unit_citation, unit_name
 from qa.evaluation import NOT_JUDGED, pick_judgement, topic_found
 from qa.figures import pick_figure
-from qa.glossary import report_terms
+from qa.glossary import everyday_words, report_terms
 from qa.grades import grade_stated
 from qa.named import pick_named
 from qa.query import NUMERIC_TYPES, Query
@@ -681,12 +681,9 @@ class Answerer:
         terms = set(tokenize([topic])[0]) if topic else set()
         if not terms or similarity >= STRONG_SIMILARITY:
             return None
-        glossed = set(tokenize([" ".join(report_terms(query.corrected))])[0])
-        everyday = {
-            stem
-            for word in re.findall(r"[\w'-]+", topic)
-            if report_terms(word)
-            for stem in tokenize([word])[0]
+        glossed = set(tokenize([" ".join(report_terms(f"{query.corrected} {topic}"))])[0])
+        everyday = {  # the words of the glossary's everyday phrases ("body cameras")
+            stem for phrase in everyday_words(topic) for stem in tokenize([phrase])[0]
         }
         frequency = self.stem_frequency
         have = set(tokenize([passage.text])[0])

@@ -43,3 +43,8 @@ def report_terms(question: str) -> list[str]:
         if pattern.search(question) and entry.report_terms.lower() not in lowered:
             found.append(entry.report_terms)
     return found
+
+
+def everyday_words(text: str) -> list[str]:
+    """The everyday words and phrases of the glossary found in a text ("body cameras")."""
+    return [m.group(0) for _, pattern in entries() for m in pattern.finditer(text)]

@@ -286,7 +286,8 @@ _NOT_TOPIC = re.compile(
     r"grounds|evidence|thinking|because|explanation|justify|justification|based|base|"
     r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
-    r"soon|sooner|some|separate|unrelated|another|different|else|topic)\b|"
+    r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
+    r"although|anyway)\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",
     re.IGNORECASE,
 )
