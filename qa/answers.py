@@ -30,7 +30,7 @@ from qa.evaluation import NOT_JUDGED, pick_judgement, topic_found
 from qa.figures import pick_figure
 from qa.glossary import everyday_words, report_terms
 from qa.grades import grade_stated
-from qa.named import pick_named
+from qa.named import asked_body, pick_named
 from qa.query import NUMERIC_TYPES, Query
 from qa.reasons import asked_lean, find_reasons, reasons_unit
 from qa.retrieve import Scored
@@ -256,7 +256,8 @@ class Answerer:
         elif query.answer_type == "evaluation":
             pick, none = pick_judgement(self.index, query, results), NOT_JUDGED
         elif query.named:
-            pick, none = pick_named(self.index, query.named, results), None
+            body = asked_body(query.corrected or query.text)
+            pick, none = pick_named(self.index, query.named, results, body), None
         else:
             return None
         if pick is None and none == NOT_JUDGED and topic_found(self.index, query, results):

@@ -17,7 +17,8 @@ _ASKS = (
     (
         "organisation",
         r"\b(?:which|what) (?:other )?(?:force|forces|constabular(?:y|ies)|police forces?|"
-        r"universit(?:y|ies)|college|hospital|trust|council|health (?:body|trust))\b",
+        r"universit(?:y|ies)|college|hospital|trust|council|health (?:body|trust)|watchdog|"
+        r"regulator|body|inspectorate|authority)\b",
     ),
     ("operation", r"\b(?:operation|op|initiative|campaign|scheme|project|programme|program)s?\b"),
     (
@@ -59,16 +60,18 @@ _ORGANISATION = (
     r"(?:Police|Constabulary|University|College|Trust|Council|Foundation|Service|Agency|"
     r"Authority|Hospital|Partnership|Charity|Commission)"
 )
+# a body named with its acronym: "Independent Office for Police Conduct (IOPC)"
+_ACRONYMED = rf"\b{_NAME}(?: (?:of|for|and|the) {_NAME}| {_NAME})+ \([A-Z][A-Za-z]{{1,7}}\)"
 _NAMES = {
     "organisation": rf"\b{_NAME}(?: (?:of|and|for) {_NAME}| {_NAME})* {_ORGANISATION}\b|"
-    rf"\b(?:University|College) of {_NAME}",
+    rf"\b(?:University|College) of {_NAME}|{_ACRONYMED}",
     "operation": rf"\b(?:Operation|Op|Project|Programme|Project) {_NAME}|"
     rf"\b{_NAME}(?: {_NAME})* (?:scheme|initiative|programme|project|campaign)\b",
     "provider": r"\b(?:provided|run|delivered|operated|commissioned|funded|supplied) by\b|"
-    r"\b(?:provider|charity|charities|company|contract(?:ed|s)?)\b",
+    rf"\b(?:provider|charity|charities|company|contract(?:ed|s)?)\b|{_ACRONYMED}",
     "partner": r"\b(?:partners?|agenc(?:y|ies)|council|councils|health|NHS|social services|"
     r"charity|charities|schools?|probation|fire (?:and rescue )?service|universit(?:y|ies)|"
-    r"housing|local authorit(?:y|ies))\b",
+    rf"housing|local authorit(?:y|ies))\b|{_ACRONYMED}",
     "group": r"\b(?:panel|board|group|committee|meeting|forum|network|partnership)s?\b",
     "system": rf"\b(?:system|software|app|database|tool|dashboard|platform)\b|\b{_NAME} "
     r"(?:system|software|database|dashboard)\b",
@@ -98,8 +101,23 @@ def named_kind(question: str) -> str | None:
     return None
 
 
-def pick_named(index, kind: str, results) -> Pick | None:
-    """The sentence of the passages found that names a thing of this kind."""
+# "which university ...?": the sentence must name one ("University of Central Lancashire"),
+# not another body ("Cumbria Constabulary is good at ...")
+_ASKED_BODY = re.compile(
+    r"\b(?:which|what) (?:other )?(universit(?:y|ies)|college|hospital|trust|council)s?\b",
+    re.IGNORECASE,
+)
+
+
+def asked_body(question: str) -> str | None:
+    """The kind of body a question names ("which university ...?" -> "universit"), or None."""
+    match = _ASKED_BODY.search(question)
+    return match.group(1).lower()[:8] if match else None
+
+
+def pick_named(index, kind: str, results, body: str | None = None) -> Pick | None:
+    """The sentence of the passages found that names a thing of this kind (of ``body``'s
+    kind when the question names one: a university, a council)."""
     pattern = _NAME_PATTERNS.get(kind)
     if pattern is None or not results:
         return None
@@ -110,6 +128,8 @@ def pick_named(index, kind: str, results) -> Pick | None:
         text = index.passages.text(scored.row)
         for j, sim, sentence in close_sentences(index, scored, text, best_sim - MARGIN):
             if not pattern.search(sentence):
+                continue
+            if body and body not in sentence.lower():
                 continue
             score = float(sim) - RANK_PENALTY * rank
             if _PROPER.search(sentence):
