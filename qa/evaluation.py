@@ -87,7 +87,7 @@ ASKS = re.compile(
     r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) "
     r"(?!(?:police|force|constabulary|officers and staff|workforce)\b)|"
     r"\bhow (?:well|effectively) (?:is|are|was|were) (?!(?:the force|the constabulary|the police|"
-    r"it|they)\b)(?:[\w’'-]+ ){1,4}?[\w-]+ing\b|"
+    r"it|they)\b)(?-i:[a-z][\w’'-]* ){1,4}?[\w-]+ing\b|"
     rf"\bhow (?:well|effectively) (?:does|do|did) [^?.!]{{1,100}}? work{_END_PLACE}|"
     r"\b(?:evidence|sign|proof) (?:that )?.{0,60}\b(?:works?|working|helps?|helped|effective)\b|"
     r"\b(?:is|are|was|were) (?!(?:the force|the constabulary|the police|they)\b)"

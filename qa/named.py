@@ -24,8 +24,8 @@ _ASKS = (
     (
         "provider",
         r"\bwho (?:provides?|runs?|delivers?|operates?|supplies|commissions?|funds?)\b|"
-        r"\bprovider|\b(?:which|what) (?:charity|charities|company|companies|organisation|"
-        r"organization|firm|service)\b|\bprovided by\b|\brun by\b",
+        r"\bprovider|\b(?:which|what) (?:charity|charities|company|companies|organisations?|"
+        r"organizations?|firms?|services?)\b|\bprovided by\b|\brun by\b",
     ),
     (
         "partner",

@@ -445,3 +445,108 @@ def test_a_judgement_in_the_next_paragraph_is_supported_by_the_one_it_goes_on_ab
     data = client.post("/api/ask", json={"question": question}).get_json()
     assert data["answer"] is not None, data["message"]
     assert "has been evaluated" in data["answer"]["text"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How well does the new tasking app work for response officers?",
+        "How well are Durham's supervisors keeping on top of appraisals?",
+        "Has bringing the two hubs together improved referrals?",
+        "Is the waiting list for phone examinations coming down?",
+        "How's the new crime recording system bedding in?",
+    ],
+)
+def test_yet_more_wordings_of_is_it_working(question):
+    assert asks_evaluation(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How well is Lancashire investigating crime?", "How well are the police protecting people?"],
+)
+def test_how_well_a_force_does_is_still_a_grade_question(question):
+    assert not asks_evaluation(question)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        ("This approach can improve the quality of life of those they work with.", False),
+        ("It is spending money raised from a council tax increase on more officers.", False),
+        ("It has made sure that it has enough people with the right skills.", False),
+        ("At many incidents there is a child present or a potential impact on a child.", False),
+        ("Consequently, devices can be examined quickly and effectively.", True),
+    ],
+)
+def test_what_may_happen_or_was_arranged_is_no_judgement(sentence, judging):
+    assert judges(sentence) is judging
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What earned Durham a good for treating the public fairly?",
+        "What did Cumbria get marked down for on protecting vulnerable people?",
+        "Lancashire got requires improvement for investigations. What's behind that?",
+        "On what grounds was Cumbria rated good overall for effectiveness?",
+    ],
+)
+def test_why_asked_in_other_words_and_after_a_statement(reader, question):
+    assert grade_question(reader.read(question)).intent == "reasons"
+
+
+def test_a_grade_then_a_finding_is_a_reason():
+    sentence = (
+        "Lancashire Constabulary is good at protecting vulnerable people and has made "
+        "significant improvements since our last inspection."
+    )
+    assert not restates_grade(sentence)
+
+
+@pytest.mark.parametrize("question", ["how fast?", "is the backlog coming down?"])
+def test_a_bare_follow_up_keeps_the_force_talked_about(reader, question):
+    history = (Turn("How good is Cumbria at protecting vulnerable people?"),)
+    query = reader.read(question, history)
+    assert query.forces == ("Cumbria",)
+    assert query.alone is None  # not asked of every force when Cumbria's reports don't say
+
+
+def test_why_that_one_after_a_grade_gives_its_reasons(multi_app):
+    client = multi_app.test_client()
+    first = "What grade did Lancashire get for investigating crime?"
+    data = client.post("/api/ask", json={"question": first}).get_json()
+    history = [{"question": first, "passage_ids": [p["id"] for p in data["passages"]]}]
+    question = "Why that one? What pulled it down?"
+    data = client.post("/api/ask", json={"question": question, "history": history}).get_json()
+    answer = data["answer"]
+    assert answer is not None, data["message"]
+    assert answer["kind"] == "reasons" and answer["citation"]["question_number"] == 2
+
+
+def test_a_force_in_no_year_is_answered_from_its_latest_report(multi_app):
+    """Both of Lancashire's reports name Operation Genga; with no year asked, the 2018 one
+    answers, and "in 2017" still gets the 2017 one."""
+    client = multi_app.test_client()
+
+    def answer(question):
+        return client.post("/api/ask", json={"question": question}).get_json()["answer"]
+
+    latest = answer("What is the operation Lancashire police run with partners against gangs?")
+    assert "Operation Genga" in latest["text"] and latest["citation"]["year"] == "2018"
+    earlier = answer("In 2017, what was the operation Lancashire ran with partners against gangs?")
+    assert "Operation Genga" in earlier["text"] and earlier["citation"]["year"] == "2017"
+
+
+def test_which_university_is_answered_by_a_university(multi_app):
+    client = multi_app.test_client()
+    question = "Which university is Cumbria working with to train new investigators?"
+    answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
+    assert "University of Central Cumbria" in answer["text"]
+
+
+def test_a_scheme_described_but_never_judged_is_said_to_be_unjudged(multi_app):
+    client = multi_app.test_client()
+    question = "Is Operation Encompass making a difference for children in Lancashire?"
+    data = client.post("/api/ask", json={"question": question}).get_json()
+    assert data["answer"] is None and "don't judge" in data["message"]
