@@ -275,6 +275,8 @@ class Answerer:
         passage = self.index.passages[pick.row]
         about = passage if pick.about is None else self.index.passages[pick.about]
         missing = self._unsupported(query, about, pick.similarity)
+        if missing and none == NOT_JUDGED and topic_found(self.index, query, results):
+            return Outcome(None, NOT_JUDGED)  # the judgement found was of something else
         if missing:
             return Outcome(None, missing)
         first = int(self.index.sentence_offsets[pick.row])

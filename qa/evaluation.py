@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from corpus.records import IMPROVEMENT_SECTIONS, OVERVIEW
+from corpus.records import AFI_SECTIONS, OVERVIEW, RECOMMENDATION_SECTIONS
 from index.keyword import tokenize
 from qa.figures import Pick
 from qa.glossary import report_terms
@@ -62,6 +62,8 @@ ASKS = re.compile(
     r"\b(?:did|does|do) (?:it|that|this|they|these|those|the [\w-]+(?: [\w-]+){0,3}) "
     r"(?:actually |really )?(?:improve|reduce|cut|lower|change|help)\b|"
     r"\b(?:getting|got|get|keeping|kept|staying) on top of\b|\bkeep(?:ing)? up(?: with)?\b|"
+    # "is the feedback making their referrals any better?"
+    r"\b(?:making|made|make|makes) [^?.!]{1,80}? (?:any |much |a lot |no )?(?:better|worse)\b|"
     # "is the backlog coming down?", "are the waits getting shorter?"
     r"\b(?:is|are|was|were|has|have)\b[^?.!]{1,60}?\b(?:(?:coming|going|gone|come) down|"
     r"getting (?:smaller|shorter|better|worse)|(?:falling|dropping|shrinking)(?! short))\b|"
@@ -162,6 +164,7 @@ _GOES_ON = re.compile(
     r"arrangement|work|change|tool|hub|panel|pathway|operation|training)s?|it|they|this|these)\b",
     re.IGNORECASE,
 )
+SUMMARY_DISCOUNT = 0.1  # a summary's own words for how it goes, against a finding
 GOES_ON_DISCOUNT = 0.03  # a judgement in the next paragraph, against one in the passage
 STRONG_BONUS = 0.08
 RANK_PENALTY = 0.02
@@ -276,6 +279,11 @@ def _topic_words(topic: str) -> list[set[str]]:
     return out
 
 
+# what must improve is no judgement of whether it works; a cause of concern opens on one
+# ("Grievances take too long to resolve, staff do not trust the process")
+_ASKS_CHANGE = frozenset(AFI_SECTIONS + RECOMMENDATION_SECTIONS)
+
+
 def _talked_about(query) -> str:
     """The topic judged: the question's own, with the one talked about before when the
     question points back at it ("is the backlog coming down?" after one on sex offenders'
@@ -311,7 +319,7 @@ def topic_found(index, query, results) -> bool:
     if not topic:
         return False
     return any(
-        index.passages[s.row].section not in IMPROVEMENT_SECTIONS
+        index.passages[s.row].section not in _ASKS_CHANGE
         and _about_topic(topic, _judged_text(index, s))
         for s in results[:PASSAGES]
     )
@@ -328,7 +336,7 @@ def pick_judgement(index, query, results) -> Pick | None:
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
         passage = index.passages[scored.row]
-        if passage.section in IMPROVEMENT_SECTIONS:
+        if passage.section in _ASKS_CHANGE:
             continue  # what must improve is no judgement of whether it works
         sims = scored.sentence_similarities
         following = _goes_on(index, scored.row)
@@ -351,16 +359,20 @@ def pick_judgement(index, query, results) -> Pick | None:
         for j in range(first, len(sims)):
             sim = sims[j]
             sentence = sentences[j]
-            if not judges(sentence, findings):
+            # a summary's sentence that names the topic itself judges it with findings words,
+            # after any finding of the detailed pages that judges it as well
+            summarised = not findings and not judges(sentence, False)
+            if not judges(sentence, findings or j == first):
                 continue  # the grade of the whole question does not judge the scheme
             score = float(topical) - RANK_PENALTY * rank + OWN_WEIGHT * float(sim - topical)
+            score -= SUMMARY_DISCOUNT if summarised else 0.0
             if _STRONG.search(sentence):
                 score += STRONG_BONUS
             if choice is None or score > choice[0]:
                 # the passage's topic sentence is what supports the answer
                 choice = (score, Pick(scored.row, j, topical))
         # the paragraph after it may judge what this one describes
-        if following is not None and index.passages[following].section not in IMPROVEMENT_SECTIONS:
+        if following is not None and index.passages[following].section not in _ASKS_CHANGE:
             for j, sentence in enumerate(_sentences(index, following)):
                 if not judges(sentence):
                     continue
