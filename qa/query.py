@@ -164,6 +164,8 @@ _DURATION = re.compile(
 )
 _AMOUNT = re.compile(
     r"\bhow much (?:money|cash|funding|budget)\b|"
+    r"\bwhat (?:sort|kind|amount|level|size) of (?:money|cash|funding|investment|budget)\b|"
+    r"\bhow much\b.{0,40}\b(?:invest\w*|put into|put in|plough\w*|pour\w*)\b|"
     r"\bhow much\b.{0,40}\b(?:cost|spend|spent|budget|raise|raised|save|saved|fund|funding|"
     r"pay|paid|tax|precept|charge|charged|fee|fees|salary|salaries|price|worth)\b|"
     r"\b(?:what|which) (?:is|was) the (?:cost|budget|price)\b|£",

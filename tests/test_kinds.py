@@ -550,3 +550,14 @@ def test_a_scheme_described_but_never_judged_is_said_to_be_unjudged(multi_app):
     question = "Is Operation Encompass making a difference for children in Lancashire?"
     data = client.post("/api/ask", json={"question": question}).get_json()
     assert data["answer"] is None and "don't judge" in data["message"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What sort of money has Durham put aside for vetting?",
+        "How much has Cumbria invested in digital forensics?",
+    ],
+)
+def test_what_sort_of_money_asks_for_an_amount(reader, question):
+    assert reader.read(question).answer_type == "amount"
