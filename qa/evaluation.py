@@ -66,7 +66,8 @@ ASKS = re.compile(
     r"\b(?:making|made|make|makes) [^?.!]{1,80}? (?:any |much |a lot |no )?(?:better|worse)\b|"
     # "is the backlog coming down?", "are the waits getting shorter?"
     r"\b(?:is|are|was|were|has|have)\b[^?.!]{1,60}?\b(?:(?:coming|going|gone|come) down|"
-    r"getting (?:smaller|shorter|better|worse)|(?:falling|dropping|shrinking)(?! short))\b|"
+    r"getting (?:any |much )?(?:smaller|shorter|better|worse|quicker|faster)|"
+    r"(?:falling|dropping|shrinking)(?! short))\b|"
     r"\b(?:coping|cope|managing) with\b|\bhow (?:well )?(?:were|was|are|is) [^?.!]{1,80}? coping\b|"
     r"\b(?:is|are|was|were) [^?.!]{1,80}? (?:properly|well enough)\W*$|\bwork(?:s|ed)? out "
     r"(?:ok|okay|well|all right)\b|"
@@ -103,7 +104,8 @@ FRAME = re.compile(
     r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
     r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
     r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results|coming|"
-    r"going|down|smaller|shorter|worse|getting|falling|dropping|shrinking|bedding|bedded|"
+    r"going|down|smaller|shorter|worse|getting|falling|dropping|shrinking|bedding|bedded|quicker|"
+    r"faster|"
     r"settling|settled|shaping)\b",
     re.IGNORECASE,
 )
@@ -332,6 +334,8 @@ def pick_judgement(index, query, results) -> Pick | None:
         return None
     top = results[:PASSAGES]
     topic = _topic_words(_talked_about(query))
+    # a follow-up's own words ("are the waits getting shorter?") name the topic as well
+    own = _topic_words(query.topic) if query.context and query.topic else []
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
@@ -342,7 +346,8 @@ def pick_judgement(index, query, results) -> Pick | None:
         following = _goes_on(index, scored.row)
         # a scheme described in one paragraph and judged in the next is about the topic
         # when the two together name it
-        if topic and not _about_topic(topic, _judged_text(index, scored)):
+        judged = _judged_text(index, scored)
+        if topic and not (_about_topic(topic, judged) or (own and _about_topic(own, judged))):
             continue  # a passage about something else
         # A passage is about the topic when one of its sentences is close to the question;
         # the sentence that judges it rarely repeats the topic ("It may wish to examine

@@ -454,6 +454,7 @@ def test_a_judgement_in_the_next_paragraph_is_supported_by_the_one_it_goes_on_ab
         "How well are Durham's supervisors keeping on top of appraisals?",
         "Has bringing the two hubs together improved referrals?",
         "Is the waiting list for phone examinations coming down?",
+        "And are the waits getting any shorter?",
         "How's the new crime recording system bedding in?",
     ],
 )
