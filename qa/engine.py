@@ -112,15 +112,20 @@ class Engine:
         query = loaded.reader.read(request.question, request.history)
         if any(key in ("question_number", "unit") for key, _ in request.filters):
             query = replace(query, unit_filtered=True)  # the answer is of that question too
-        found = None
-        if _latest_first(query, index.reports):
-            # a force asked about with no year: its latest inspection answers, as a grade
-            # answer does; every report of it when the latest says nothing of this
+        found = self._answered(loaded, request, query)
+        answer = found[2].answer
+        if (
+            answer is not None
+            and answer.citation is not None
+            and _latest_first(query, index.reports)
+            and not _from_latest(answer.citation, found[1])
+        ):
+            # a force asked about with no year, answered from an earlier inspection: its
+            # latest one answers instead when it says anything of this, as a grade answer
+            # does; the passages stay those of every report in scope
             latest = self._answered(loaded, request, replace(query, current=True))
             if latest[2].answer is not None:
-                found = latest
-        if found is None:
-            found = self._answered(loaded, request, query)
+                found = (found[0], found[1], latest[2], found[3])
         if found[2].answer is None and query.alone is not None:
             # the force talked about has no answer to it: the question asked alone
             found = self._answered(loaded, request, query.alone)
@@ -218,6 +223,13 @@ def _prepare(index: LoadedIndex, encoder: Encoder) -> Loaded:
 # the kinds of question answered by a sentence, where a force's reports of several years
 # would otherwise compete (a grade answer is the latest one already, with the earlier ones)
 _SENTENCE_INTENTS = ("other", "figure")
+
+
+def _from_latest(citation, scope) -> bool:
+    """The answer's report is the latest of its force and pillar in scope."""
+    latest = {(r.force, r.pillar): r for r in scope.latest()}
+    report = latest.get((citation.force, citation.pillar))
+    return report is None or str(report.year) == str(citation.year)
 
 
 def _latest_first(query, reports) -> bool:
