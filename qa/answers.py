@@ -676,11 +676,7 @@ class Answerer:
             return NOT_COVERED.format(what=", ".join(query.places))
         if similarity < ANSWER_THRESHOLD:
             return NO_ANSWER
-        topic = query.topic
-        if query.context and query.context[-1] not in topic:
-            # "is the backlog coming down?" after a question on sex offenders' risk
-            # assessments: the thing pointed at is the topic talked about
-            topic = f"{topic} {query.context[-1]}"
+        topic = query.talked_about  # what a question pointing back points at counts too
         terms = set(tokenize([topic])[0]) if topic else set()
         if not terms or similarity >= STRONG_SIMILARITY:
             return None

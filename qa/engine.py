@@ -117,7 +117,7 @@ class Engine:
         if (
             answer is not None
             and answer.citation is not None
-            and _latest_first(query, index.reports)
+            and _latest_first(query)
             and not _from_latest(answer.citation, found[1])
         ):
             # a force asked about with no year, answered from an earlier inspection: its
@@ -232,19 +232,15 @@ def _from_latest(citation, scope) -> bool:
     return report is None or str(report.year) == str(citation.year)
 
 
-def _latest_first(query, reports) -> bool:
-    """A question about a force, in no year, answered by a sentence, when the index holds
-    more than one report of that force and pillar."""
-    if not query.forces or query.years or query.current or query.intent not in _SENTENCE_INTENTS:
-        return False
-    seen: set[tuple[str, str]] = set()
-    for report in reports:
-        if report.force in query.forces:
-            key = (report.force, report.pillar)
-            if key in seen:
-                return True
-            seen.add(key)
-    return False
+def _latest_first(query) -> bool:
+    """A question about a force, in no year, answered by a sentence (whether the force has
+    an earlier report in scope is ``_from_latest``'s to say)."""
+    return (
+        bool(query.forces)
+        and not query.years
+        and not query.current
+        and (query.intent in _SENTENCE_INTENTS)
+    )
 
 
 def _grouped_by_force(found: list[tuple[Scored, Passage]]) -> list[tuple[Scored, Passage]]:

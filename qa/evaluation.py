@@ -286,15 +286,6 @@ def _topic_words(topic: str) -> list[set[str]]:
 _ASKS_CHANGE = frozenset(AFI_SECTIONS + RECOMMENDATION_SECTIONS)
 
 
-def _talked_about(query) -> str:
-    """The topic judged: the question's own, with the one talked about before when the
-    question points back at it ("is the backlog coming down?" after one on sex offenders'
-    risk assessments)."""
-    if query.context and query.context[-1] not in query.topic:
-        return f"{query.topic} {query.context[-1]}".strip()
-    return query.topic
-
-
 def _about_topic(topic: list[set[str]], words: str) -> bool:
     """Half the topic's words (three of a long topic's) are in these words; a word inside
     a longer one counts ("phone" in "telephone")."""
@@ -307,22 +298,22 @@ def _about_topic(topic: list[set[str]], words: str) -> bool:
     return shared >= max(1, min(3, len(topic) / 2))
 
 
-def _judged_text(index, scored) -> str:
-    """A passage's words with those of the paragraph that goes on about it."""
-    following = _goes_on(index, scored.row)
-    text = index.passages.text(scored.row)
+def _judged_text(index, row: int, following: int | None) -> str:
+    """A passage's words with those of the paragraph that goes on about it (``following``,
+    from ``_goes_on``)."""
+    text = index.passages.text(row)
     return text + (" " + index.passages.text(following) if following is not None else "")
 
 
 def topic_found(index, query, results) -> bool:
     """One of the passages found is about the topic (see ``pick_judgement``): the reports
     describe it, whether or not they judge it."""
-    topic = _topic_words(_talked_about(query))
+    topic = _topic_words(query.talked_about)
     if not topic:
         return False
     return any(
         index.passages[s.row].section not in _ASKS_CHANGE
-        and _about_topic(topic, _judged_text(index, s))
+        and _about_topic(topic, _judged_text(index, s.row, _goes_on(index, s.row)))
         for s in results[:PASSAGES]
     )
 
@@ -333,7 +324,7 @@ def pick_judgement(index, query, results) -> Pick | None:
     if not results:
         return None
     top = results[:PASSAGES]
-    topic = _topic_words(_talked_about(query))
+    topic = _topic_words(query.talked_about)
     # a follow-up's own words ("are the waits getting shorter?") name the topic as well
     own = _topic_words(query.topic) if query.context and query.topic else []
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
@@ -346,7 +337,7 @@ def pick_judgement(index, query, results) -> Pick | None:
         following = _goes_on(index, scored.row)
         # a scheme described in one paragraph and judged in the next is about the topic
         # when the two together name it
-        judged = _judged_text(index, scored)
+        judged = _judged_text(index, scored.row, following)
         if topic and not (_about_topic(topic, judged) or (own and _about_topic(own, judged))):
             continue  # a passage about something else
         # A passage is about the topic when one of its sentences is close to the question;
@@ -366,8 +357,11 @@ def pick_judgement(index, query, results) -> Pick | None:
             sentence = sentences[j]
             # a summary's sentence that names the topic itself judges it with findings words,
             # after any finding of the detailed pages that judges it as well
-            summarised = not findings and not judges(sentence, False)
-            if not judges(sentence, findings or j == first):
+            judging = judges(sentence, findings)
+            summarised = not findings and not judging
+            if summarised and j == first:
+                judging = judges(sentence)
+            if not judging:
                 continue  # the grade of the whole question does not judge the scheme
             score = float(topical) - RANK_PENALTY * rank + OWN_WEIGHT * float(sim - topical)
             score -= SUMMARY_DISCOUNT if summarised else 0.0

@@ -25,8 +25,7 @@ from index.load import LoadedIndex
 from qa.account import GradeCell, account, cycle_of, cycle_order, same_unit
 from qa.answers import DirectAnswer, Outcome, Row
 from qa.cite import citation, cite, unit_citation
-from qa.query import _REASONS as ASKS_REASONS
-from qa.query import Query
+from qa.query import Query, asks_reasons
 from qa.scope import Scope
 
 _ORDER = {"Inadequate": 0, "Requires improvement": 1, "Adequate": 2, "Good": 3, "Outstanding": 4}
@@ -221,7 +220,7 @@ def grade_question(query: Query) -> Query:
     # or by a bare "kent legitimacy 2016" (a force, pillar or year and nothing else)
     explicit = bool(_EXPLICIT.search(text))
     bare = not words and len(re.findall(r"[\w']+", text)) <= 5
-    asks_why = _WHY.search(text) or ASKS_REASONS.search(text)
+    asks_why = _WHY.search(text) or asks_reasons(text)
     if intent == "reasons" and not asks_why and generic_topic and explicit:
         intent = "other"  # "what was kent's latest inspection result?": no why asked
     about_grades = bool(query.forces or pillars or query.years) and (

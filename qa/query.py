@@ -345,6 +345,14 @@ class Query:
     def has_topic(self) -> bool:
         return bool(self.topic)
 
+    @property
+    def talked_about(self) -> str:
+        """The topic with the one talked about before when the question points back at it
+        ("is the backlog coming down?" after one on sex offenders' risk assessments)."""
+        if self.context and self.context[-1] not in self.topic:
+            return f"{self.topic} {self.context[-1]}".strip()
+        return self.topic
+
 
 @lru_cache(maxsize=1)
 def _places() -> list[str]:
@@ -825,6 +833,11 @@ _OWN_ASK = re.compile(
     r"who|which|where|when|why)\b\s+\w+",
     re.IGNORECASE,
 )
+
+
+def asks_reasons(text: str) -> bool:
+    """The question asks why, in any of the wordings read as a reasons question."""
+    return bool(_REASONS.search(text))
 
 
 def _inherit(query: Query, previous: Query) -> Query:
