@@ -139,6 +139,9 @@ def evaluate_followups(items: list[dict], ask, k: int = 10) -> dict:
             for o in with_history
             if o.rank is None or o.rank > 5
         ],
+        # each follow-up's rank with the conversation, to compare two versions question by
+        # question (None: not in the first k)
+        "ranks": {o.id: o.rank for o in with_history},
     }
 
 
