@@ -129,6 +129,14 @@ def counted_stems(counted: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+# "how many of the forms ...", "in how many was ...": a part of a whole answers ("In 19 of
+# them", "92 percent of them"), rather than the whole ("examined 40 cases")
+_HOW_MANY_OF = re.compile(r"\bhow many of\b|\bin how many\b", re.IGNORECASE)
+_SHARE_AFTER = re.compile(
+    r"\s*(?:%|per ?cent\b|percent\b|out of\b|of (?:them|those|these|the \d+|\d+)\b)",
+    re.IGNORECASE,
+)
+SHARE_BONUS = 0.05  # a part of a whole, when the question asks how many of them
 _SHOULD = re.compile(
     r"\b(?:should|must|deadline|by when|recommend\w*|within how (?:long|many))\b", re.IGNORECASE
 )
@@ -147,6 +155,7 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
     # found, unless the question asks what should be done
     asks_should = bool(_SHOULD.search(query.corrected))
     topic = _stems(query.topic) if query.topic else set()
+    of_them = bool(_HOW_MANY_OF.search(query.corrected))
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results)
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(results):
@@ -168,9 +177,14 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
                     _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
                     for m in figures
                 ]
-                if not any(any(s.startswith(c) for s in near for c in counted) for near in after):
+                if any(any(s.startswith(c) for s in near for c in counted) for near in after):
+                    score += COUNTED_BONUS
+                elif not (
+                    of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures)
+                ):  # "how many of the forms ...?": "92 percent of them" answers it too
                     continue
-                score += COUNTED_BONUS
+            if of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures):
+                score += SHARE_BONUS
             if topic:
                 score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
             if choice is None or score > choice[0]:
