@@ -21,7 +21,7 @@ from qa.reasons import restates_grade
 
 _END = (
     r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
-    r"in \d{4})\b))"
+    r"in \d{4}|or)\b))"
 )
 # "is the triage car working in Cumbria?", "is it working for victims?": a place or whom it
 # is for may follow "working", "helped" (not "work": "does the force work with partners?")
@@ -44,7 +44,14 @@ ASKS = re.compile(
     r"\bany (?:evidence|sign|proof) (?:that )?(?:it|this|that|they)\b|"
     r"\bwhat (?:difference|impact|effect) (?:has|did|does|is|have)\b|"
     r"\b(?:has|have|was|were) (?:it|that|this|they|[\w’'-]+(?: [\w’'-]+){0,4}) "
-    r"(?:been )?evaluated\b|\bworth it\b|"
+    r"(?:been )?evaluated\b|\bworth (?:it|having|keeping|doing|the (?:money|effort|cost))\b|"
+    # "do the appraisals actually do anything, or is it box-ticking?"
+    r"\b(?:do|does|did) (?:[\w’'-]+ ){1,8}?(?:actually |really |even )?(?:do|achieve|accomplish) "
+    r"(?:anything|much|any good)\b(?!\s+(?:to|about|for|with|on|against|when|if)\b)|"
+    r"\b(?:doing|do|does|did) (?:its|their) job\b|"
+    rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?(?:actually |really )?work{_END_PLACE}|"
+    r"\b(?:box[- ]ticking|tick[- ]box|paper exercise|lip service|"
+    r"just for show|window dressing)\b|"
     r"\b(?:helped|helping)\b|"
     r"\b(?:whether|if) .{0,60}\b(?:works|working|worked|helps|helped|effective)\b"
     rf"{_END}|"
@@ -267,9 +274,10 @@ def _goes_on(index, row: int) -> int | None:
 _NAMES = re.compile(r"\b[A-Z][\w-]*[A-Z][\w-]*\b|(?<=[a-z,] )[A-Z][a-z]{3,}\b")
 
 
-def _topic_words(topic: str) -> list[set[str]]:
+def _topic_words(topic: str, vocabulary=None) -> list[set[str]]:
     """Each word of the topic as the stems that say it: its own, and those of the
-    reports' terms for it where the glossary has them."""
+    reports' terms for it where the glossary has them. With the index's ``vocabulary``, a
+    word no report uses ("apparently", "tip off") is left out: no passage could hold it."""
     out = []
     for word in re.findall(r"[\w’'-]+", topic):
         stems = set(tokenize([word])[0])
@@ -277,7 +285,14 @@ def _topic_words(topic: str) -> list[set[str]]:
             continue
         for term in report_terms(word):
             stems |= set(tokenize([term])[0])
-        out.append(stems)
+        same = next((known for known in out if known & stems), None)
+        if same is None:
+            out.append(stems)
+        else:  # "mental health ... mental health calls", "children ... kids": one word
+            same |= stems
+    if vocabulary is not None:
+        known = [stems for stems in out if any(t in vocabulary for t in stems)]
+        return known or out
     return out
 
 
@@ -307,8 +322,9 @@ def _judged_text(index, row: int, following: int | None) -> str:
 
 def topic_found(index, query, results) -> bool:
     """One of the passages found is about the topic (see ``pick_judgement``): the reports
-    describe it, whether or not they judge it."""
-    topic = _topic_words(query.talked_about)
+    describe it, whether or not they judge it. Words no report uses are left out here only:
+    in ``pick_judgement`` fewer words would let a passage next to the topic count as it."""
+    topic = _topic_words(query.talked_about, index.keyword.vocabulary)
     if not topic:
         return False
     return any(
