@@ -43,6 +43,9 @@ ANSWER_THRESHOLD = 0.45
 # unless the sentence is this similar anyway.
 MIN_SUPPORT = 0.3
 STRONG_SIMILARITY = 0.62
+# A question read with the topic talked about ("what's the scheme called?") says little in
+# its own words, so its best sentence is less like it: the threshold is this much lower.
+CONVERSATION_ALLOWANCE = 0.1
 # A report question (unit) answers a grade question about a topic when the question is
 # this similar to its title, counting the retrieved passages' votes for it.
 UNIT_MATCH_THRESHOLD = 0.45
@@ -674,7 +677,7 @@ class Answerer:
         only resembles the question, unless it is very similar indeed."""
         if query.places and not all(p.lower() in passage.text.lower() for p in query.places):
             return NOT_COVERED.format(what=", ".join(query.places))
-        if similarity < ANSWER_THRESHOLD:
+        if similarity < ANSWER_THRESHOLD - (CONVERSATION_ALLOWANCE if query.context else 0.0):
             return NO_ANSWER
         topic = query.talked_about  # what a question pointing back points at counts too
         terms = set(tokenize([topic])[0]) if topic else set()
@@ -692,6 +695,9 @@ class Answerer:
         covered = {t for t in terms if t in have}
         if glossed & have:
             covered |= everyday
+        own = set(tokenize([query.topic])[0]) if query.context and query.topic else set()
+        if own and own <= have:
+            return None  # "how long is the wait there?": its own words, found with the topic
         if len(covered) / len(terms) < MIN_SUPPORT:
             return NO_ANSWER
         return None

@@ -35,7 +35,9 @@ def prior(
     passages."""
     if not history or not query.followup:
         return {}
-    previous = history[-1]
+    # the turn leaned on: the last one, or the one before an aside ("back to ...")
+    at = query.previous.turn if query.previous is not None else None
+    previous = history[at if at is not None and at < len(history) else -1]
     rows = [row_of[i] for i in previous.passage_ids[:PREVIOUS_PASSAGES] if i in row_of]
     # The section of the previous best passage counts most: its boost is full, the next
     # passages' sections get a half and a third of it.

@@ -88,7 +88,10 @@ _REASONS = re.compile(
     r"how (?:did|do|does) .{0,40}?\b(?:manage|earn|achieve|get|secure|deserve|land|win) "
     r"(?:a|an|the|its|their|that) (?:[\w’'-]+ ){0,2}?(?:grade|rating|judge?ment|mark))|"
     # "what earned Lancashire a good ...?", "what did they get marked down for ...?"
-    r"what (?:earned|won|cost)\b|\bmarked (?:them |it |[\w-]+ )?down\b|\blost marks\b",
+    r"what (?:earned|won|cost)\b|\bmarked (?:them |it |[\w-]+ )?down\b|\blost marks\b|"
+    # "what were the main problems behind that grade?"
+    r"what(?:'s|’s| is| are| was| were)? [^?.!]{0,60}?\bbehind (?:that|the|this|their|its) "
+    r"(?:grade|rating|judge?ment|verdict|score|mark)\b",
     re.IGNORECASE,
 )
 _TREND = re.compile(
@@ -248,6 +251,20 @@ _POINTS_AT_THING = re.compile(
     r"this time)\b",
     re.IGNORECASE,
 )
+# "Side question -", "Different question:", "Separate thing -", "Unrelated, but ...": a
+# turn about something else, which the conversation comes back from ("back to ...")
+_ASIDE = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|oh|and|also|now)[,\s]+)?(?:(?:a|one|on a|quick|another)\s+)?"
+    r"(?:(?:side|different|separate|unrelated|other|new|another)\s+(?:question|thing|topic|"
+    r"subject|note|point|matter|issue)\b|unrelated\b|changing (?:the )?(?:subject|topic)\b|"
+    r"by the way\b|btw\b|off topic\b)",
+    re.IGNORECASE,
+)
+_RESUMES = re.compile(
+    r"\b(?:(?:go|going|get|getting|come|coming|went|turning|turn)\s+)?back to\b|"
+    r"\breturn(?:ing)? to\b",
+    re.IGNORECASE,
+)
 _POINTS_TO_TOPIC = re.compile(r"\b(?:it|that|this|those|these|them|there)\b", re.IGNORECASE)
 # "how many is each officer looking after?", "how many did they get wrong?": what is
 # counted is not named, so it is what was talked about
@@ -256,7 +273,7 @@ _COUNTS_UNNAMED = re.compile(
     r"will|would|can|could|should)\b)",
     re.IGNORECASE,
 )
-MAX_DEFINITE_WORDS = 6
+MAX_DEFINITE_WORDS = 8
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
     r"the force|the constabulary)\b",
@@ -289,7 +306,7 @@ _NOT_TOPIC = re.compile(
     r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
     r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
-    r"although|anyway)\b|"
+    r"although|anyway|least|called|named|name|names)\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",
     re.IGNORECASE,
 )
@@ -331,6 +348,10 @@ class Query:
     # a question that names no force, asked in a conversation about one, is asked of that
     # force first; this is it read alone, asked when that force's reports don't answer it
     alone: Query | None = None
+    # after an aside ("Side question - do they use Clare's Law?"), the turn the
+    # conversation was on before it: what "back to ..." returns to
+    resume: Query | None = None
+    turn: int | None = None  # for a turn of the history read back, its place in it
     dense: str = ""  # text embedded for search
     keywords: str = ""  # text for the keyword index
     vector: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -429,8 +450,9 @@ class QueryReader:
         query = self._read_rules(question)
         previous = None  # the last turn, read in the light of the turns before it
         about = None  # the last turn that named (or was taken to mean) a force
-        for turn in history[-MAX_HISTORY_READ:]:
-            earlier = self._read_rules(turn.question)
+        start = max(len(history) - MAX_HISTORY_READ, 0)
+        for at, turn in enumerate(history[start:], start=start):
+            earlier = replace(self._read_rules(turn.question), turn=at)
             if previous is not None:
                 earlier = _in_conversation(earlier, previous, about)
             if earlier.forces or earlier.unindexed_forces:
@@ -571,9 +593,10 @@ class QueryReader:
             # "is any of them struggling?", "how bad is the backlog there?": the thing
             # pointed at is the topic talked about, searched for beside the question's own
             base = f"{base} ({query.context[-1]})"
-        elif query.followup and query.previous is not None and query.answer_type != "evaluation":
-            # "why?", "how many did they get wrong?", "and what about foreign nationals?":
-            # ranked as asked and, apart, with the topic talked about beside its words
+        elif query.context or (query.followup and query.previous is not None):
+            # "why?", "how many did they get wrong?", "and what about foreign nationals?",
+            # "does every officer get their own one?": ranked as asked and, apart, with the
+            # topic talked about beside its words
             beside = query.context[-1] if query.context else query.previous.topic
             if beside and beside.lower() in base.lower():
                 beside = ""
@@ -748,9 +771,11 @@ def _names_definite_thing(query: Query) -> bool:
     """A short question about "the" thing, which it does not otherwise describe: "how big
     is the backlog?", "how long is the wait?" point back at what was talked about."""
     words = query.topic.split()
+    # counted without an opening "and what about Cumbria, ...": "how long is the wait there?"
+    asked = re.findall(r"[A-Za-z’'-]+", _CONNECTIVE.sub(" ", query.corrected, count=1))
     return bool(
         1 <= len(words) <= 2
-        and len(query.text.split()) <= MAX_DEFINITE_WORDS
+        and len(asked) <= MAX_DEFINITE_WORDS
         and re.search(rf"\bthe {re.escape(words[-1])}\b", query.text, re.IGNORECASE)
     )
 
@@ -761,7 +786,26 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
     takes what it does not name from it; a question that stands alone but points back
     ("how much did they spend on ...?") keeps the force, year and pillar talked about,
     from ``about``, the last turn that had a force, even across a turn that named none."""
+    if _RESUMES.search(query.text) and previous.resume is not None:
+        previous = previous.resume  # "back to the investigations": past the aside
     about = previous if previous.forces or previous.unindexed_forces else about
+    if _ASIDE.match(query.text):
+        # about something else: the force talked about still holds, the topic does not,
+        # and the turn before is what a later "back to ..." returns to
+        resume = previous.resume or previous
+        if about is not None and about.forces and not query.forces and not query.unindexed_forces:
+            query = _replace(
+                query, forces=about.forces, years=query.years or about.years, alone=query
+            )
+        return _replace(query, resume=resume)
+    resumed = _in_topic(query, previous, about)
+    if resumed.resume is None and previous.resume is not None and resumed.followup:
+        resumed = _replace(resumed, resume=previous.resume)  # a follow-up of the aside
+    return resumed
+
+
+def _in_topic(query: Query, previous: Query, about: Query | None) -> Query:
+    """``query`` read after ``previous``, which it may lean on (see `_in_conversation`)."""
     graded = previous.graded
     if previous.intent in ("grade", "reasons", "improvements") and previous.topic:
         graded = previous.topic
@@ -773,9 +817,11 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
             # earlier: the grade of what was graded, not of the figure's topic
             query = _replace(query, topic=graded)
     elif not (
-        not query.forces
-        and not query.unindexed_forces
-        and (_POINTS_BACK.search(query.text) or _names_definite_thing(query))
+        (
+            (not query.forces and not query.unindexed_forces and _POINTS_BACK.search(query.text))
+            # "and what about Cumbria, how long is the wait there?": the wait talked about
+            or _names_definite_thing(query)
+        )
         and query.intent not in ("list", "compare")
     ):
         if (
@@ -793,7 +839,10 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
                 alone=query,
             )
         return query
-    context = tuple(unique([*previous.context, previous.topic])) if previous.topic else ()
+    # a follow-up's own words ("how did they manage to get it down?") say little without
+    # what it followed up: the two together are what it talked about
+    talked = previous.talked_about if previous.followup else previous.topic
+    context = tuple(unique([*previous.context, talked])) if previous.topic else ()
     query = _replace(
         query, context=previous.context if not previous.topic else context, graded=graded
     )
@@ -863,6 +912,14 @@ def _inherit(query: Query, previous: Query) -> Query:
         # asks for the same kind of answer
         if same_ask:
             changes["intent"] = previous.intent
+    elif (
+        query.intent == "other"
+        and previous.intent == "trend"
+        and same_ask
+        and (query.years or _RELATIVE_YEAR.search(query.text))
+    ):
+        # "and the year before?" after how a grade moved: that year's grade
+        changes["intent"] = "grade"
     if (
         same_ask
         and not query.has_topic

@@ -115,7 +115,13 @@ class Retriever:
         fused = _fused(paragraph, best_sentence, keyword_scores[0][pool])
         if len(searches) > 1:
             beside = query.beside_vector
-            beside_sentence = _best_of(self._sentence_similarities(pool, beside)[0], bounds)
+            beside_similarities = self._sentence_similarities(pool, beside)[0]
+            beside_sentence = _best_of(beside_similarities, bounds)
+            if not query.has_topic or query.topic in query.context:
+                # a question with no topic of its own ("is that working well?") says
+                # little alone: a sentence is as close to it as to it with the topic
+                # talked about (one with its own words is measured by them alone)
+                similarities = np.maximum(similarities, beside_similarities)
             fused = (
                 fused
                 + BESIDE_WEIGHT

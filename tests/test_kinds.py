@@ -186,8 +186,10 @@ def test_a_follow_up_is_searched_as_asked_and_beside_the_topic_talked_about(read
     # a question that stands alone is searched once, as asked
     alone = reader.read("how good is Durham at treating the public fairly?", history)
     assert not alone.followup and alone.beside_dense == ""
-    # "is it working?" is searched by its own words: they find the sentences that judge
-    assert reader.read("is it working?", history).beside_dense == ""
+    # "is it working?" as well: alone its words say too little to find what was talked about
+    working = reader.read("is it working?", history)
+    assert "investigating crime" not in working.dense
+    assert "investigating crime" in working.beside_dense
 
 
 def test_a_count_of_something_unnamed_leans_on_the_conversation(reader):
@@ -536,3 +538,125 @@ def test_a_scheme_described_but_never_judged_is_said_to_be_unjudged(multi_app):
 )
 def test_what_sort_of_money_asks_for_an_amount(reader, question):
     assert reader.read(question).answer_type == "amount"
+
+
+def _last_answer(client, *questions):
+    """The answer (or message) to the last of ``questions``, each asked with the ones
+    before it as the conversation."""
+    history, data = [], {}
+    for question in questions:
+        data = client.post("/api/ask", json={"question": question, "history": history})
+        data = data.get_json()
+        history.append({"question": question, "passage_ids": [p["id"] for p in data["passages"]]})
+    return data
+
+
+def test_an_aside_keeps_the_force_but_not_the_topic(reader):
+    history = (Turn("Is Durham fair when it stops and searches people?"),)
+    aside = reader.read("Different question: do officers there get appraisals?", history)
+    assert aside.forces == ("Durham",) and aside.context == () and not aside.followup
+
+
+def test_back_to_returns_to_the_topic_before_the_aside(reader):
+    history = (
+        Turn("Is Durham fair when it stops and searches people?"),
+        Turn("Side question - do their officers get appraisals?"),
+    )
+    query = reader.read("ok, going back to that: how many records had proper grounds?", history)
+    assert query.forces == ("Durham",)
+    assert any("searches" in topic for topic in query.context)
+    assert not any("appraisals" in topic for topic in query.context)
+    # without the aside marker, the turn before is the one talked about
+    plain = (history[0], Turn("do their officers get appraisals?"))
+    assert any("appraisals" in t for t in reader.read("how many had grounds?", plain).context)
+
+
+def test_back_to_after_an_aside_answers_from_the_topic_returned_to(multi_app):
+    data = _last_answer(
+        multi_app.test_client(),
+        "How fairly does Durham use stop and search?",
+        "Separate thing - are Durham's staff vetted properly?",
+        "Coming back to stop and search: what share of the records showed reasonable grounds?",
+    )
+    assert data["answer"] is not None, data["message"]
+    assert "92 percent" in data["answer"]["text"]
+
+
+def test_a_part_of_the_whole_answers_in_how_many(multi_app):
+    data = _last_answer(
+        multi_app.test_client(),
+        "Lancashire 2017: how did officers deal with domestic abuse?",
+        "In how many of the files the inspectors read was the risk assessment incomplete?",
+    )
+    assert data["answer"] is not None, data["message"]
+    assert "19 of them" in data["answer"]["text"]
+
+
+def test_and_the_year_before_after_a_change_of_grade_is_that_years_grade(reader):
+    history = (
+        Turn("What grade did Lancashire get for protecting vulnerable people in 2018?"),
+        Turn("what got better?"),
+    )
+    query = reader.read("and the year before?", history)
+    assert query.intent == "grade" and query.years == (2017,)
+    assert query.topic == "protecting vulnerable people"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Does the ethics panel actually achieve anything?", True),
+        ("Are the appraisals just box-ticking?", True),
+        ("Were the extra PCSOs worth having?", True),
+        ("Is the ethics panel doing its job?", True),
+        ("Is the new triage model effective or a waste of money?", True),
+        ("Does the helpline actually work for people in crisis?", True),
+        ("Does Durham do anything to tackle hate crime?", False),
+        ("Do they do much about cyber crime?", False),
+    ],
+)
+def test_whether_it_does_any_good_asks_if_it_works(question, asks):
+    assert asks_evaluation(question) is asks
+
+
+def test_a_named_force_with_the_thing_talked_about_gets_that_forces_figure(multi_app):
+    data = _last_answer(
+        multi_app.test_client(),
+        "How long did Lancashire take to examine phones and laptops in 2018?",
+        "And what about Cumbria, how long is the wait there?",
+    )
+    assert data["answer"] is not None, data["message"]
+    assert data["answer"]["citation"]["force"] == "Cumbria"
+    assert "six weeks" in data["answer"]["text"]
+
+
+def test_a_question_pointing_back_is_ranked_beside_the_topic_talked_about(multi_app):
+    data = _last_answer(
+        multi_app.test_client(),
+        "How does Lancashire deal with domestic abuse?",
+        "Unrelated, but do Lancashire's officers have body cameras?",
+        "Does each of them get their own?",
+    )
+    assert any("personal issue" in p["text"] for p in data["passages"][:3])
+
+
+def test_a_scheme_named_twice_over_is_still_unjudged(multi_app):
+    # "children" and "kids" are one word of the topic, so a passage on other children's
+    # work is not taken for it
+    question = (
+        "Has bringing Lancashire's three children's safeguarding boards together helped kids?"
+    )
+    data = multi_app.test_client().post("/api/ask", json={"question": question}).get_json()
+    assert data["answer"] is None and "don't judge" in data["message"]
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("do Durham's officers get yearly appraisals?", "performance development review"),
+        ("are police and immigration staff in the same office?", "co-located"),
+        ("do the bosses check the files?", "supervisors"),
+    ],
+)
+def test_everyday_words_for_report_terms(reader, question, term):
+    assert term in reader.read(question).dense
