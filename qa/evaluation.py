@@ -48,7 +48,25 @@ ASKS = re.compile(
     # "do the appraisals actually do anything, or is it box-ticking?"
     r"\b(?:do|does|did) (?:[\w’'-]+ ){1,8}?(?:actually |really |even )?(?:do|achieve|accomplish) "
     r"(?:anything|much|any good)\b(?!\s+(?:to|about|for|with|on|against|when|if)\b)|"
-    r"\b(?:doing|do|does|did) (?:its|their) job\b|"
+    r"\b(?:doing|do|does|did) (?:its|their) job\b|\bup to the job\b|"
+    # "has the triage car been any use?", "are victims better off?", "has it paid dividends?"
+    r"\bbeen (?:of )?(?:any|much|a|a real|a big) (?:use|help)\b|\bbetter off\b|"
+    r"\bpa(?:y|id|ying) dividends\b|\bmak(?:e|es|ing|ed) (?:a|any|much of a|a real) dent\b|"
+    r"\b(?:things|it|they) (?:have |has )?(?:got|gotten|become|became) (?:any |much )?better\b|"
+    r"\b(?:is|are|was|were) [^?.!]{1,60}? delivering\W*$|"
+    r"\bdeliver(?:s|ed|ing)? (?:any |real |the |good )?(?:results|benefits|improvements|"
+    r"outcomes)\b|\bshowing (?:any |real |some )?(?:results|benefits|improvements?|signs)\b|"
+    r"\bany (?:results|success|impact|effect|benefits?) (?:from|of)\b|"
+    r"\b(?:is|are|was|were) (?:[\w’'-]+ ){1,6}?an improvement\W*$|"
+    r"\b(?:is|was|are|were) (?:it|that|this|they) (?:good )?value for money\b|"
+    r"\b(?:inspectors?|hmicfrs|they) (?:were |was )?impressed\b|"
+    r"\b(?:think|thought|find|found|judge|judged|consider|considered) (?:that )?"
+    r"(?!(?:the force|the constabulary|the police|they)\b)(?:the|its|their|this|that) "
+    r"(?:[\w’'-]+ ){1,6}?(?:was|were|is|are|to be) (?:effective|working|successful|a success)\b|"
+    # "what did the inspectors make of ...?", "verdict on ...": of a scheme, not of a pillar
+    r"(?:\bwhat (?:did|do|does) (?:the )?(?:inspectors?|hmicfrs|inspection|they) (?:make|think) "
+    r"of|\bverdict on)\b(?![^?.!]{0,80}\b(?:effective(?:ness)?|efficien\w*|legitima\w*|"
+    r"overall|grades?|rating|the force|the constabulary)\b)|"
     rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?(?:actually |really )?work{_END_PLACE}|"
     r"\b(?:box[- ]ticking|tick[- ]box|paper exercise|lip service|"
     r"just for show|window dressing)\b|"
@@ -196,7 +214,9 @@ _COUNTS = re.compile(
 # "who is Cumbria working with ...?", "which organisation is helping ...?": a name is asked for
 _ASKS_NAME = re.compile(
     r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)?(?:who|whom|whose|which|what(?! (?:difference|effect|"
-    r"impact|evidence|results?|outcomes?)\b))\b",
+    r"impact|evidence|results?|outcomes?)\b|(?:'s|’s| is| was| were) (?:the )?"
+    r"(?:inspectors?[’']? )?verdict\b| (?:did|do|does) (?:the )?(?:inspectors?|hmicfrs|"
+    r"inspection|they) (?:make|think) of\b))\b",
     re.IGNORECASE,
 )
 
