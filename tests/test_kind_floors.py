@@ -70,7 +70,7 @@ def test_held_out_everyday_word_retrieval(ask):
 # (24), figure 0.75 (8), named 1.00 (8), reasons 0.50 (6), fact 1.00 (6).
 LATER_FLOORS = {
     "round4a/gradelist-holdout.jsonl": 0.8,
-    "round4a/evaluation-holdout.jsonl": 0.5,
+    "round4a/evaluation-holdout.jsonl": 0.75,  # 0.875 after the eighth round
     "round4a/mixed-holdout.jsonl": 0.74,
     "round5/figure-holdout.jsonl": 0.62,
     "round5/named-holdout.jsonl": 0.87,
@@ -82,7 +82,14 @@ LATER_FLOORS = {
     "round7b/evaluation-holdout.jsonl": 0.4,
     "round7b/reasons-holdout.jsonl": 0.5,
     "round7c/mixed-holdout.jsonl": 0.79,
-    "round7a/conversation-holdout.jsonl": 0.0,
+    "round7a/conversation-holdout.jsonl": 0.5,  # 0.67 after the eighth round
+    # Round 8 (tests/data/round8a|b), measured 2026-12-07 after its changes: mixed 0.67 (24);
+    # three-turn conversations 0.125 (8) and "is it working?" 0.125 (8) are far from the goal
+    # and have no accuracy floor worth the name, only the check that no answer comes from
+    # another force.
+    "round8b/mixed-holdout.jsonl": 0.62,
+    "round8a/conversation-holdout.jsonl": 0.0,
+    "round8b/evaluation-holdout.jsonl": 0.0,
 }
 
 
@@ -96,12 +103,12 @@ def test_later_held_out_answers(ask, name):
 
 def test_later_held_out_retrieval_and_follow_ups(ask):
     """Everyday words: hit@5 1.00, MRR@10 0.81 (8); follow-ups with the conversation: hit@5
-    0.63 (8), short of the 0.90 goal."""
+    0.75 (8) after the eighth round, short of the 0.90 goal."""
     retrieval = evaluate(read_items(DATA / "round4b" / "retrieval-holdout.jsonl"), ask, k=10)
     assert retrieval["overall"]["hit@5"] >= 0.87, retrieval["missed"]
     assert retrieval["overall"]["mrr@10"] >= 0.75, retrieval["missed"]
     followups = evaluate_followups(read_items(DATA / "round4b" / "followups-holdout.jsonl"), ask)
-    assert followups["with_history"]["hit@5"] >= 0.5, followups["missed"]
+    assert followups["with_history"]["hit@5"] >= 0.62, followups["missed"]
 
 
 def test_round_seven_held_out_retrieval_and_follow_ups(ask):
@@ -112,3 +119,9 @@ def test_round_seven_held_out_retrieval_and_follow_ups(ask):
     assert retrieval["overall"]["mrr@10"] >= 0.85, retrieval["missed"]
     followups = evaluate_followups(read_items(DATA / "round7a" / "followups-holdout.jsonl"), ask)
     assert followups["with_history"]["hit@5"] >= 0.83, followups["missed"]
+
+
+def test_round_eight_held_out_follow_ups(ask):
+    """Follow-ups with the conversation: hit@5 0.875 (8)."""
+    followups = evaluate_followups(read_items(DATA / "round8a" / "followups-holdout.jsonl"), ask)
+    assert followups["with_history"]["hit@5"] >= 0.75, followups["missed"]
