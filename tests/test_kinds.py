@@ -149,30 +149,32 @@ def test_a_question_that_stands_alone_is_asked_of_the_force_in_play_first(reader
     assert reader.read("how many digital media investigators support the districts?").alone is None
 
 
+def _last_answer(client, *questions):
+    """The answer (or message) to the last of ``questions``, each asked with the ones
+    before it as the conversation."""
+    history, data = [], {}
+    for question in questions:
+        data = client.post("/api/ask", json={"question": question, "history": history})
+        data = data.get_json()
+        history.append({"question": question, "passage_ids": [p["id"] for p in data["passages"]]})
+    return data
+
+
 def test_the_force_in_play_answers_unless_its_reports_cannot(multi_app):
     client = multi_app.test_client()
-
-    def last_answer(*questions):
-        history = []
-        for question in questions:
-            data = client.post("/api/ask", json={"question": question, "history": history})
-            data = data.get_json()
-            history.append(
-                {"question": question, "passage_ids": [p["id"] for p in data["passages"]]}
-            )
-        return data["answer"]
-
     # Cumbria has its own digital media investigators: Cumbria's count, not Lancashire's
-    answer = last_answer(
+    answer = _last_answer(
+        client,
         "How good is Cumbria at investigating crime?",
         "How many digital media investigators support the districts?",
-    )
+    )["answer"]
     assert answer["citation"]["force"] == "Cumbria"
     # Durham's report (legitimacy) has no digital forensics: the question is asked alone
-    answer = last_answer(
+    answer = _last_answer(
+        client,
         "How good is Durham at treating the public fairly?",
         "How long do digital forensic examinations take?",
-    )
+    )["answer"]
     assert answer is not None and answer["citation"]["force"] != "Durham"
 
 
@@ -538,17 +540,6 @@ def test_a_scheme_described_but_never_judged_is_said_to_be_unjudged(multi_app):
 )
 def test_what_sort_of_money_asks_for_an_amount(reader, question):
     assert reader.read(question).answer_type == "amount"
-
-
-def _last_answer(client, *questions):
-    """The answer (or message) to the last of ``questions``, each asked with the ones
-    before it as the conversation."""
-    history, data = [], {}
-    for question in questions:
-        data = client.post("/api/ask", json={"question": question, "history": history})
-        data = data.get_json()
-        history.append({"question": question, "passage_ids": [p["id"] for p in data["passages"]]})
-    return data
 
 
 def test_an_aside_keeps_the_force_but_not_the_topic(reader):
