@@ -172,6 +172,8 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             score = float(sim) - RANK_PENALTY * rank
             if asks_change and _STATES_CHANGE.search(sentence):
                 score += CHANGE_BONUS
+            # "how many of the forms ...?": "92 percent of them" answers it too
+            share = of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures)
             if counted:  # the thing counted must come with a figure ("only two investigators")
                 after = [
                     _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
@@ -179,11 +181,9 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
                 ]
                 if any(any(s.startswith(c) for s in near for c in counted) for near in after):
                     score += COUNTED_BONUS
-                elif not (
-                    of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures)
-                ):  # "how many of the forms ...?": "92 percent of them" answers it too
+                elif not share:
                     continue
-            if of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures):
+            if share:
                 score += SHARE_BONUS
             if topic:
                 score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)

@@ -793,15 +793,19 @@ def _in_conversation(query: Query, previous: Query, about: Query | None = None) 
         # about something else: the force talked about still holds, the topic does not,
         # and the turn before is what a later "back to ..." returns to
         resume = previous.resume or previous
-        if about is not None and about.forces and not query.forces and not query.unindexed_forces:
-            query = _replace(
-                query, forces=about.forces, years=query.years or about.years, alone=query
-            )
-        return _replace(query, resume=resume)
-    resumed = _in_topic(query, previous, about)
-    if resumed.resume is None and previous.resume is not None and resumed.followup:
-        resumed = _replace(resumed, resume=previous.resume)  # a follow-up of the aside
-    return resumed
+        return _replace(_of_force_talked_about(query, about), resume=resume)
+    query = _in_topic(query, previous, about)
+    if query.resume is None and previous.resume is not None and query.followup:
+        query = _replace(query, resume=previous.resume)  # a follow-up of the aside
+    return query
+
+
+def _of_force_talked_about(query: Query, about: Query | None) -> Query:
+    """A question that names no force, asked of the force (and year) talked about first;
+    ``alone`` is it read alone, asked when that force's reports don't answer it."""
+    if about is None or not about.forces or query.forces or query.unindexed_forces:
+        return query
+    return _replace(query, forces=about.forces, years=query.years or about.years, alone=query)
 
 
 def _in_topic(query: Query, previous: Query, about: Query | None) -> Query:
@@ -824,21 +828,9 @@ def _in_topic(query: Query, previous: Query, about: Query | None) -> Query:
         )
         and query.intent not in ("list", "compare")
     ):
-        if (
-            about is not None
-            and about.forces
-            and not query.forces
-            and not query.unindexed_forces
-            and query.intent not in ("list", "compare", "trend", "gradelist")
-            and not query.grade_named
-        ):  # the force in play first; alone if its reports don't answer
-            return _replace(
-                query,
-                forces=about.forces,
-                years=query.years or about.years,
-                alone=query,
-            )
-        return query
+        if query.intent in ("list", "compare", "trend", "gradelist") or query.grade_named:
+            return query  # asked of every force
+        return _of_force_talked_about(query, about)
     # a follow-up's own words ("how did they manage to get it down?") say little without
     # what it followed up: the two together are what it talked about
     talked = previous.talked_about if previous.followup else previous.topic
