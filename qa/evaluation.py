@@ -21,13 +21,14 @@ from qa.reasons import restates_grade
 
 _END = (
     r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
-    r"in \d{4}|or)\b))"
+    r"in \d{4}|or|though|then|anyway|really|properly|in the end)\b))"
 )
 # "is the triage car working in Cumbria?", "is it working for victims?": a place or whom it
 # is for may follow "working", "helped" (not "work": "does the force work with partners?")
 _END_PLACE = (
     r"(?=\s*(?:[?.!,;]|$|\s+(?:at all|so far|yet|well|much|out|in practice|or not|there|"
-    r"in \d{4})\b|\s+(?:in|for|at|across)\b[^?.!]{0,40}(?:[?.!]|$)))"
+    r"in \d{4}|though|then|anyway|really|properly|in the end)\b|"
+    r"\s+(?:in|for|at|across)\b[^?.!]{0,40}(?:[?.!]|$)))"
 )
 ASKS = re.compile(
     r"\b(?:is|are|was|were|has|have|had|did|does|do)\s+(?:[\w’',–—-]+\s+){0,20}?"
@@ -68,6 +69,19 @@ ASKS = re.compile(
     r"of|\bverdict on)\b(?![^?.!]{0,80}\b(?:effective(?:ness)?|efficien\w*|legitima\w*|"
     r"overall|grades?|rating|the force|the constabulary)\b)|"
     rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?(?:actually |really )?work{_END_PLACE}|"
+    # "does filming on body cams actually help get abusers convicted?"
+    r"\b(?:do|does|did|has|have|is|are|was|were)\b[^?.!]{1,100}?\bhelp(?:ed|ing|s)? (?:to )?"
+    r"(?:get|reduce|cut|stop|prevent|keep|protect|catch|convict|bring|improve|make|solve|"
+    r"speed|lower|tackle)\b|"
+    # "has that made communities any safer?", "were victims treated any better?"
+    r"\bany (?:better|worse|safer|quicker|faster|easier|shorter|happier|more (?:effective|"
+    r"efficient|confident|likely))\b(?! (?:way|option|place|alternative|choice|idea)s?\b)|"
+    r"\b(?:money|cash|funding|investment|spend) well spent\b|\bwell spent\b|"
+    # "has it got better, or is it still patchy?", "has that freed them up, or just left
+    # them short?": a question that offers how it may have gone instead
+    r"^\W*(?:(?:and|so|but)\W+)?(?:has|have|did|does|do|is|are|was|were)\b[^?]{3,160}?, "
+    r"or (?:(?:is|are|has|have|did|does) (?:it|that|this|they) )?(?:just|simply|merely|"
+    r"still)\b|"
     r"\b(?:box[- ]ticking|tick[- ]box|paper exercise|lip service|"
     r"just for show|window dressing)\b|"
     r"\b(?:helped|helping)\b|"
@@ -125,7 +139,9 @@ ASKS = re.compile(
 )
 # Only the last part of such a question: the words that say "is it working" are no topic.
 FRAME = re.compile(
-    r"\b(?:actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
+    r"\b(?:(?:money|cash) well spent|well spent|value for money|"
+    r"any (?:better|worse|safer|quicker|faster|easier|shorter|happier)|patchy|hit and miss|"
+    r"real|big|positive|lasting|though|actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
     r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
     r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
     r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results|coming|"
@@ -195,7 +211,7 @@ SUMMARY_DISCOUNT = 0.1  # a summary's own words for how it goes, against a findi
 GOES_ON_DISCOUNT = 0.03  # a judgement in the next paragraph, against one in the passage
 STRONG_BONUS = 0.08
 RANK_PENALTY = 0.02
-MARGIN = 0.25
+MARGIN = 0.12
 OWN_WEIGHT = 0.3
 PASSAGES = 5
 NOT_JUDGED = (
@@ -240,7 +256,11 @@ _VERDICT_WORDS = re.compile(
     r"confus\w*|valued?|appropriate|well received|welcomed?|praised?|good (?:victim care|"
     r"quality|use|work|practice)|timely|prompt(?:ly)?|only \d+ (?:percent|per cent|%|of)|"
     r"(?:is|are|was|were) (?:not )?(?:being )?used (?:well|widely|effectively|little|rarely)|"
-    r"(?:is|are|was|were) working (?:well|effectively)|not (?:always|consistently))\b",
+    r"(?:is|are|was|were) working (?:well|effectively)|not (?:always|consistently)|"
+    # "Return interviews are not carried out for many children", "only 12 showed that ..."
+    r"(?:is|are|was|were|has|have|had) not (?:been )?(?:routinely |always |consistently )?"
+    r"(?:carried out|done|completed|recorded|followed|taking place|taken place|happening)|"
+    r"only \d+ (?:[\w-]+ ){0,3}?(?:showed|had|were|was|did|received))\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(r"[,;]\s*(?:but|however|although|though|yet)\b", re.IGNORECASE)
