@@ -220,7 +220,9 @@ _OVER_TIME = re.compile(
     re.IGNORECASE,
 )
 _WHO_WHICH = re.compile(
-    r"^\W*(?:(?:and|so|but|ok(?:ay)?)\W+)?(?:who|whom|whose|which (?!(?:areas?|things?|"
+    # "Back to the corruption side - who should they ...?": after a lead-in set off by a dash
+    r"^(?:[^?.!:–—-]{1,60}?(?:\s[-–—]|:)\s)?"
+    r"\W*(?:(?:and|so|but|ok(?:ay)?)\W+)?(?:who|whom|whose|which (?!(?:areas?|things?|"
     r"parts?|improvements?|questions?|recommendations?)\b))\b",
     re.IGNORECASE,
 )
@@ -306,7 +308,7 @@ _NOT_TOPIC = re.compile(
     r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
     r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
-    r"although|anyway|least|called|named|name|names)\b|"
+    r"although|anyway|least|called|named|name|names|whole|overall|broadly|broader|wider|if)\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",
     re.IGNORECASE,
 )
