@@ -660,3 +660,75 @@ def test_a_scheme_named_twice_over_is_still_unjudged(multi_app):
 )
 def test_everyday_words_for_report_terms(reader, question, term):
     assert term in reader.read(question).dense
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Does the triage car actually help reduce detentions?", True),
+        ("Has the new unit made the streets any safer?", True),
+        ("Was the extra funding money well spent?", True),
+        ("Does the app work though?", True),
+        ("Has the hub improved things, or is it still patchy?", True),
+        ("Has the new rota freed up officers, or just moved the problem?", True),
+        ("Is there any better way to report crime?", False),
+        ("Is it Lancashire or just Cumbria?", False),
+        ("What help is available to victims?", False),
+    ],
+)
+def test_more_everyday_ways_of_asking_whether_it_works(question, asks):
+    assert asks_evaluation(question) is asks
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Safety plans are not routinely completed for high-risk victims.",
+        "Of the 20 files we looked at, only 9 had a supervisor's note.",
+    ],
+)
+def test_a_practice_not_done_judges_how_it_goes(sentence):
+    assert judges(sentence)
+
+
+def test_does_it_help_get_convictions_is_answered_by_the_finding(multi_app):
+    question = (
+        "does filming with body cams at domestic incidents in Lancashire help get convictions?"
+    )
+    data = multi_app.test_client().post("/api/ask", json={"question": question}).get_json()
+    assert data["answer"] is not None, data["message"]
+    assert "prosecuted successfully" in data["answer"]["text"]
+
+
+def test_a_judgement_far_from_the_scheme_asked_about_does_not_judge_it(multi_app):
+    # the passage on the retraining is much closer to the question than the body-worn
+    # video finding ("prosecuted successfully") that shares its words about victims
+    question = (
+        "Lancashire asked domestic abuse victims what mattered to them and then retrained "
+        "its frontline officers. Has that helped victims?"
+    )
+    data = multi_app.test_client().post("/api/ask", json={"question": question}).get_json()
+    assert data["answer"] is None and "don't judge" in data["message"]
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("is there a round the clock helpline for officers?", "24-hour"),
+        ("how are complaints from staff handled in Durham?", "grievances"),
+        ("do they keep track of offenders from abroad?", "foreign national offenders"),
+        ("do missing children get follow-up chats?", "return interviews"),
+        ("do officers wear body cams?", "body-worn video"),
+    ],
+)
+def test_more_everyday_words_for_report_terms(reader, question, term):
+    assert term in reader.read(question).dense
+
+
+def test_who_after_a_lead_in_asks_for_a_name_not_improvements(reader):
+    query = reader.read("Back to vetting in Durham - who should they send corruption cases to?")
+    assert query.intent != "improvements"
+
+
+def test_that_whole_area_is_no_topic(reader):
+    assert "whole" not in reader.read("So what rating did they get for that whole area?").topic
