@@ -73,9 +73,13 @@ ASKS = re.compile(
     r"\b(?:do|does|did|has|have|is|are|was|were)\b[^?.!]{1,100}?\bhelp(?:ed|ing|s)? (?:to )?"
     r"(?:get|reduce|cut|stop|prevent|keep|protect|catch|convict|bring|improve|make|solve|"
     r"speed|lower|tackle)\b|"
-    # "has that made communities any safer?", "were victims treated any better?"
+    # "has that made communities any safer?", "were victims treated any better?"; not how a
+    # force did against a year or a grade ("did Kent do any better in 2016?")
+    r"(?<!\bdo )(?<!\bdid )(?<!\bdoing )(?<!\bdone )(?<!\bscore )(?<!\bscored )"
     r"\bany (?:better|worse|safer|quicker|faster|easier|shorter|happier|more (?:effective|"
-    r"efficient|confident|likely))\b(?! (?:way|option|place|alternative|choice|idea)s?\b)|"
+    r"efficient|confident|likely))\b(?! (?:way|option|place|alternative|choice|idea)s?\b)"
+    r"(?!\s+(?:than|in \d{4}|this time|last time|next time|since (?:the|its|their) "
+    r"(?:last|previous)|at|on|for (?:effectiveness|efficiency|legitimacy))\b)|"
     r"\b(?:money|cash|funding|investment|spend) well spent\b|\bwell spent\b|"
     # "has it got better, or is it still patchy?", "has that freed them up, or just left
     # them short?": a question that offers how it may have gone instead
