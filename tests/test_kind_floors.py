@@ -90,6 +90,11 @@ LATER_FLOORS = {
     "round8b/mixed-holdout.jsonl": 0.62,
     "round8a/conversation-holdout.jsonl": 0.0,
     "round8b/evaluation-holdout.jsonl": 0.0,
+    # Round 9 (tests/data/round9a|b), measured 2026-12-07 after its changes: "is it working?"
+    # 0.58 (12), mixed 0.67 (24), three-turn conversations 0.375 (8).
+    "round9a/evaluation-holdout.jsonl": 0.5,
+    "round9b/mixed-holdout.jsonl": 0.62,
+    "round9b/conversation-holdout.jsonl": 0.25,
 }
 
 
@@ -113,6 +118,7 @@ LATER_FOLLOW_UP_FLOORS = {
     "round4b/followups-holdout.jsonl": 0.62,
     "round7a/followups-holdout.jsonl": 0.83,
     "round8a/followups-holdout.jsonl": 0.75,
+    "round9b/followups-holdout.jsonl": 0.87,  # 1.00 (8) in round 9
 }
 
 
