@@ -3,10 +3,12 @@ previous answer came from; a question that stands alone gets no such help."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from corpus.records import Passage
-from qa.followup import SECTION_BOOST, prior
+from qa.followup import NEIGHBOUR_BOOST, SECTION_BOOST, prior
 from qa.query import QueryReader
 from qa.request import Turn
 
@@ -59,8 +61,9 @@ ANSWERED = Turn(
 
 def test_a_follow_up_prefers_the_question_the_last_answer_came_from(reader):
     got = boost(reader, "why?", (ANSWERED,))
-    # The best passage's question gets the whole boost, the next ones a half and a third.
-    assert got[2] == got[3] == SECTION_BOOST
+    # The best passage's question gets the whole boost, the next ones a half and a third;
+    # the best passage and the one next to it in its section a little more.
+    assert got[2] == got[3] == SECTION_BOOST + NEIGHBOUR_BOOST
     assert got[0] == got[1] == SECTION_BOOST / 2
     assert got[4] == pytest.approx(SECTION_BOOST / 3)
     assert 5 not in got  # the same question of another report is not what was talked about
@@ -78,7 +81,7 @@ def test_no_history_no_boost(reader):
 def test_passages_no_longer_indexed_are_skipped(reader):
     gone = Turn(ANSWERED.question, ("cumbria-2017/q9/1", "cumbria-2018/q3/1"))
     # the best passage still indexed counts as the best
-    assert boost(reader, "and is it working?", (gone,)) == {4: SECTION_BOOST}
+    assert boost(reader, "and is it working?", (gone,)) == {4: SECTION_BOOST + NEIGHBOUR_BOOST}
 
 
 def test_only_the_first_passages_of_the_last_answer_count(reader):
@@ -92,3 +95,25 @@ def test_a_follow_up_inherits_the_previous_scope(reader):
     assert query.followup and query.forces == ("Cumbria",) and query.years == (2018,)
     named = reader.read("and Lancashire?", history)
     assert named.forces == ("Lancashire",) and named.years == (2018,)
+
+
+def test_the_paragraphs_next_to_the_last_answer_come_first_in_its_question(reader):
+    # "how many?" after an answer from paragraph 2: paragraphs 1 to 3 of its section rank
+    # above paragraph 4 and above the question's other section
+    section = [
+        replace(passage("cumbria-2018", "q2", n), section="Investigating crime")
+        for n in (1, 2, 3, 4)
+    ]
+    other = replace(passage("cumbria-2018", "q2", 5), section="Areas for improvement")
+    passages = [*section, other]
+    row_of = {p.id: row for row, p in enumerate(passages)}
+    history = (Turn("how many files did Cumbria review?", ("cumbria-2018/q2/2",)),)
+    got = prior(
+        reader.read("how many?", history),
+        history,
+        passages,
+        row_of,
+        {("cumbria-2018", "q2"): list(range(5))},
+    )
+    assert got[0] == got[1] == got[2] == SECTION_BOOST + NEIGHBOUR_BOOST
+    assert got[3] == got[4] == SECTION_BOOST
