@@ -80,7 +80,7 @@ ASKS = re.compile(
     r"efficient|confident|likely))\b(?! (?:way|option|place|alternative|choice|idea)s?\b)"
     r"(?!\s+(?:than|in \d{4}|this time|last time|next time|since (?:the|its|their) "
     r"(?:last|previous)|at|on|for (?:effectiveness|efficiency|legitimacy))\b)|"
-    r"\b(?:money|cash|funding|investment|spend) well spent\b|\bwell spent\b|"
+    r"\bwell spent\b|"  # "money well spent?", "was the investment well spent?"
     # "has it got better, or is it still patchy?", "has that freed them up, or just left
     # them short?": a question that offers how it may have gone instead
     r"^\W*(?:(?:and|so|but)\W+)?(?:has|have|did|does|do|is|are|was|were)\b[^?]{3,160}?, "
@@ -145,7 +145,8 @@ ASKS = re.compile(
 FRAME = re.compile(
     r"\b(?:(?:money|cash) well spent|well spent|value for money|"
     r"any (?:better|worse|safer|quicker|faster|easier|shorter|happier)|patchy|hit and miss|"
-    r"real|big|positive|lasting|though|actually|really|working|worked|work|works|helped|help|helping|helps|difference|"
+    r"real|big|positive|lasting|though|actually|really|working|worked|work|works|helped|help|"
+    r"helping|helps|difference|"
     r"succeeded|succeeding|successful|effective|paid|pay|paying|off|impact|effect|evidence|"
     r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
     r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results|coming|"

@@ -308,7 +308,7 @@ _NOT_TOPIC = re.compile(
     r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
     r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
-    r"although|anyway|least|called|named|name|names|whole|overall|broadly|broader|wider|if)\b|"
+    r"although|anyway|least|called|named|name|names|whole|broadly|broader|wider|if)\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",
     re.IGNORECASE,
 )
