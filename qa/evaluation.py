@@ -106,7 +106,9 @@ ASKS = re.compile(
     r"(?:actually |really )?(?:improve|reduce|cut|lower|change|help)\b|"
     r"\b(?:getting|got|get|keeping|kept|staying) on top of\b|\bkeep(?:ing)? up(?: with)?\b|"
     # "is the feedback making their referrals any better?"
-    r"\b(?:making|made|make|makes) [^?.!]{1,80}? (?:any |much |a lot |no )?(?:better|worse)\b|"
+    # "has it made things easier?"
+    r"\b(?:making|made|make|makes) [^?.!]{1,80}? (?:any |much |a lot |no )?(?:better|worse|"
+    r"easier|simpler|harder|quicker|faster|safer|smoother)\b|"
     # "is the backlog coming down?", "are the waits getting shorter?"
     r"\b(?:is|are|was|were|has|have)\b[^?.!]{1,60}?\b(?:(?:coming|going|gone|come) down|"
     r"getting (?:any |much )?(?:smaller|shorter|better|worse|quicker|faster)|"
@@ -151,13 +153,14 @@ FRAME = re.compile(
     r"sign|proof|evaluated|evaluation|worth|yet|made|make|making|had|having|success|"
     r"worthwhile|good|doing|done|achieved|achieve|anything|changed|things|better|results|coming|"
     r"going|down|smaller|shorter|worse|getting|falling|dropping|shrinking|bedding|bedded|quicker|"
-    r"faster|"
+    r"faster|easier|simpler|harder|safer|smoother|"
     r"settling|settled|shaping)\b",
     re.IGNORECASE,
 )
 _JUDGES = re.compile(
     r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
-    r"(?<!potential )impact|reduc\w*|success\w*|effective(?:ness|ly)|ineffective|manageable|"
+    r"(?<!potential )impact|reduc\w*|success\w*|effectiveness(?! inspection)|effectively|"
+    r"ineffective|manageable|"
     r"(?:is|are|was|were|be|been|being|not|more|less|very|highly|as) effective|"
     r"(?:more|fewer|less) \w+(?: \w+)? (?:are|is|were) now|"
     r"outcomes?|results? (?:in|show|are)|benefit\w*|difference|made a|decrease[ds]|"
@@ -265,7 +268,13 @@ _VERDICT_WORDS = re.compile(
     # "Return interviews are not carried out for many children", "only 12 showed that ..."
     r"(?:is|are|was|were|has|have|had) not (?:been )?(?:routinely |always |consistently )?"
     r"(?:carried out|done|completed|recorded|followed|taking place|taken place|happening)|"
-    r"only \d+ (?:[\w-]+ ){0,3}?(?:showed|had|were|was|did|received))\b",
+    r"only \d+ (?:[\w-]+ ){0,3}?(?:showed|had|were|was|did|received)|"
+    # "not all officers know how to use it", "some ... but others had little or no
+    # awareness", "officers lack the knowledge", "limited partnership working", "there is no
+    # effective management", "49 of 60 cases"
+    r"not all|little or no|lack(?:s|ed|ing)?|limited|no effective|not enough|"
+    r"too (?:large|big|high|low|much)|\d+ of (?:the )?\d+|"
+    r"(?:work|works|working) well with|(?:is|are|was|were) (?:an? )?effective)\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(r"[,;]\s*(?:but|however|although|though|yet)\b", re.IGNORECASE)

@@ -732,3 +732,36 @@ def test_who_after_a_lead_in_asks_for_a_name_not_improvements(reader):
 
 def test_that_whole_area_is_no_topic(reader):
     assert "whole" not in reader.read("So what rating did they get for that whole area?").topic
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("has it made things easier?", True),
+        ("Has the new system made life simpler for officers?", True),
+        ("what makes it easier for victims to report a crime?", False),
+    ],
+)
+def test_made_it_easier_asks_whether_it_works(question, asks):
+    assert asks_evaluation(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        ("However, not all officers and staff know how to use it properly.", True),
+        ("Some officers lack the knowledge to use basic filters within the system.", True),
+        ("However, there is limited partnership working to manage these offenders.", True),
+        ("There is no effective management of compliance with the victims’ code.", True),
+        ("In our crime file review 49 of 60 cases had effective supervision.", True),
+        ("Staff work well with embedded partners such as children’s services.", True),
+        # the inspection's name and what was asked for before are no judgement
+        (
+            "In our 2017 effectiveness inspection, we concluded that the constabulary "
+            "needed to improve the quality of information that officers recorded.",
+            False,
+        ),
+    ],
+)
+def test_the_inspectors_words_for_how_it_goes(sentence, judging):
+    assert judges(sentence) is judging
