@@ -18,7 +18,10 @@ _ASKS = (
         "organisation",
         r"\b(?:which|what) (?:other )?(?:force|forces|constabular(?:y|ies)|police forces?|"
         r"universit(?:y|ies)|college|hospital|trust|council|health (?:body|trust)|watchdog|"
-        r"regulator|body|inspectorate|authority)\b",
+        r"regulator|body|inspectorate|authority)\b|"
+        # "who should those cases be sent to?", "who do they refer them to?"
+        r"\bwho\b[^?.!]{0,60}?\b(?:send|sent|refer|referred|report|reported|pass|passed|hand|"
+        r"handed)\b[^?.!]{0,40}?\bto\b",
     ),
     ("operation", r"\b(?:operation|op|initiative|campaign|scheme|project|programme|program)s?\b"),
     (
@@ -51,7 +54,7 @@ _ASKS = (
     (
         "role",
         r"\bwho (?:chairs?|leads?|heads?|oversees?|is in charge|runs the meeting|manages?|"
-        r"supervises?)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
+        r"supervises?|decides?|decided)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
     ),
 )
 _ASK_PATTERNS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ASKS)

@@ -247,6 +247,8 @@ _CONNECTIVE = re.compile(
     re.IGNORECASE,
 )
 MAX_FOLLOWUP_WORDS = 8
+# a question this short that names no force says too little to stand alone in a conversation
+MAX_BARE_WORDS = 5
 MAX_HISTORY_READ = 4  # turns read back to find what "it" and "they" were
 _POINTS_AT_THING = re.compile(
     r"\b(?:it|that|this|those|these|them|such|same|instead|else|too|as well|also|again|"
@@ -308,7 +310,10 @@ _NOT_TOPIC = re.compile(
     r"conclusion|conclude|concluded|decided|decide|arrive|arrived|reach|reached|work|works|"
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
     r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
-    r"although|anyway|least|called|named|name|names|whole|broadly|broader|wider|if)\b|"
+    r"although|anyway|least|called|named|name|names|whole|broadly|broader|wider|if|stuff|"
+    r"sections?)\b|"
+    # "what grade did they end up with?"
+    r"\b(?:end|ends|ended|ending) up\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",
     re.IGNORECASE,
 )
@@ -371,10 +376,11 @@ class Query:
     @property
     def talked_about(self) -> str:
         """The topic with the one talked about before when the question points back at it
-        ("is the backlog coming down?" after one on sex offenders' risk assessments)."""
-        if self.context and self.context[-1] not in self.topic:
-            return f"{self.topic} {self.context[-1]}".strip()
-        return self.topic
+        ("is the backlog coming down?" after one on sex offenders' risk assessments); when
+        the last turn's topic is the question's own (it took it over: "how many of them
+        did?" after "do the kids get spoken to ...?"), the one before that."""
+        beside = next((c for c in reversed(self.context) if c not in self.topic), "")
+        return f"{self.topic} {beside}".strip() if beside else self.topic
 
 
 @lru_cache(maxsize=1)
@@ -764,8 +770,16 @@ def _leans_on(query: Query) -> bool:
         return True
     if _COUNTS_UNNAMED.search(query.text) and not query.forces:
         return True
+    words = len(query.text.split())
+    if (
+        words <= MAX_BARE_WORDS
+        and not query.forces
+        and not query.unindexed_forces
+        and not _names_definite_thing(query)  # "how big is the backlog?": see `_in_topic`
+    ):
+        return True  # "how much more likely?", "what proportion have been done?"
     # short, and points back at a thing: "did they look at it in detail this time?"
-    short = len(query.text.split()) <= MAX_FOLLOWUP_WORDS
+    short = words <= MAX_FOLLOWUP_WORDS
     return short and not query.forces and bool(_POINTS_AT_THING.search(query.text))
 
 
@@ -867,6 +881,9 @@ _RELATIVE_YEAR = re.compile(
 
 # the words that ask why in other words ("what dragged it down?", "what earned them ...")
 _WHY_FRAME = re.compile(
+    # "why so low?", "why such a harsh grade?": how the grade struck the asker is no topic
+    r"\bwhy (?:so|such an?) (?:low|high|bad|badly|poor|poorly|good|well|harsh|harshly|"
+    r"critical|negative|positive|generous|disappointing|mediocre)\b|"
     r"\b(?:dragged|drag|pulled|pull|held|hold|let|brought|bring|earned|earn|won|win|cost|lost|"
     r"lose|down|deserved?|managed?|secured?|landed|land)\b",
     re.IGNORECASE,

@@ -746,6 +746,45 @@ def test_made_it_easier_asks_whether_it_works(question, asks):
     assert asks_evaluation(question) is asks
 
 
+def test_a_bare_question_leans_on_the_conversation(reader):
+    history = (Turn("Does Lancashire keep proper tabs on registered sex offenders?"),)
+    share = reader.read("what proportion have been done?", history)
+    assert share.followup and share.forces == ("Lancashire",)
+    assert "sex offenders" in share.talked_about
+    # as short, but naming a force: a question of its own
+    assert not reader.read("what proportion in Durham?", history).followup
+
+
+def test_a_topic_taken_over_keeps_the_one_before_it(reader):
+    history = (
+        Turn("were missing children in Lancashire handled properly?"),
+        Turn("are the children talked to when they come home?"),
+    )
+    query = reader.read("how many of them were?", history)
+    assert "missing children" in query.talked_about
+
+
+def test_how_the_grade_struck_the_asker_is_no_topic(reader):
+    history = (Turn("what grade did Lancashire get for investigating crime?"),)
+    why = reader.read("why so low?", history)
+    assert why.intent == "reasons" and "low" not in why.topic
+    assert "investigating crime" in why.topic
+    ended = reader.read("what grade did they end up with for that section?", history)
+    assert "end" not in ended.topic.split() and "section" not in ended.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("who should those cases be sent to outside the force?", "organisation"),
+        ("who do they refer the worst cases to?", "organisation"),
+        ("who decides which ones to chase first?", "role"),
+    ],
+)
+def test_where_cases_go_and_who_decides_are_names(question, kind):
+    assert named_kind(question) == kind
+
+
 @pytest.mark.parametrize(
     ("sentence", "judging"),
     [
