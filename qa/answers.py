@@ -61,6 +61,13 @@ SHAPE_MARGIN = 0.15
 RANK_PENALTY = 0.02  # cosine taken off a sentence for each place its passage ranks lower
 HIGHLIGHT_MARGIN = 0.05  # other sentences this close to the best one are marked too
 MAX_HIGHLIGHTS = 2
+# words that ask for a grade outright ("what grade ...", "was it rated ...", "inadequate?")
+_ASKS_GRADE = re.compile(
+    r"\b(?:grades?|graded|grading|ratings?|rated|rate|marks?|marked|scores?|scored|verdict|"
+    r"outstanding|inadequate|requires? improvement|adequate|report card|stars?|pass(?:ed)?|"
+    r"fail(?:ed)?)\b",
+    re.IGNORECASE,
+)
 NO_ANSWER = "No sentence in the indexed reports answers this closely; the nearest passages follow."
 NO_PERSON = "The indexed reports name no one for this; the nearest passages follow."
 NO_FIGURE = "The indexed reports give no figure for this; the nearest passages follow."
@@ -235,6 +242,12 @@ class Answerer:
 
         query = grade_question(query)
         intent = query.intent
+        if intent == "grade" and self._asks_of_narrower_thing(query, results, scope):
+            # "how's Durham doing on vetting?": the finding that judges vetting, rather
+            # than the grade of the question it sits in; that grade when none judges it
+            judged = self._picked(replace(query, intent="other", answer_type="evaluation"), results)
+            if judged is not None and judged.answer is not None:
+                return judged
         if intent in ("grade", "improvements", "reasons", "compare", "list", "trend"):
             if query.future:
                 return Outcome(None, NOT_COVERED.format(what="a time after the reports"))
@@ -247,6 +260,20 @@ class Answerer:
         if picked is not None:
             return picked
         return self._sentence(query, scope, results)
+
+    def _asks_of_narrower_thing(self, query: Query, results: list[Scored], scope: Scope) -> bool:
+        """A question read as asking for a grade, in words that do not ask for one outright
+        ("how's Durham doing on vetting?", "is their mental health advice line any good?"),
+        about a thing none of whose words (nor their report terms) is in the title of the
+        report question it matches: it asks how that thing goes, not for the grade."""
+        text = query.corrected or query.text
+        if query.followup or not query.has_topic or _ASKS_GRADE.search(text):
+            return False
+        title = self.unit_title(query, results, scope)
+        if not title:
+            return False
+        topic = " ".join([query.topic, *report_terms(query.topic)])
+        return not set(tokenize([topic])[0]) & set(tokenize([title])[0])
 
     def _picked(self, query: Query, results: list[Scored]) -> Outcome | None:
         """A figure, a named thing or a judgement of whether something works, from the

@@ -804,3 +804,17 @@ def test_where_cases_go_and_who_decides_are_names(question, kind):
 )
 def test_the_inspectors_words_for_how_it_goes(sentence, judging):
     assert judges(sentence) is judging
+
+
+def test_how_a_thing_within_a_graded_question_goes_is_its_finding(multi_app):
+    client = multi_app.test_client()
+    # a grade in other words ("any good"), of a thing the graded question's title never
+    # names: the finding on the thing itself, not the grade of protecting vulnerable people
+    thing = "is the mental health advice line Lancashire officers use any good?"
+    data = client.post("/api/ask", json={"question": thing}).get_json()
+    assert data["answer"] is not None and data["answer"]["kind"] == "sentence"
+    assert "improvement in this service" in data["answer"]["text"]
+    # asked for its grade outright, it has the grade of the question it sits in
+    graded = "what grade did Lancashire get for its mental health helpline?"
+    data = client.post("/api/ask", json={"question": graded}).get_json()
+    assert data["answer"]["kind"] == "grade" and data["answer"]["grade"] == "Good"
