@@ -808,9 +808,9 @@ def test_the_inspectors_words_for_how_it_goes(sentence, judging):
 
 def test_how_a_thing_within_a_graded_question_goes_is_its_finding(multi_app):
     client = multi_app.test_client()
-    # a grade in other words ("any good"), of a thing the graded question's title never
+    # a grade in other words ("how is ... doing"), of a thing the graded question's title never
     # names: the finding on the thing itself, not the grade of protecting vulnerable people
-    thing = "is the mental health advice line Lancashire officers use any good?"
+    thing = "how is Lancashire doing with its mental health advice line for officers?"
     data = client.post("/api/ask", json={"question": thing}).get_json()
     assert data["answer"] is not None and data["answer"]["kind"] == "sentence"
     assert "improvement in this service" in data["answer"]["text"]
