@@ -20,16 +20,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.evaluate import _collapse
 from corpus.parser import parse_file
 from corpus.records import OVERVIEW, Passage
 from qa.evaluation import judges
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = (ROOT / "corpus" / "reports", ROOT / "tests" / "data" / "multi")
-
-
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
