@@ -171,9 +171,11 @@ def evaluate_after_unrelated(items: list[dict], ask, k: int = 10) -> dict:
 
 
 def _cycle(year: object) -> str:
-    """2018 and 2018/19 are one inspection cycle (pillar pages say 2018, overviews 2018/19)."""
+    """2018 and 2018/19 are one inspection cycle (pillar pages say 2018, overviews 2018/19),
+    as are 2021 and 2021/22, 2023 and 2023–2025: a cycle is named by the year it starts."""
     text = str(year).strip()
-    return "2018/19" if re.fullmatch(r"2018(?:\s*[/–-]\s*(?:20)?19)?", text) else text
+    cycle = re.fullmatch(r"((?:19|20)\d\d)(?:\s*[/–-]\s*(?:\d\d){1,2})?", text)
+    return cycle.group(1) if cycle else text
 
 
 def _rows_key(rows: list[dict], keys: tuple[str, ...] = ()) -> set[tuple]:
@@ -265,7 +267,7 @@ def judge_answer(item: dict, data: dict) -> tuple[bool, bool]:
     if expect.get("force"):
         right = right and citation.get("force") == expect["force"]
     if expect.get("year"):
-        right = right and str(citation.get("year")) == str(expect["year"])
+        right = right and _cycle(citation.get("year")) == _cycle(expect["year"])
     return right, wrong_force
 
 

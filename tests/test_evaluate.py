@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.evaluate import evaluate, read_items, score_question, summarise
+from bench.evaluate import evaluate, judge_answer, read_items, score_question, summarise
 from bench.synthetic import EVAL_SET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,3 +82,23 @@ def test_the_command_prints_json(real_index_dir, real_models_dir):
     result = json.loads(out.stdout)
     assert result["with_history"]["questions"] == 15
     assert result["with_history"]["hit@5"] >= result["without_history"]["hit@5"]
+
+
+@pytest.mark.parametrize(
+    ("cited", "right"),
+    [("2018/19", True), ("2018", True), ("2017", False), ("2021/22", False)],
+)
+def test_a_sentence_answer_from_the_asked_cycle_counts_whatever_the_year_is_spelt(cited, right):
+    # an overview page says 2018/19 where the pillar pages of the same cycle say 2018
+    item = {
+        "intent": "evaluation",
+        "expect": {"force": "Kent", "year": "2018", "contains": ["improved its accuracy"]},
+    }
+    data = {
+        "answer": {
+            "kind": "sentence",
+            "text": "It has substantially improved its accuracy since 2017.",
+            "citation": {"force": "Kent", "year": cited},
+        }
+    }
+    assert judge_answer(item, data)[0] is right
