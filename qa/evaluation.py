@@ -52,6 +52,17 @@ ASKS = re.compile(
     r"\b(?:doing|do|does|did) (?:its|their) job\b|\bup to the job\b|"
     # "has the triage car been any use?", "are victims better off?", "has it paid dividends?"
     r"\bbeen (?:of )?(?:any|much|a|a real|a big) (?:use|help)\b|\bbetter off\b|"
+    # a yes/no question of what it actually did: "does having specialists in the control
+    # room actually improve how calls are handled?", "have they actually cut down the
+    # workload?", "was that partnership actually saving money?"
+    r"(?:^|[.?!:;–—]\s+)\W*(?:(?:and|so|but)\W+)?(?:is|are|was|were|has|have|had|did|does|do)"
+    r"\b[^?.!]{0,140}?"
+    r"\b(?:actually|really)\b (?:[\w’'-]+ ){0,2}?(?:improv|reduc|cut|sav|help|chang|achiev|"
+    r"lower|stop|prevent|speed|deliver|mak|made|result|boost|rais|increas|fix)\w*|"
+    # "was that exercise any use?", "done anything useful with it?", "a decent service",
+    # "a good enough reason", "doing a proper job"
+    r"\b(?:any|much|of|no) use\b(?! of\b)|\banything useful\b|\b(?:a )?decent (?:service|job)\b|"
+    r"\bgood enough\b|\b(?:do|does|doing|did) a (?:proper|good|decent) job\b|"
     r"\bpa(?:y|id|ying) dividends\b|\bmak(?:e|es|ing|ed) (?:a|any|much of a|a real) dent\b|"
     r"\b(?:things|it|they) (?:have |has )?(?:got|gotten|become|became) (?:any |much )?better\b|"
     r"\b(?:is|are|was|were) [^?.!]{1,60}? delivering\W*$|"
@@ -126,7 +137,7 @@ ASKS = re.compile(
     r"unit|hub|panel|course|training|service|line|helpline|partnership|operation)s?\b|"
     rf"\b(?:did|does|do) (?:[\w’'-]+ ){{1,8}}?work{_END}|"
     r"\b(?:is|are|was|were) (?:[\w’'-]+ ){1,8}?any good\b|"
-    r"\bdo(?:ing|ne)? (?:any|much) good\b|"
+    r"\b(?:do|does|did|doing|done) (?:any|much) good\b|"
     r"\bhow (?:effective|successful) (?:is|are|was|were|has|have) "
     r"(?!(?:the force|the constabulary|the police)\b)(?:the|its|their|this|that|[\w-]+[’']s) |"
     # "how well are Cumbria's sergeants keeping an eye on ...?", "how well does the PowerBI
@@ -145,7 +156,8 @@ ASKS = re.compile(
 )
 # Only the last part of such a question: the words that say "is it working" are no topic.
 FRAME = re.compile(
-    r"\b(?:(?:money|cash) well spent|well spent|value for money|"
+    r"\b(?:(?:money|cash) well spent|well spent|value for money|anything useful|useful|"
+    r"good enough|(?:a )?(?:proper|decent) (?:job|service)|decent|(?:any|much|of|no) use\b(?! of)|"
     r"any (?:better|worse|safer|quicker|faster|easier|shorter|happier)|patchy|hit and miss|"
     r"real|big|positive|lasting|though|actually|really|working|worked|work|works|helped|help|"
     r"helping|helps|difference|"
@@ -172,6 +184,8 @@ _JUDGES = re.compile(
     r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
     r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
     r"(?<!\bto )improves?|deter\w*|helps|(?:more|less) time|as a result|consequently|"
+    r"(?:this|which) means (?:that )?[^.;]{0,100}\b(?:better|worse|more|fewer|less|quicker|"
+    r"faster|improved|not)\b|"
     r"(?:changes?|it|this|they) (?:has|have|had) "
     r"(?:given|made(?! sure)|led|freed|allowed|enabled))\b",
     re.IGNORECASE,
@@ -203,7 +217,7 @@ _FORECAST = re.compile(
     r"\b(?:will|would|(?:can|could|may|might) (?:also |potentially |help (?:to )?)?(?:improve|"
     r"reduce|help|lead|make|benefit|increase|prevent|support|enable|deter|cut|mean)|"
     r"predicts?|predicted|expects?|expected to|"
-    r"anticipat\w*|plans? to|"
+    r"anticipat\w*|(?<!\ba )(?<!\bthe )(?<!\bits )(?<!\btheir )plans? to|"
     r"intends? to|aims? to|hopes? to|is due to)\b",
     re.IGNORECASE,
 )
@@ -222,6 +236,8 @@ RANK_PENALTY = 0.02
 MARGIN = 0.12
 OWN_WEIGHT = 0.3
 PASSAGES = 5
+CLOSE_ENOUGH = 0.6  # the first passage found is about the topic, in whatever words, when a
+# sentence of it is this close to the question ("logging reported crimes": "recording crime")
 NOT_JUDGED = (
     "The indexed reports don't judge whether this works; they describe it only. "
     "The nearest passages follow."
@@ -274,7 +290,40 @@ _VERDICT_WORDS = re.compile(
     # effective management", "49 of 60 cases"
     r"not all|little or no|lack(?:s|ed|ing)?|limited|no effective|not enough|"
     r"too (?:large|big|high|low|much)|\d+ of (?:the )?\d+|"
-    r"(?:work|works|working) well with|(?:is|are|was|were) (?:an? )?effective)\b",
+    r"(?:work|works|working) well with|(?:is|are|was|were) (?:an? )?effective)\b|"
+    # the quality the inspectors found, in the words real pages use: "manages well the
+    # risk", "communicate well", "a good understanding of", "quickly enough", "to a high
+    # standard", "I am concerned about", "has got better at"
+    r"\b(?:[a-z]+(?:s|es|ed|ing)?) (?:(?:very|really|particularly|generally|consistently) )?"
+    r"(?:well|badly|effectively)\b(?! (?:as|known|placed|established|before|after)\b)|"
+    r"\b(?:a |an )?(?:good|strong|thorough|comprehensive|detailed|sound|excellent|"
+    r"impressive|poor|weak|limited|inconsistent) (?:understanding|awareness|knowledge|grasp|"
+    r"record|standard|service|progress|capability|arrangements?)\b|"
+    r"\b(?:is|are|was|were) (?:not )?(?:very |really |consistently )?(?:good|poor|better|worse|"
+    r"adept|skilled) at\b|\b(?:got|become|becoming|getting) (?:better|worse)\b|"
+    r"\b(?:quickly|fast|well) enough\b|\bhigh (?:standard|quality)\b|"
+    r"\b(?:am|is|are|were|was|been|remain|remains) (?:still |very |particularly )?(?:concerned|"
+    r"pleased|impressed|encouraged|reassured|disappointed) (?:with|by|about|that)\b|"
+    r"\b(?:have|has|had) (?:serious |some |continuing )?concerns\b|"
+    # how long people wait is how it performs: "officers wait up to eight weeks"
+    r"\bwait(?:s|ed|ing)? (?:up to |over |more than |for |as long as |about |around )?(?:\d+|one|"
+    r"two|three|four|five|six|seven|eight|nine|ten|twelve|several|many) (?:hours|days|weeks|"
+    r"months|years)\b|"
+    # what the inspectors counted or looked for: "We found that 86 percent of those records
+    # ...", "found no obvious mention of ...", "has partly complied with this recommendation"
+    r"\bwe found (?:that )?(?:only )?\d+ (?:percent|per cent|%|of|out of)\b|\bfound no\b|"
+    r"\b(?:partly |partially |fully |not |has |have )complied with\b|\bhas declined\b(?! to)|"
+    r"\b(?:is|are|was|were) (?:very |particularly |generally )?(?:impressive|good|excellent|"
+    r"poor|weak|inadequate)(?=[.;]|,? (?:and|but|as)\b|$)",
+    re.IGNORECASE,
+)
+# the inspection's name and what it asks are no verdict: "PEEL (police effectiveness,
+# efficiency and legitimacy)", "we assess how well forces ...", "how effectively the force
+# is meeting demand"
+_NOT_VERDICT = re.compile(
+    r"\b(?:police )?(?:effectiveness|efficiency|legitimacy)(?:,? (?:and )?(?:effectiveness|"
+    r"efficiency|legitimacy)){2}\b|"
+    r"\bhow (?:well|effectively|effective|efficiently|legitimately)\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(r"[,;]\s*(?:but|however|although|though|yet)\b", re.IGNORECASE)
@@ -284,8 +333,9 @@ def judges(sentence: str, findings: bool = True) -> bool:
     """A sentence that says how well something works, not what must change or the grade;
     "The constabulary is aware that it needs to reduce them, but the number has not yet
     started to fall" judges in its second half."""
-    if restates_grade(sentence):
-        return False
+    if restates_grade(sentence) or sentence.rstrip().endswith("?"):
+        return False  # a grade, or a question heading ("How well does the force ...?")
+    sentence = _NOT_VERDICT.sub(" ", sentence)
     parts = [sentence] + [sentence[m.end() :] for m in _CONTRAST.finditer(sentence)]
     return any(
         (_JUDGES.search(part) or _FOUND.search(part) or (findings and _VERDICT_WORDS.search(part)))
@@ -408,7 +458,10 @@ def pick_judgement(index, query, results) -> Pick | None:
         # a scheme described in one paragraph and judged in the next is about the topic
         # when the two together name it
         judged = _judged_text(index, scored.row, following)
-        if topic and not (_about_topic(topic, judged) or (own and _about_topic(own, judged))):
+        close = rank == 0 and max(sims, default=0.0) >= CLOSE_ENOUGH
+        if topic and not (
+            close or _about_topic(topic, judged) or (own and _about_topic(own, judged))
+        ):
             continue  # a passage about something else
         # A passage is about the topic when one of its sentences is close to the question;
         # the sentence that judges it rarely repeats the topic ("It may wish to examine

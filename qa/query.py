@@ -311,7 +311,7 @@ _NOT_TOPIC = re.compile(
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
     r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
     r"although|anyway|least|called|named|name|names|whole|broadly|broader|wider|if|stuff|"
-    r"sections?)\b|"
+    r"sections?|according|asking|find|finds|found|seen|seem|seems|seemed)\b|"
     # "what grade did they end up with?"
     r"\b(?:end|ends|ended|ending) up\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",

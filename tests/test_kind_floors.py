@@ -89,10 +89,10 @@ LATER_FLOORS = {
     # another force.
     "round8b/mixed-holdout.jsonl": 0.62,
     "round8a/conversation-holdout.jsonl": 0.0,
-    "round8b/evaluation-holdout.jsonl": 0.0,
+    "round8b/evaluation-holdout.jsonl": 0.25,  # 0.375 after the eleventh round
     # Round 9 (tests/data/round9a|b), measured 2026-12-07 after its changes: "is it working?"
     # 0.58 (12), mixed 0.67 (24), three-turn conversations 0.375 (8).
-    "round9a/evaluation-holdout.jsonl": 0.5,
+    "round9a/evaluation-holdout.jsonl": 0.58,  # 0.67 after the eleventh round
     "round9b/mixed-holdout.jsonl": 0.62,
     "round9b/conversation-holdout.jsonl": 0.25,
     # Round 10 (tests/data/round10a|b), measured 2026-12-07 after its changes: "is it
@@ -140,3 +140,27 @@ def test_later_held_out_retrieval(ask, name):
 def test_later_held_out_follow_ups(ask, name):
     followups = evaluate_followups(read_items(DATA / name), ask)
     assert followups["with_history"]["hit@5"] >= LATER_FOLLOW_UP_FLOORS[name], followups["missed"]
+
+
+# Round 11 (tests/data/round11, round11b): "is it working?" over the real page openings of
+# shared/corpus/fragments, written blind by two helpers; measured 2026-12-07: round 11
+# held out 0.42 before the eleventh round's changes and 0.33 after (12), round 11b 0.17 and
+# 0.21 (24). Far from the goal on real pages; floors against getting worse.
+REAL_PAGE_FLOORS = {
+    "round11/evaluation-holdout.jsonl": 0.25,
+    "round11b/evaluation-holdout.jsonl": 0.16,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REAL_PAGE_FLOORS))
+def test_held_out_is_it_working_on_real_pages(fragment_app, name):
+    client = fragment_app.test_client()
+
+    def call(body):
+        res = client.post("/api/ask", json=body)
+        return res.status_code, res.get_json()
+
+    result = evaluate_answers(read_items(DATA / name), call, k=10)
+    answers = result["answers"]
+    assert answers["wrong_force"] == 0, answers["wrong_force_ids"]
+    assert answers["accuracy"] >= REAL_PAGE_FLOORS[name], [w["id"] for w in result["wrong"]]

@@ -806,6 +806,35 @@ def test_the_inspectors_words_for_how_it_goes(sentence, judging):
     assert judges(sentence) is judging
 
 
+@pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        # the words real pages judge in (tests/data/judging-real), said here in our own
+        ("Call handlers deal well with people in crisis and show empathy.", True),
+        ("The force has a good understanding of the demand it faces at weekends.", True),
+        ("Staff have a detailed knowledge of the offenders they manage.", True),
+        ("The unit responds quickly enough to keep missing children safe.", True),
+        ("The force has got better at recording crime since 2017.", True),
+        ("Case files we examined were completed to a high standard.", True),
+        ("I remain concerned about how the force records crime.", True),
+        ("We have serious concerns about the backlog of cases.", True),
+        ("We found that 72 percent of the forms had been completed.", True),
+        ("We found no record of any supervision on the files.", True),
+        ("The force has partly complied with this recommendation.", True),
+        ("The quality of its victim care is impressive.", True),
+        # what the inspection is and asks, descriptions and aims are not
+        ("PEEL: Police effectiveness, efficiency and legitimacy 2018/19 - Kent Police", False),
+        ("How well does the force protect vulnerable people from harm?", False),
+        ("The review assesses how effectively the force is meeting demand.", False),
+        ("There are clear guidelines for officers attending these incidents.", False),
+        ("The scrutiny panel meets every quarter and is chaired by a magistrate.", False),
+        ("The constabulary should improve how well it supervises investigations.", False),
+    ],
+)
+def test_the_words_real_pages_judge_in(sentence, judging):
+    assert judges(sentence) is judging
+
+
 def test_how_a_thing_within_a_graded_question_goes_is_its_finding(multi_app):
     client = multi_app.test_client()
     # a grade in other words ("how is ... doing"), of a thing the graded question's title never
@@ -818,3 +847,67 @@ def test_how_a_thing_within_a_graded_question_goes_is_its_finding(multi_app):
     graded = "what grade did Lancashire get for its mental health helpline?"
     data = client.post("/api/ask", json={"question": graded}).get_json()
     assert data["answer"]["kind"] == "grade" and data["answer"]["grade"] == "Good"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # blind writers' wordings over real pages (tests/data/round11), in our own words
+        "Does having nurses in the control room actually improve how calls are handled?",
+        "Kent set up hubs with the council. Have they actually cut the workload?",
+        "Was the partnership with Essex actually saving money?",
+        "Bedfordshire reviews its demand every year. Was that review any use?",
+        "Has the force done anything useful with its complaints data?",
+        "Are victims in Cumbria getting a decent service from the police?",
+        "Are officers writing down a good enough reason for each search?",
+        "Did the inspection say whether the cadets scheme does any good?",
+    ],
+)
+def test_more_everyday_ways_to_ask_whether_it_works(question):
+    assert asks_evaluation(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there any use of Taser recorded by Kent?",
+        "What use does the force make of drones?",
+        "Do they actually record how many officers they have?",
+    ],
+)
+def test_use_and_actually_alone_do_not_ask_whether_it_works(question):
+    assert not asks_evaluation(question)
+
+
+def test_the_words_of_any_use_or_good_enough_are_no_topic(reader):
+    query = reader.read("Was Lancashire's demand review in 2018 actually any use?", [])
+    assert query.answer_type == "evaluation"
+    assert "use" not in query.topic.split() and "review" in query.topic
+    found = reader.read("What did the 2018 inspection find about stop and search?", [])
+    assert "find" not in found.topic.split() and "search" in found.topic
+
+
+@pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        ("This means call handlers make better decisions about risk.", True),
+        ("Officers wait up to six weeks for a referral to be seen.", True),
+        ("The force has made good progress with a plan to recruit more detectives.", True),
+        ("The force plans to recruit more detectives next year.", False),
+    ],
+)
+def test_effects_waits_and_progress_judge(sentence, judging):
+    assert judges(sentence, findings=True) is judging
+
+
+def test_is_it_working_is_answered_from_a_real_summary(fragment_app):
+    # a real 2018 summary says what the scheme does, then its effect ("This means ..."): the
+    # old words found no judgement of it and the service answered nothing
+    client = fragment_app.test_client()
+    question = (
+        "In 2018, did the safeguarding officers in Cumbria's control room make any difference?"
+    )
+    answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
+    assert answer["kind"] == "sentence", answer
+    assert answer["text"].startswith("This means call takers and officers make better quality")
+    assert answer["citation"]["force"] == "Cumbria" and answer["citation"]["year"] == "2018"
