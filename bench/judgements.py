@@ -6,7 +6,9 @@ blind from the reports (see that folder's README), and asks `qa.evaluation.judge
 every sentence, as `pick_judgement` asks it: a report summary's sentence without the
 findings words (a summary's shortcomings are of a whole question, not of one scheme).
 It prints precision, recall and accuracy against the writer's marks, and with
-``--show`` each sentence marked otherwise.
+``--show`` each sentence marked otherwise. Lines of ``{"text", "judges", "page"}``
+(``tests/data/judging-real/sentences.jsonl``: sentences of real pages, marked alone) are
+read as a detailed page's sentences.
 
 No model and no index: the reports are parsed to know which sentences are a summary's.
 """
@@ -72,6 +74,12 @@ def measure(items: list[dict], show=None) -> dict[str, float | int]:
     tally = Tally()
     cache: dict[tuple[str, str], list[Passage]] = {}
     for item in items:
+        if "sentences" not in item:  # a sentence of a real page, marked alone
+            got = judges(item["text"])
+            tally.add(got, bool(item["judges"]))
+            if show is not None and got != bool(item["judges"]):
+                show(item.get("page", ""), _collapse(item["text"]), got, bool(item["judges"]))
+            continue
         key = (item["force"], str(item["year"]))
         if key not in cache:
             cache[key] = _passages(*key)
@@ -95,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items = [json.loads(line) for line in args.path.read_text("utf-8").splitlines() if line]
     if args.ids:
-        items = [i for i in items if re.fullmatch(args.ids, i["id"])]
+        items = [i for i in items if re.fullmatch(args.ids, i.get("id", ""))]
 
     def show(item_id: str, text: str, got: bool, wanted: bool) -> None:
         print(f"{item_id}: judges {got}, marked {wanted}: {text}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from bench.judgements import measure
 
 JUDGEMENTS = Path(__file__).resolve().parent / "data" / "round10a" / "judgements.jsonl"
+REAL_PAGES = Path(__file__).resolve().parent / "data" / "judging-real" / "sentences.jsonl"
 HELD_OUT = re.compile(r"j2[1-9]|j30")
 
 
@@ -33,3 +34,13 @@ def test_the_judging_rule_on_held_out_sentences():
     # getting worse
     figures = measure(_items(held_out=True))
     assert figures["accuracy"] >= 0.65, figures
+
+
+def test_the_judging_rule_on_sentences_of_real_pages():
+    # 580 sentences of 55 real page openings, 2014-2025, marked alone by two helpers
+    # (tests/data/judging-real): precision 0.60, recall 0.66 reached (0.30 and 0.26
+    # before: the words had been grown from the shipped report and the synthetic ones);
+    # tuned on, so a floor against losing what was gained
+    items = [json.loads(line) for line in REAL_PAGES.read_text("utf-8").splitlines() if line]
+    figures = measure(items)
+    assert figures["precision"] >= 0.55 and figures["recall"] >= 0.6, figures
