@@ -146,14 +146,19 @@ def test_later_held_out_follow_ups(ask, name):
 # shared/corpus/fragments, written blind by two helpers; measured 2026-12-07: round 11
 # held out 0.42 before the eleventh round's changes and 0.33 after (12), round 11b 0.17 and
 # 0.21 (24). Far from the goal on real pages; floors against getting worse.
+# Round 12 (tests/data/round12): figure, named-thing and fact questions (10 each) over the same
+# real pages, written blind and measured once, with no change made for them: 0.43 (figure 0.3,
+# named 0.4, fact 0.6) where the synthetic sets' figure and named questions are 0.8-1.0,
+# although the answering paragraph is in the first five for 87% of them.
 REAL_PAGE_FLOORS = {
     "round11/evaluation-holdout.jsonl": 0.25,
     "round11b/evaluation-holdout.jsonl": 0.16,
+    "round12/mixed-holdout.jsonl": 0.4,
 }
 
 
 @pytest.mark.parametrize("name", sorted(REAL_PAGE_FLOORS))
-def test_held_out_is_it_working_on_real_pages(fragment_app, name):
+def test_held_out_answers_on_real_pages(fragment_app, name):
     client = fragment_app.test_client()
 
     def call(body):
