@@ -375,6 +375,17 @@ def format_answers(result: dict) -> str:
     return "\n".join(lines)
 
 
+def asker(client):
+    """``ask(body) -> (status, JSON)`` over a Flask test client's /api/ask, as the
+    evaluations here take it."""
+
+    def ask(body: dict):
+        res = client.post("/api/ask", json=body)
+        return res.status_code, res.get_json()
+
+    return ask
+
+
 def read_items(path: Path) -> list[dict]:
     items = []
     for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
@@ -508,10 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         client = create_app().test_client()
 
-    def ask(body: dict):
-        res = client.post("/api/ask", json=body)
-        return res.status_code, res.get_json()
-
+    ask = asker(client)
     items = read_items(args.file)
     try:
         if args.after_unrelated:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.evaluate import evaluate_answers, read_items
+from bench.evaluate import asker, evaluate_answers, read_items
 from tests.test_answers import ask
 
 pytestmark = pytest.mark.real_model
@@ -21,11 +21,7 @@ def client(multi_app):
 
 
 def run(client, name):
-    def call(body):
-        res = client.post("/api/ask", json=body)
-        return res.status_code, res.get_json()
-
-    return evaluate_answers(read_items(DATA / name), call, k=10)
+    return evaluate_answers(read_items(DATA / name), asker(client), k=10)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.evaluate import evaluate, evaluate_answers, evaluate_followups, read_items
+from bench.evaluate import asker, evaluate, evaluate_answers, evaluate_followups, read_items
 
 pytestmark = pytest.mark.real_model
 
@@ -38,13 +38,7 @@ RETRIEVAL_FLOORS = {"hit@5": 0.93, "mrr@10": 0.85, "everyday hit@5": 0.9}
 
 @pytest.fixture(scope="module")
 def ask(multi_app):
-    client = multi_app.test_client()
-
-    def call(body):
-        res = client.post("/api/ask", json=body)
-        return res.status_code, res.get_json()
-
-    return call
+    return asker(multi_app.test_client())
 
 
 @pytest.mark.parametrize("kind", sorted(ANSWER_FLOORS))
@@ -159,13 +153,7 @@ REAL_PAGE_FLOORS = {
 
 @pytest.mark.parametrize("name", sorted(REAL_PAGE_FLOORS))
 def test_held_out_answers_on_real_pages(fragment_app, name):
-    client = fragment_app.test_client()
-
-    def call(body):
-        res = client.post("/api/ask", json=body)
-        return res.status_code, res.get_json()
-
-    result = evaluate_answers(read_items(DATA / name), call, k=10)
+    result = evaluate_answers(read_items(DATA / name), asker(fragment_app.test_client()), k=10)
     answers = result["answers"]
     assert answers["wrong_force"] == 0, answers["wrong_force_ids"]
     assert answers["accuracy"] >= REAL_PAGE_FLOORS[name], [w["id"] for w in result["wrong"]]
