@@ -68,6 +68,19 @@ def _passages(force: str, year: str, folders=REPORTS) -> list[Passage]:
     raise SystemExit(f"no report of {force} {year} in {', '.join(map(str, folders))}")
 
 
+def read_marks(path: Path) -> list[dict]:
+    """The marked lines of a JSON Lines file (either shape above), blank lines skipped."""
+    items = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except ValueError as exc:
+            raise SystemExit(f"{path}, line {number}: not JSON ({exc})") from None
+    return items
+
+
 def measure(items: list[dict], show=None) -> dict[str, float | int]:
     """Precision, recall and accuracy of `judges` against the writer's marks; ``show``
     is called with (item id, sentence, got, wanted) for each sentence marked otherwise."""
@@ -101,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ids", help="only these ids, a regular expression")
     parser.add_argument("--show", action="store_true", help="print each sentence marked otherwise")
     args = parser.parse_args(argv)
-    items = [json.loads(line) for line in args.path.read_text("utf-8").splitlines() if line]
+    items = read_marks(args.path)
     if args.ids:
         items = [i for i in items if re.fullmatch(args.ids, i.get("id", ""))]
 

@@ -5,11 +5,10 @@ The floors are the figures reached (README "Tenth round") less about one sentenc
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-from bench.judgements import measure
+from bench.judgements import measure, read_marks
 
 JUDGEMENTS = Path(__file__).resolve().parent / "data" / "round10a" / "judgements.jsonl"
 REAL_PAGES = Path(__file__).resolve().parent / "data" / "judging-real" / "sentences.jsonl"
@@ -17,8 +16,7 @@ HELD_OUT = re.compile(r"j2[1-9]|j30")
 
 
 def _items(held_out: bool) -> list[dict]:
-    items = [json.loads(line) for line in JUDGEMENTS.read_text("utf-8").splitlines() if line]
-    return [i for i in items if bool(HELD_OUT.fullmatch(i["id"])) is held_out]
+    return [i for i in read_marks(JUDGEMENTS) if bool(HELD_OUT.fullmatch(i["id"])) is held_out]
 
 
 def test_the_sentences_that_judge_are_found_and_the_rest_left():
@@ -41,6 +39,5 @@ def test_the_judging_rule_on_sentences_of_real_pages():
     # (tests/data/judging-real): precision 0.60, recall 0.66 reached (0.30 and 0.26
     # before: the words had been grown from the shipped report and the synthetic ones);
     # tuned on, so a floor against losing what was gained
-    items = [json.loads(line) for line in REAL_PAGES.read_text("utf-8").splitlines() if line]
-    figures = measure(items)
+    figures = measure(read_marks(REAL_PAGES))
     assert figures["precision"] >= 0.55 and figures["recall"] >= 0.6, figures
