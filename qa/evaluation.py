@@ -171,7 +171,7 @@ FRAME = re.compile(
 )
 _JUDGES = re.compile(
     r"\b(?:evaluat\w*|objectives?|too early|early days|no evidence|evidence (?:that|of|to)|"
-    r"(?<!potential )impact|reduc\w*|success\w*|effectiveness(?! inspection)|effectively|"
+    r"(?<!potential )impact|reduc\w*|success\w*|effectiveness|effectively|"
     r"ineffective|manageable|"
     r"(?:is|are|was|were|be|been|being|not|more|less|very|highly|as) effective|"
     r"(?:more|fewer|less) \w+(?: \w+)? (?:are|is|were) now|"
@@ -294,10 +294,10 @@ _VERDICT_WORDS = re.compile(
     # the quality the inspectors found, in the words real pages use: "manages well the
     # risk", "communicate well", "a good understanding of", "quickly enough", "to a high
     # standard", "I am concerned about", "has got better at"
-    r"\b(?:[a-z]+(?:s|es|ed|ing)?) (?:(?:very|really|particularly|generally|consistently) )?"
+    r"\b[a-z]+ (?:(?:very|really|particularly|generally|consistently) )?"
     r"(?:well|badly|effectively)\b(?! (?:as|known|placed|established|before|after)\b)|"
     r"\b(?:a |an )?(?:good|strong|thorough|comprehensive|detailed|sound|excellent|"
-    r"impressive|poor|weak|limited|inconsistent) (?:understanding|awareness|knowledge|grasp|"
+    r"impressive|weak) (?:understanding|awareness|knowledge|grasp|"
     r"record|standard|service|progress|capability|arrangements?)\b|"
     r"\b(?:is|are|was|were) (?:not )?(?:very |really |consistently )?(?:good|poor|better|worse|"
     r"adept|skilled) at\b|\b(?:got|become|becoming|getting) (?:better|worse)\b|"
@@ -314,15 +314,15 @@ _VERDICT_WORDS = re.compile(
     r"\bwe found (?:that )?(?:only )?\d+ (?:percent|per cent|%|of|out of)\b|\bfound no\b|"
     r"\b(?:partly |partially |fully |not |has |have )complied with\b|\bhas declined\b(?! to)|"
     r"\b(?:is|are|was|were) (?:very |particularly |generally )?(?:impressive|good|excellent|"
-    r"poor|weak|inadequate)(?=[.;]|,? (?:and|but|as)\b|$)",
+    r"weak|inadequate)(?=[.;]|,? (?:and|but|as)\b|$)",
     re.IGNORECASE,
 )
 # the inspection's name and what it asks are no verdict: "PEEL (police effectiveness,
-# efficiency and legitimacy)", "we assess how well forces ...", "how effectively the force
-# is meeting demand"
+# efficiency and legitimacy)", "our 2017 effectiveness inspection", "we assess how well
+# forces ...", "how effectively the force is meeting demand"
 _NOT_VERDICT = re.compile(
     r"\b(?:police )?(?:effectiveness|efficiency|legitimacy)(?:,? (?:and )?(?:effectiveness|"
-    r"efficiency|legitimacy)){2}\b|"
+    r"efficiency|legitimacy)){2}\b|\beffectiveness inspections?\b|"
     r"\bhow (?:well|effectively|effective|efficiently|legitimately)\b",
     re.IGNORECASE,
 )
