@@ -142,6 +142,7 @@ _GRADE = re.compile(
     r"perform|performing|get on|getting on)|pass(?:ed)?|fail(?:ed)?|assess(?:ed|ment)?|"
     r"outstanding|inadequate|requires? improvement|adequate|report card|ofsted|how effective|"
     r"what (?:did|does|do) .{0,30}\bget (?:for|on|in|at)|"
+    r"what (?:did|does|do) [^?.!]{0,30}\bget(?=\W*$)|"
     r"^(?:did|do|does|is|are|was|were) .{0,60}\b(?:properly|well enough|good enough)\b|"
     r"(?:good|decent|bad|poor) job|"
     r"how efficient|how legitimate|how (?:is|are|was|were) \w+(?: \w+)? (?:on|at|with|for)|"
@@ -193,7 +194,7 @@ _UNIT = re.compile(
     re.IGNORECASE,
 )
 _YESNO = re.compile(
-    r"^\s*(?:(?:and|so|but)\s+)?(?:is|are|does|do|did|was|were|has|have|can|could|should)\b",
+    r"^\s*(?:(?:and|so|but)\s+)?(?:is|are|does|do|did|was|were|has|have|had|can|could|should)\b",
     re.IGNORECASE,
 )
 _OVERALL = re.compile(
@@ -278,6 +279,52 @@ _COUNTS_UNNAMED = re.compile(
     re.IGNORECASE,
 )
 MAX_DEFINITE_WORDS = 8
+# A sentence about who asks, not what ("I'm a councillor in Bristol.", "I live in
+# Preston."), or the frame of why ("Writing a piece on ...", "Quick question:"): no topic,
+# and a town in it is no place asked about. Taken off the front of a question.
+_ROLE = (
+    r"(?:councillor|journalist|reporter|student|researcher|analyst|resident|parent|mum|mother|"
+    r"dad|father|officer|volunteer|lecturer|teacher|magistrate|campaigner|solicitor|lawyer|"
+    r"writer|editor|blogger|academic|member|governor|trustee|carer|nurse|doctor|worker|"
+    r"manager|adviser|advisor|officer|ratepayer|taxpayer|voter|constituent|pensioner|"
+    r"producer|correspondent|commissioner|clerk|chair|candidate|activist|victim|survivor)s?"
+)
+_ASKER = re.compile(
+    r"^\W*(?:(?:hi|hello|hiya|hey|morning|afternoon)\b[\s,!.]*)?(?:"
+    r"(?:i[’']?m|i am|i was|we[’']?re|we are)\s+(?:an?|the|one of the)\s+(?:[\w’'-]+\s+){0,3}?"
+    + _ROLE
+    + r"\b[^.?!:;]*[.!:;]|"
+    r"(?:i|we)\s+(?:live|work|volunteer|sit|serve|teach|study)\b[^.?!:;]*[.!:;]|"
+    r"(?:quick question|just wondering|out of (?:interest|curiosity)|a question)\s*[.!:;,-]|"
+    # "Journalist here, looking at ...", "Policy researcher here."
+    r"(?:[\w’'-]+\s+){0,2}?" + _ROLE + r"\s+here\b[^.?!:;]*[.!:;]"
+    r")\s*",
+    re.IGNORECASE,
+)
+_WHY_ASKED = re.compile(
+    r"^\W*(?:(?:i[’']?m|i am|we[’']?re|we are)\s+)?(?:(?:reporting|looking) (?:on|into)\s+|"
+    r"(?:writing|researching|preparing|"
+    r"putting together|working on|doing|drafting)\s+(?:up\s+)?(?:a|an|some|my)?\s*"
+    r"(?:[\w’'-]+\s+){0,2}?(?:piece|article|story|report|briefing|blog(?: post)?|paper|"
+    r"feature|column|essay|dissertation|thesis|research|notes?)\b\s*(?:on|about|into|for|"
+    r"looking at|covering)?\s*)",
+    re.IGNORECASE,
+)
+
+
+def without_asker(text: str) -> str:
+    """The question without the sentences about who asks and why ("I'm a councillor in
+    Bristol. How many ...?" -> "How many ...?"); the whole question when that is all it is."""
+    rest = text
+    for _ in range(3):
+        cut = _ASKER.sub("", rest, count=1)
+        cut = _WHY_ASKED.sub("", cut, count=1)
+        if cut == rest:
+            break
+        rest = cut
+    return rest if re.search(r"[A-Za-z]{3,}", rest) else text
+
+
 _POINTS_BACK = re.compile(
     r"\b(?:that|this|those|these|it|its|they|them|their|there|such|same|he|she|him|her|"
     r"the force|the constabulary)\b",
@@ -311,9 +358,10 @@ _NOT_TOPIC = re.compile(
     r"working|worked|succeed|succeeding|successful|helping|helps|fast|faster|quicker|slow|slower|"
     r"soon|sooner|some|separate|unrelated|another|different|else|topic|but|however|though|"
     r"although|anyway|least|called|named|name|names|whole|broadly|broader|wider|if|stuff|"
-    r"sections?|according|asking|find|finds|found|seen|seem|seems|seemed)\b|"
-    # "what grade did they end up with?"
-    r"\b(?:end|ends|ended|ending) up\b|"
+    r"sections?|according|asking|find|finds|found|seen|seem|seems|seemed|findings?|roughly|"
+    r"approximately|exactly|per)\b|"
+    # "what grade did they end up with?", "how well do they deal with complaints?"
+    r"\b(?:end|ends|ended|ending) up\b|\b(?:deal|deals|dealing|dealt) with\b|"
     r"\b(?:don|doesn|didn|isn|aren|wasn|weren|haven|hasn)[’']?t(?![\w’'])",
     re.IGNORECASE,
 )
@@ -505,7 +553,18 @@ class QueryReader:
             read["alone"] = _replace(query, forces=(), years=query.alone.years, alone=None, **read)
         return _replace(query, **read)
 
+    def _asked(self, question: str) -> str:
+        """The question without who asks and why (``without_asker``), keeping the forces
+        that said ("I live in Lancashire. How many ...?")."""
+        rest = without_asker(question)
+        if rest == question:
+            return question
+        before, after = self.forces_in(question), self.forces_in(rest)
+        lost = [f for f in before[0] + before[1] if f not in after[0] + after[1]]
+        return f"{', '.join(lost)}: {rest}" if lost else rest
+
     def _read_rules(self, question: str) -> Query:
+        question = self._asked(question)
         indexed, other, rest = self.forces_in(question)
         corrected = self.correct(rest)
         places = tuple(m.group(0).strip() for m in self._places.finditer(corrected))
@@ -658,7 +717,18 @@ class QueryReader:
         return self._examples
 
 
+# The report named as where to look, not a grade asked for: "according to the 2017
+# assessment", "in its 2016 assessment", "by the time of the 2015 assessment"
+_REPORT_NAMED = re.compile(
+    r"\b(?:in|from|according to|per|as described in|by the time of|at the time of|during|"
+    r"for|of|since)\s+(?:(?:the|its|their|this|that|[\w-]+[’']s)\s+)?(?:(?:19|20)\d\d(?:\s*[/–-]"
+    r"\s*(?:20)?\d\d)?\s+)?(?:peel\s+)?(?:assessments?|inspections?|reports?)\b",
+    re.IGNORECASE,
+)
+
+
 def _intent(text: str, answer_type: str | None, forces_named: int, years_named: int) -> str:
+    text = _REPORT_NAMED.sub(" ", text)
     if _REASONS.search(text):
         return "reasons"
     if _LIST.search(text):
@@ -726,28 +796,46 @@ def _answer_type(text: str) -> str | None:
     return None
 
 
+# Words between "how many" and the thing counted ("how many separate bits", "how many of
+# these assessments"), and the words after it that end its name ("how many phone calls
+# did ...").
+_COUNT_MODIFIERS = frozenset(
+    "more extra new additional of the fewer different other separate individual distinct "
+    "actual total these those such whole specific main key major big small local "
+    "particular further".split()
+)
+_COUNT_ENDS = frozenset(
+    "were are was is have has had did do does will would can could should there they it "
+    "in of for to at on by with that which who from across over under per as and or "
+    "than since during now then today still currently altogether exactly roughly "
+    "approximately about around in total".split()
+)
+_TOO_GENERAL = frozenset(
+    "people persons times ones them cases things parts bits aspects elements sides types kinds "
+    "sorts ways".split()
+)
+
+
 def _counted(text: str) -> str | None:
-    """What a "how many" question counts, in the reports' words where the glossary has
-    them ("how many extra bobbies" -> "officers")."""
-    match = re.search(
-        r"\bhow many (?:(?:more|extra|new|additional|of the|of|fewer|different|other)\s+)*"
-        r"([a-z][\w-]+)",
-        text,
-        re.IGNORECASE,
-    )
+    """What a "how many" question counts: the last word of the thing's name ("how many
+    separate phone calls did ..." -> "calls"), and the reports' word for it where the
+    glossary has one ("how many extra bobbies" -> "bobbies officers")."""
+    match = re.search(r"\bhow many\b((?:\s+[a-z0-9][\w-]*){1,8})", text, re.IGNORECASE)
     if not match:
         return None
-    word = match.group(1).lower()
-    if (
-        word in ("people", "persons", "times", "ones", "them", "cases", "things", "of")
-        or word
-        in (
-            "were are was is have has had did do does will would can could should there they"
-        ).split()
-    ):
+    words = [w.lower() for w in match.group(1).split()]
+    while words and (words[0] in _COUNT_MODIFIERS or words[0].isdigit()):
+        words.pop(0)
+    name: list[str] = []
+    for word in words[:3]:
+        if word in _COUNT_ENDS:
+            break
+        name.append(word)
+    if not name or name[-1] in _TOO_GENERAL:
         return None  # too general to look for next to the figure
-    terms = report_terms(word)
-    return f"{word} {terms[0].split()[-1]}" if terms else word
+    head = name[-1]
+    terms = report_terms(head)
+    return f"{head} {terms[0].split()[-1]}" if terms else head
 
 
 def _topic(text: str) -> str:

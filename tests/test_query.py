@@ -138,6 +138,44 @@ def test_years_pillars_places_and_the_future(reader):
     assert reader.read("will lancashire be rated outstanding next year").future
 
 
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        (
+            "I'm a councillor in Bristol. How many officers investigate domestic abuse in Durham?",
+            "How many officers investigate domestic abuse in Durham?",
+        ),
+        ("Hi, I am a local journalist: who checks crime records?", "who checks crime records?"),
+        ("I live in Preston. Are victims told what happens?", "Are victims told what happens?"),
+        (
+            "Writing a piece on council tax referrals in Durham - how many were there?",
+            "council tax referrals in Durham - how many were there?",
+        ),
+        ("Quick question: who chairs the panel?", "who chairs the panel?"),
+    ],
+)
+def test_who_asks_and_why_is_neither_topic_nor_place(reader, question, plain):
+    """A sentence about the asker ("I'm a councillor in Bristol.") says nothing of what is
+    asked: the question is read as if it were not there, and its town is no place asked
+    about (Bristol is no indexed place: that would answer "not covered")."""
+    query = reader.read(question)
+    alone = reader.read(plain)
+    assert (query.topic, query.intent, query.answer_type) == (
+        alone.topic,
+        alone.intent,
+        alone.answer_type,
+    )
+    assert query.places == ()
+
+
+def test_a_force_named_by_who_asks_is_still_the_scope(reader):
+    query = reader.read("I live in Cumbria. How many officers investigate domestic abuse?")
+    assert query.forces == ("Cumbria",) and "live" not in query.topic.split()
+    # a sentence of context that is about the thing asked stays: it holds the topic
+    query = reader.read("My son's school runs a mini police club. Does it do any good?")
+    assert "mini" in query.topic.split()
+
+
 def test_overall_questions_have_no_topic(reader):
     query = reader.read("lancs police overall rating 2018 for keeping people safe")
     assert query.overall and query.topic == ""
