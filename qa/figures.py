@@ -17,7 +17,7 @@ from index.keyword import tokenize
 NUMBER_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    r"ninety|hundred|thousand|million|dozen|half|third|thirds|quarter|quarters|"
+    r"ninety|hundreds?|thousands?|millions?|dozens?|half|third|thirds|quarter|quarters|"
     r"one in (?:two|three|four|five|ten)|one of|one-third|two-thirds|three-quarters|"
     r"majority|minority"
 )
@@ -84,6 +84,10 @@ class Pick:
     # the passage the question is about, when the answer is in the paragraph that goes on
     # about it ("This pilot scheme has been evaluated ..."): the one that holds its words
     about: int | None = None
+    # picked for holding what the question asks, whatever the question's other words: a
+    # figure with the thing counted ("how many areas ...": "in nine areas of policing"), a
+    # judgement in the first passage found, close to the question in other words
+    asked: bool = False
 
 
 def close_sentences(index, scored, text: str, floor: float):
@@ -148,6 +152,14 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
         return None
     shape = SHAPES.get(answer_type or "")
     counted = counted_stems(query.counted)
+    if counted and not any(
+        any(s.startswith(c) for s in _stems(index.passages.text(found.row)) for c in counted)
+        for found in results
+    ):
+        # no passage found has the word ("how many strands ...", "how many bits of
+        # policing ..."): it is the asker's word for what the reports call something else,
+        # so a figure need not come with it
+        counted = ()
     asks_change = bool(_ASKS_CHANGE.search(query.corrected))
     given = {_norm(m.group(0)) for m in figures_in(query.corrected)}
     how_often = bool(re.search(r"\bhow often\b|\bhow frequently\b", query.corrected, re.I))
@@ -174,12 +186,14 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
                 score += CHANGE_BONUS
             # "how many of the forms ...?": "92 percent of them" answers it too
             share = of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures)
+            with_it = False
             if counted:  # the thing counted must come with a figure ("only two investigators")
                 after = [
                     _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
                     for m in figures
                 ]
-                if any(any(s.startswith(c) for s in near for c in counted) for near in after):
+                with_it = any(any(s.startswith(c) for s in near for c in counted) for near in after)
+                if with_it:
                     score += COUNTED_BONUS
                 elif not share:
                     continue
@@ -188,5 +202,5 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             if topic:
                 score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
             if choice is None or score > choice[0]:
-                choice = (score, Pick(scored.row, j, float(sim)))
+                choice = (score, Pick(scored.row, j, float(sim), asked=bool(counted) and with_it))
     return choice[1] if choice else None

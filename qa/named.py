@@ -26,7 +26,8 @@ _ASKS = (
     ("operation", r"\b(?:operation|op|initiative|campaign|scheme|project|programme|program)s?\b"),
     (
         "provider",
-        r"\bwho (?:provides?|runs?|delivers?|operates?|supplies|commissions?|funds?)\b|"
+        r"\bwho (?:[a-z]+ly )?(?:provides?|runs?|delivers?|operates?|supplies|commissions?|"
+        r"funds?)\b|"
         r"\bprovider|\b(?:which|what) (?:charity|charities|company|companies|organisations?|"
         r"organizations?|firms?|services?)\b|\bprovided by\b|\brun by\b",
     ),
@@ -48,13 +49,14 @@ _ASKS = (
     (
         "unit",
         r"\b(?:which|what) (?:specialist |dedicated |new )?(?:team|unit|department|hub|desk|squad|"
-        r"officers?|staff)\b|\bwho (?:deals? with|handles?|investigates?|looks? after|"
-        r"answers?|responds?|takes?|is responsible|are responsible|checks?|reviews?)\b",
+        r"officers?|staff)\b|\bwho (?:[a-z]+ly )?(?:deals? with|handles?|investigates?|"
+        r"looks? after|answers?|responds?|takes?|is responsible|are responsible|checks?|"
+        r"reviews?)\b",
     ),
     (
         "role",
-        r"\bwho (?:chairs?|leads?|heads?|oversees?|is in charge|runs the meeting|manages?|"
-        r"supervises?|decides?|decided)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
+        r"\bwho (?:[a-z]+ly )?(?:chairs?|leads?|heads?|oversees?|is in charge|runs the meeting|"
+        r"manages?|supervises?|decides?|decided)\b|\b(?:which|what) (?:role|rank|officer|person)\b",
     ),
 )
 _ASK_PATTERNS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _ASKS)
@@ -91,6 +93,7 @@ _PROPER = re.compile(rf"(?:(?<=[\w,;:] )|(?<=\())(?!(?:{_MONTHS})\b){_NAME}")
 PROPER_BONUS = 0.05
 RANK_PENALTY = 0.02
 MARGIN = 0.12
+FIRST_MARGIN = 0.25
 PASSAGES = 5
 
 
@@ -129,7 +132,11 @@ def pick_named(index, kind: str, results, body: str | None = None) -> Pick | Non
     choice: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
         text = index.passages.text(scored.row)
-        for j, sim, sentence in close_sentences(index, scored, text, best_sim - MARGIN):
+        # the first passage found is about the thing: a sentence of it that names one of the
+        # kind asked for answers though it says little else of the question ("The chief
+        # constable takes a personal lead as champion for this approach.")
+        floor = best_sim - (FIRST_MARGIN if rank == 0 else MARGIN)
+        for j, sim, sentence in close_sentences(index, scored, text, floor):
             if not pattern.search(sentence):
                 continue
             if body and body not in sentence.lower():
