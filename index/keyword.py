@@ -129,6 +129,13 @@ class KeywordIndex:
             if column < len(counts) and counts[column] > 0
         }
 
+    def frequency_of(self, token: str) -> int:
+        """In how many passages one token occurs (0 when none)."""
+        column = self.vocabulary.get(token)
+        if column is None or column + 1 >= len(self._indptr):
+            return 0
+        return int(self._indptr[column + 1] - self._indptr[column])
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """One BM25 score per passage (zeros when no token is known): each known token's
         column added in turn, as bm25s's get_scores adds them, so the sums are its own."""

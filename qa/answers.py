@@ -270,8 +270,10 @@ class Answerer:
         if query.followup or not query.has_topic or _ASKS_GRADE.search(text):
             return False
         title = self.unit_title(query, results, scope)
-        if not title:
+        if title is None:
             return False
+        if title == "":  # no graded question in scope is about it: how that thing goes
+            return True
         topic = " ".join([query.topic, *report_terms(query.topic)])
         return not set(tokenize([topic])[0]) & set(tokenize([title])[0])
 
@@ -304,7 +306,7 @@ class Answerer:
             return Outcome(None, missing or none) if (missing or none) else None
         passage = self.index.passages[pick.row]
         about = passage if pick.about is None else self.index.passages[pick.about]
-        missing = self._unsupported(query, about, pick.similarity)
+        missing = self._unsupported(query, about, pick.similarity, lexical=not pick.asked)
         if missing and none == NOT_JUDGED and topic_found(self.index, query, results):
             return Outcome(None, NOT_JUDGED)  # the judgement found was of something else
         if missing:
@@ -695,20 +697,23 @@ class Answerer:
             return Outcome(None, missing)
         return Outcome(_sentence_answer(passage, spans, similarity, query.answer_type))
 
-    def _unsupported(self, query: Query, passage: Passage, similarity: float) -> str | None:
+    def _unsupported(
+        self, query: Query, passage: Passage, similarity: float, lexical: bool = True
+    ) -> str | None:
         """Why this passage does not support an answer, or None when it does.
 
         The question's subject words (stemmed; the glossary's report terms count for the
         everyday words) are looked for in the paragraph: a word the reports never use, or
         the question's most specific word missing from the paragraph, means the sentence
-        only resembles the question, unless it is very similar indeed."""
+        only resembles the question, unless it is very similar indeed or (not ``lexical``)
+        was picked for holding what the question asks for."""
         if query.places and not all(p.lower() in passage.text.lower() for p in query.places):
             return NOT_COVERED.format(what=", ".join(query.places))
         if similarity < ANSWER_THRESHOLD - (CONVERSATION_ALLOWANCE if query.context else 0.0):
             return NO_ANSWER
         topic = query.talked_about  # what a question pointing back points at counts too
         terms = set(tokenize([topic])[0]) if topic else set()
-        if not terms or similarity >= STRONG_SIMILARITY:
+        if not terms or similarity >= STRONG_SIMILARITY or not lexical:
             return None
         glossed = set(tokenize([" ".join(report_terms(f"{query.corrected} {topic}"))])[0])
         everyday = {  # the words of the glossary's everyday phrases ("body cameras")

@@ -156,7 +156,8 @@ ASKS = re.compile(
 )
 # Only the last part of such a question: the words that say "is it working" are no topic.
 FRAME = re.compile(
-    r"\b(?:(?:money|cash) well spent|well spent|value for money|anything useful|useful|"
+    r"\b(?:(?:money|cash) well spent|well spent|value for money|anything useful|useful|on top of|"
+    r"keep(?:ing)? up with|"
     r"good enough|(?:a )?(?:proper|decent) (?:job|service)|decent|(?:any|much|of|no) use\b(?! of)|"
     r"any (?:better|worse|safer|quicker|faster|easier|shorter|happier)|patchy|hit and miss|"
     r"real|big|positive|lasting|though|actually|really|working|worked|work|works|helped|help|"
@@ -183,7 +184,9 @@ _JUDGES = re.compile(
     r"helped|helping|prevented|\d+ (?:percent|per cent|%) (?:less|more|fewer|lower|higher)|"
     r"(?:less|more) likely|(?:less|more) (?:frequently|often) than|used well|mixed|"
     r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
-    r"(?<!\bto )improves?|deter\w*|helps|(?:more|less) time|as a result|consequently|"
+    # "it helps victims", not what it is for ("This helps it to plan ...")
+    r"(?<!\bto )improves?|deter\w*|helps(?!\s+(?:it|them|the force|the constabulary|to)\b)|"
+    r"(?:more|less) time|as a result|consequently|"
     r"(?:this|which) means (?:that )?[^.;]{0,100}\b(?:better|worse|more|fewer|less|quicker|"
     r"faster|improved|not)\b|"
     r"(?:changes?|it|this|they) (?:has|have|had) "
@@ -238,6 +241,7 @@ OWN_WEIGHT = 0.3
 PASSAGES = 5
 CLOSE_ENOUGH = 0.6  # the first passage found is about the topic, in whatever words, when a
 # sentence of it is this close to the question ("logging reported crimes": "recording crime")
+NEARLY_CLOSE = 0.5  # or this close, and the passage holds one of the topic's words
 NOT_JUDGED = (
     "The indexed reports don't judge whether this works; they describe it only. "
     "The nearest passages follow."
@@ -261,13 +265,21 @@ _ASKS_NAME = re.compile(
 )
 
 
+# "when was the verdict on ... to be published?": a date is asked for
+_ASKS_WHEN = re.compile(
+    r"^\W*(?:(?:and|so|but)\W+)?when (?:was|were|is|are|did|does|do|will|would|has|have|had)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_evaluation(question: str) -> bool:
-    """ "is it working?", but not "how much of their time did they spend on response work?"
-    nor "who is Cumbria working with to recruit detectives?"."""
+    """ "is it working?", but not "how much of their time did they spend on response work?",
+    "who is Cumbria working with to recruit detectives?" nor "when did it start working?"."""
     return (
         bool(ASKS.search(question))
         and not _COUNTS.search(question)
         and not _ASKS_NAME.search(question)
+        and not _ASKS_WHEN.search(question)
     )
 
 
@@ -405,16 +417,31 @@ def _topic_words(topic: str, vocabulary=None) -> list[set[str]]:
 _ASKS_CHANGE = frozenset(AFI_SECTIONS + RECOMMENDATION_SECTIONS)
 
 
-def _about_topic(topic: list[set[str]], words: str) -> bool:
-    """Half the topic's words (three of a long topic's) are in these words; a word inside
-    a longer one counts ("phone" in "telephone")."""
+def _shared(topic: list[set[str]], words: str) -> int:
+    """How many of the topic's words are in these words; a word inside a longer one counts
+    ("phone" in "telephone")."""
     held = set(tokenize([words])[0])
 
     def said(stems: set[str]) -> bool:
         return any(t in held or (len(t) >= 5 and any(t[:-1] in w for w in held)) for t in stems)
 
-    shared = sum(1 for stems in topic if said(stems))
-    return shared >= max(1, min(3, len(topic) / 2))
+    return sum(1 for stems in topic if said(stems))
+
+
+def _about_topic(topic: list[set[str]], words: str) -> bool:
+    """Half the topic's words (three of a long topic's) are in these words."""
+    return _shared(topic, words) >= max(1, min(3, len(topic) / 2))
+
+
+def _close(topic: list[set[str]], rank: int, sims, words: str) -> bool:
+    """The first passage found is about the topic, in whatever words, when one of its
+    sentences is close to the question, or nearly as close and it holds one of the
+    topic's words ("a review of digital investigations" for "reviewed how it handles
+    cases involving phones and computers")."""
+    if rank != 0 or len(sims) == 0:
+        return False
+    best = float(max(sims))
+    return best >= CLOSE_ENOUGH or (best >= NEARLY_CLOSE and _shared(topic, words) >= 1)
 
 
 def _judged_text(index, row: int, following: int | None) -> str:
@@ -426,16 +453,30 @@ def _judged_text(index, row: int, following: int | None) -> str:
 
 def topic_found(index, query, results) -> bool:
     """One of the passages found is about the topic (see ``pick_judgement``): the reports
-    describe it, whether or not they judge it. Words no report uses are left out here only:
+    describe it, whether or not they judge it (the first passage, close to the question, is
+    about it in whatever words, as there). Words no report uses are left out here only:
     in ``pick_judgement`` fewer words would let a passage next to the topic count as it."""
     topic = _topic_words(query.talked_about, index.keyword.vocabulary)
     if not topic:
         return False
-    return any(
-        index.passages[s.row].section not in _ASKS_CHANGE
-        and _about_topic(topic, _judged_text(index, s.row, _goes_on(index, s.row)))
-        for s in results[:PASSAGES]
-    )
+    for rank, found in enumerate(results[:PASSAGES]):
+        if index.passages[found.row].section in _ASKS_CHANGE:
+            continue
+        words = _judged_text(index, found.row, _goes_on(index, found.row))
+        if _about_topic(topic, words) or _close(topic, rank, found.sentence_similarities, words):
+            return True
+    return False
+
+
+COMMON = 0.2  # a word in more than this share of the passages says little of a topic
+
+
+def _telling(index, topic: list[set[str]]) -> list[set[str]]:
+    """The topic's words that tell its passages apart: not those in a fifth of all
+    passages ("people" in "people who complain"), unless every word is."""
+    most = COMMON * max(1, len(index.passages))
+    rare = [s for s in topic if min(index.keyword.frequency_of(t) for t in s) <= most]
+    return rare or topic
 
 
 def pick_judgement(index, query, results) -> Pick | None:
@@ -444,11 +485,18 @@ def pick_judgement(index, query, results) -> Pick | None:
     if not results:
         return None
     top = results[:PASSAGES]
-    topic = _topic_words(query.talked_about)
+    topic = _telling(index, _topic_words(query.talked_about))
     # a follow-up's own words ("are the waits getting shorter?") name the topic as well
     own = _topic_words(query.topic) if query.context and query.topic else []
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
-    choice: tuple[float, Pick] | None = None
+    # the best judgement of a passage that names the topic, and of one only close to the
+    # question: a passage in the topic's words wins over one that is merely close
+    choices: dict[bool, tuple[float, Pick]] = {}
+
+    def consider(score: float, pick: Pick, worded: bool) -> None:
+        if worded not in choices or score > choices[worded][0]:
+            choices[worded] = (score, pick)
+
     for rank, scored in enumerate(top):
         passage = index.passages[scored.row]
         if passage.section in _ASKS_CHANGE:
@@ -458,10 +506,11 @@ def pick_judgement(index, query, results) -> Pick | None:
         # a scheme described in one paragraph and judged in the next is about the topic
         # when the two together name it
         judged = _judged_text(index, scored.row, following)
-        close = rank == 0 and max(sims, default=0.0) >= CLOSE_ENOUGH
-        if topic and not (
-            close or _about_topic(topic, judged) or (own and _about_topic(own, judged))
-        ):
+        # the first passage, close to the question in other words, is about it: what it
+        # judges answers, whether or not it holds the question's words
+        close = _close(topic, rank, sims, judged)
+        worded = _about_topic(topic, judged) or bool(own and _about_topic(own, judged))
+        if topic and not (close or worded):
             continue  # a passage about something else
         # A passage is about the topic when one of its sentences is close to the question;
         # the sentence that judges it rarely repeats the topic ("It may wish to examine
@@ -482,7 +531,7 @@ def pick_judgement(index, query, results) -> Pick | None:
             # after any finding of the detailed pages that judges it as well
             judging = judges(sentence, findings)
             summarised = not findings and not judging
-            if summarised and j == first:
+            if summarised and (j == first or (topic and _about_topic(topic, sentence))):
                 judging = judges(sentence)
             if not judging:
                 continue  # the grade of the whole question does not judge the scheme
@@ -490,9 +539,8 @@ def pick_judgement(index, query, results) -> Pick | None:
             score -= SUMMARY_DISCOUNT if summarised else 0.0
             if _STRONG.search(sentence):
                 score += STRONG_BONUS
-            if choice is None or score > choice[0]:
-                # the passage's topic sentence is what supports the answer
-                choice = (score, Pick(scored.row, j, topical))
+            # the passage's topic sentence is what supports the answer
+            consider(score, Pick(scored.row, j, topical, asked=not worded), worded)
         # the paragraph after it may judge what this one describes
         if following is not None and index.passages[following].section not in _ASKS_CHANGE:
             for j, sentence in enumerate(_sentences(index, following)):
@@ -501,11 +549,11 @@ def pick_judgement(index, query, results) -> Pick | None:
                 score = float(topical) - RANK_PENALTY * rank - GOES_ON_DISCOUNT
                 if _STRONG.search(sentence):
                     score += STRONG_BONUS
-                if choice is None or score > choice[0]:
-                    choice = (score, Pick(following, j, topical, about=scored.row))
-    if choice is None:
+                pick = Pick(following, j, topical, about=scored.row, asked=not worded)
+                consider(score, pick, worded)
+    if not choices:
         return None
-    pick = choice[1]
+    pick = choices.get(True, choices.get(False))[1]
     # the judging sentences either side of it ("This pilot scheme has been evaluated ...
     # It has reduced the need ...") answer with it
     sentences = _sentences(index, pick.row)
@@ -515,4 +563,4 @@ def pick_judgement(index, query, results) -> Pick | None:
         for j in (pick.sentence - 1, pick.sentence + 1)
         if 0 <= j < len(sentences) and judges(sentences[j], findings)
     )
-    return Pick(pick.row, pick.sentence, pick.similarity, also, pick.about)
+    return Pick(pick.row, pick.sentence, pick.similarity, also, pick.about, asked=pick.asked)

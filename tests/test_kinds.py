@@ -911,3 +911,152 @@ def test_is_it_working_is_answered_from_a_real_summary(fragment_app):
     assert answer["kind"] == "sentence", answer
     assert answer["text"].startswith("This means call takers and officers make better quality")
     assert answer["citation"]["force"] == "Cumbria" and answer["citation"]["year"] == "2018"
+
+
+# Round 13: figure, named-thing and fact questions on real pages, in the askers' words.
+
+
+def test_hundreds_thousands_and_dozens_are_figures():
+    def found(sentence):
+        return [m.group(0).strip() for m in figures_in(sentence)]
+
+    assert found("It analyses thousands of calls so that it can improve.") == ["thousands"]
+    assert found("Dozens of officers and hundreds of staff were trained.") == ["Dozens", "hundreds"]
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("how many phone calls did Durham go through?", "calls"),
+        ("how many separate strands does the strategy have?", "strands"),
+        ("how many of these PEEL assessments had there been by then?", "assessments"),
+        ("how many extra bobbies has Cumbria taken on?", "bobbies officers"),
+        # words for a part of something say nothing of what is counted
+        ("how many separate bits of policing did they look at?", None),
+        ("how many different parts of policing were assessed?", None),
+    ],
+)
+def test_what_a_count_counts_is_the_last_word_of_its_name(reader, question, counted):
+    assert reader.read(question).counted == counted
+
+
+@pytest.mark.parametrize(
+    ("question", "grade"),
+    [
+        ("How does Durham tackle organised crime gangs, according to its 2016 assessment?", False),
+        ("What had Cumbria done with its budget by the time of the 2017 assessment?", False),
+        ("What did Durham get in its 2016 assessment?", True),
+        ("how did durham do in the 2016 assessment", True),
+    ],
+)
+def test_the_report_named_as_where_to_look_is_no_grade_question(reader, question, grade):
+    assert (reader.read(question).intent == "grade") is grade
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When was the verdict on the new hub published?", False),
+        ("When did the triage car start working?", False),
+        ("When a crime is passed on, does the new triage actually work?", True),
+    ],
+)
+def test_a_when_question_asks_for_a_date_not_whether_it_works(question, asks):
+    assert asks_evaluation(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        ("This helps it to plan where money must be spent.", False),
+        ("This helps it ensure it takes every opportunity to attach bail conditions.", False),
+        ("This helps to reassure the public that it is fair.", False),
+        ("The triage car helps victims get support sooner.", True),
+    ],
+)
+def test_what_a_thing_is_for_is_no_judgement_of_it(sentence, judging):
+    assert judges(sentence) is judging
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("who personally leads the work on problem solving?", "role"),
+        ("who actually runs the victims' helpline?", "provider"),
+        ("who directly handles complaints about officers?", "unit"),
+    ],
+)
+def test_who_with_an_adverb_still_asks_for_a_name(question, kind):
+    assert named_kind(question) == kind
+
+
+def test_deal_with_is_how_a_question_is_put_not_its_topic(reader):
+    assert reader.read("How well does Durham deal with complaints?").topic == "complaints"
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("are Lancashire's background checks on new staff up to date?", "vetting"),
+        ("can Durham cope with its workload?", "demand"),
+    ],
+)
+def test_everyday_words_for_vetting_and_demand(reader, question, term):
+    assert term in reader.read(question).dense
+
+
+@pytest.mark.parametrize(
+    ("question", "force", "year", "words"),
+    [
+        # a number word in the plural ("thousands of calls"), the thing counted in the
+        # asker's words
+        (
+            "About how many calls did Lancashire look through to learn what the public "
+            "wants, 2018 efficiency?",
+            "Lancashire",
+            "2018",
+            "analysing thousands of calls",
+        ),
+        # "parts of policing" counts the report's "areas"
+        (
+            "Across how many separate parts of policing was Durham assessed in its 2021/22 "
+            "inspection?",
+            "Durham",
+            "2021/22",
+            "in 12 areas of policing",
+        ),
+        # no graded question matches: how it does with them, not a grade
+        (
+            "How good was West Midlands Police with people in mental health crisis in 2017?",
+            "West Midlands",
+            "2017",
+            "the way it deals with those in mental health crisis",
+        ),
+        # the role named in the first passage's last sentence
+        (
+            "Who personally leads Durham's problem-solving approach (2015)?",
+            "Durham",
+            "2015",
+            "The chief constable takes a personal lead",
+        ),
+    ],
+)
+def test_real_pages_answer_in_the_askers_words(fragment_app, question, force, year, words):
+    client = fragment_app.test_client()
+    answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
+    assert answer is not None and answer["kind"] == "sentence", question
+    assert words in answer["text"], answer["text"]
+    assert (answer["citation"]["force"], answer["citation"]["year"]) == (force, year)
+
+
+def test_who_asks_is_not_what_is_asked_on_a_real_page(fragment_app):
+    # "according to its 2016 assessment" names the report; "Journalist here." the asker
+    client = fragment_app.test_client()
+    question = (
+        "Journalist here. How does Durham Constabulary tackle serious organised crime, "
+        "according to its 2016 assessment?"
+    )
+    answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
+    assert answer is not None and answer["kind"] == "sentence"
+    assert "serious and organised crime" in answer["text"]
+    assert (answer["citation"]["force"], answer["citation"]["year"]) == ("Durham", "2016")
