@@ -144,15 +144,19 @@ def test_later_held_out_follow_ups(ask, name):
 # real pages, written blind and measured once, with no change made for them: 0.43 (figure 0.3,
 # named 0.4, fact 0.6) where the synthetic sets' figure and named questions are 0.8-1.0,
 # although the answering paragraph is in the first five for 87% of them.
+# Round 13 (tests/data/round13): 36 more figure, named-thing and fact questions over the real
+# pages, written blind as a dev set and tuned on (0.44 -> 0.69); after that round the held-out
+# sets were 0.42 (round 11), 0.29 (round 11b) and 0.47 (round 12), measured 2026-12-07.
 REAL_PAGE_FLOORS = {
-    "round11/evaluation-holdout.jsonl": 0.25,
-    "round11b/evaluation-holdout.jsonl": 0.16,
-    "round12/mixed-holdout.jsonl": 0.4,
+    "round11/evaluation-holdout.jsonl": 0.33,
+    "round11b/evaluation-holdout.jsonl": 0.25,
+    "round12/mixed-holdout.jsonl": 0.43,
+    "round13/mixed-dev.jsonl": 0.6,
 }
 
 
 @pytest.mark.parametrize("name", sorted(REAL_PAGE_FLOORS))
-def test_held_out_answers_on_real_pages(fragment_app, name):
+def test_answers_on_real_pages(fragment_app, name):
     result = evaluate_answers(read_items(DATA / name), asker(fragment_app.test_client()), k=10)
     answers = result["answers"]
     assert answers["wrong_force"] == 0, answers["wrong_force_ids"]
