@@ -148,6 +148,10 @@ def test_years_pillars_places_and_the_future(reader):
         ("Hi, I am a local journalist: who checks crime records?", "who checks crime records?"),
         ("I live in Preston. Are victims told what happens?", "Are victims told what happens?"),
         (
+            "I live in Glasgow now. Are victims in Durham told what happens?",
+            "Are victims in Durham told what happens?",
+        ),
+        (
             "Writing a piece on council tax referrals in Durham - how many were there?",
             "council tax referrals in Durham - how many were there?",
         ),
@@ -156,8 +160,9 @@ def test_years_pillars_places_and_the_future(reader):
 )
 def test_who_asks_and_why_is_neither_topic_nor_place(reader, question, plain):
     """A sentence about the asker ("I'm a councillor in Bristol.") says nothing of what is
-    asked: the question is read as if it were not there, and its town is no place asked
-    about (Bristol is no indexed place: that would answer "not covered")."""
+    asked: the question is read as if it were not there, and a place in it is no place asked
+    about ("I live in Glasgow now." would otherwise answer that the reports don't cover
+    Glasgow)."""
     query = reader.read(question)
     alone = reader.read(plain)
     assert (query.topic, query.intent, query.answer_type) == (
