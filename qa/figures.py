@@ -202,5 +202,5 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             if topic:
                 score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
             if choice is None or score > choice[0]:
-                choice = (score, Pick(scored.row, j, float(sim), asked=bool(counted) and with_it))
+                choice = (score, Pick(scored.row, j, float(sim), asked=with_it))
     return choice[1] if choice else None

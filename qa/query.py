@@ -286,7 +286,7 @@ _ROLE = (
     r"(?:councillor|journalist|reporter|student|researcher|analyst|resident|parent|mum|mother|"
     r"dad|father|officer|volunteer|lecturer|teacher|magistrate|campaigner|solicitor|lawyer|"
     r"writer|editor|blogger|academic|member|governor|trustee|carer|nurse|doctor|worker|"
-    r"manager|adviser|advisor|officer|ratepayer|taxpayer|voter|constituent|pensioner|"
+    r"manager|adviser|advisor|ratepayer|taxpayer|voter|constituent|pensioner|"
     r"producer|correspondent|commissioner|clerk|chair|candidate|activist|victim|survivor)s?"
 )
 _ASKER = re.compile(
