@@ -586,7 +586,7 @@ def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
     other = create_app(app.config).extensions["rebuild_job"]  # a second worker of the server
     write_report(reports_dir, CANAL_REPORT, canal_report_text())
     failures = server_failures = 0
-    for leave in range(0, 2 * 1024 * 1024, 8192):
+    for leave in range(0, 2 * 1024 * 1024, 12 * 1024):
         if cache == "deleted":
             shutil.rmtree(index_dir / CACHE, ignore_errors=True)
         _fill(small_disk, leave)
@@ -597,7 +597,7 @@ def test_a_full_disk_at_any_point_of_a_rebuild_is_one_clean_storage_error(
         assert "No space left on device" in result.output, (leave, result.output)
         assert "previous index is still the one served" in result.output
         assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
-        if failures % 3 == 1:  # and the server's own rebuild, at some of the levels
+        if failures % 4 == 1:  # and the server's own rebuild, at some of the levels
             job = app.extensions["rebuild_job"]
             try:
                 job.start()
