@@ -568,8 +568,11 @@ class QueryReader:
         indexed, other, rest = self.forces_in(question)
         corrected = self.correct(rest)
         places = tuple(m.group(0).strip() for m in self._places.finditer(corrected))
+        # with the forces' names blanked out, "the 2018 Lancashire inspection" reads as "the
+        # 2018 inspection": a year of the report, not of the topic
+        blanked = self.force_names.find(question)[2]
         years = tuple(
-            sorted({int(m.group(1)) for m in _YEAR.finditer(question) if not _of_topic(m)})
+            sorted({int(m.group(1)) for m in _YEAR.finditer(blanked) if not _of_topic(m)})
         )
         pillars = tuple(
             unique(_PILLAR_NAMES[m.group(1).lower()] for m in _PILLAR.finditer(corrected))
@@ -580,7 +583,7 @@ class QueryReader:
         extreme = _EXTREME.search(corrected) or _GOOD_AT.search(corrected)
         if _GOOD_AT.search(corrected) and intent in ("other", "improvements"):
             intent = "grade"
-        overall = bool(_OVERALL.search(corrected))
+        overall = bool(_OVERALL.search(corrected)) and not _WHEN_PUBLISHED.search(corrected)
         if answer_type == "evaluation" and (
             intent in ("other", "grade", "improvements")
             or (
@@ -745,9 +748,17 @@ def _intent(text: str, answer_type: str | None, forces_named: int, years_named: 
         return "figure"
     if _IMPROVE.search(text) and not _WHO_WHICH.search(text):
         return "improvements"  # not "who chairs the board of the plan to improve ...?"
-    if _GRADE.search(text):
+    if _GRADE.search(text) and not _WHEN_PUBLISHED.search(text):
         return "grade"
     return "other"
+
+
+# "When will the grades be published?", "when was the overall verdict due out?": the date
+# the page gives, not the grades
+_WHEN_PUBLISHED = re.compile(
+    r"(?:^|[.:;?!])\W*when\b.*\b(?:publish\w*|released?|due|come out|came out|out)\b",
+    re.IGNORECASE,
+)
 
 
 _NAMES_REPORT = re.compile(

@@ -1060,3 +1060,33 @@ def test_who_asks_is_not_what_is_asked_on_a_real_page(fragment_app):
     assert answer is not None and answer["kind"] == "sentence"
     assert "serious and organised crime" in answer["text"]
     assert (answer["citation"]["force"], answer["citation"]["year"]) == ("Durham", "2016")
+
+
+# Stop 34: what a count says of the things it counts, ordinals, places, and the year
+# before a force's name.
+
+
+@pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("what did the 2018 durham inspection say about vetting?", (2018,)),
+        ("In the 2023-25 Cumbria Constabulary report, who leads on vetting?", (2023,)),
+        ("What changed in Durham after the 2019 council tax precept increase?", ()),
+    ],
+)
+def test_a_year_before_a_forces_name_is_the_reports(reader, question, years):
+    assert reader.read(question).years == years
+
+
+@pytest.mark.parametrize(
+    ("question", "grade"),
+    [
+        ("When will Kent's overall assessment be published?", False),
+        ("Durham 2016: when are the effectiveness grades due out?", False),
+        ("what grade did Kent get when the report came out?", True),
+    ],
+)
+def test_when_the_grades_are_published_asks_a_date(reader, question, grade):
+    query = reader.read(question)
+    assert (query.intent == "grade") is grade
+    assert not query.overall or grade
