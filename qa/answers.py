@@ -30,7 +30,7 @@ from qa.evaluation import NOT_JUDGED, pick_judgement, topic_found
 from qa.figures import pick_figure
 from qa.glossary import everyday_words, report_terms
 from qa.grades import grade_stated
-from qa.named import asked_body, pick_named
+from qa.named import asked_body, asked_word, pick_named
 from qa.query import NUMERIC_TYPES, Query
 from qa.reasons import asked_lean, find_reasons, reasons_unit
 from qa.retrieve import Scored
@@ -288,8 +288,10 @@ class Answerer:
         elif query.answer_type == "evaluation":
             pick, none = pick_judgement(self.index, query, results), NOT_JUDGED
         elif query.named:
-            body = asked_body(query.corrected or query.text)
-            pick, none = pick_named(self.index, query.named, results, body), None
+            asked = query.corrected or query.text
+            word = asked_word(asked, query.named)
+            pick = pick_named(self.index, query.named, results, asked_body(asked), word)
+            none = None
         else:
             return None
         if pick is None and none == NOT_JUDGED and topic_found(self.index, query, results):
@@ -306,7 +308,8 @@ class Answerer:
             return Outcome(None, missing or none) if (missing or none) else None
         passage = self.index.passages[pick.row]
         about = passage if pick.about is None else self.index.passages[pick.about]
-        missing = self._unsupported(query, about, pick.similarity, lexical=not pick.asked)
+        support = pick.similarity if pick.support is None else pick.support
+        missing = self._unsupported(query, about, support, lexical=not pick.asked)
         if missing and none == NOT_JUDGED and topic_found(self.index, query, results):
             return Outcome(None, NOT_JUDGED)  # the judgement found was of something else
         if missing:

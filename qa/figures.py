@@ -26,6 +26,8 @@ _FIGURE = (
     rf"\b(?:{NUMBER_WORDS})\b)"
 )
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
+_PAGE_NUMBERED = re.compile(r"(?:^|\s)\d{1,3}\s+[A-Z][a-z]")
+_AFTER_YEAR = re.compile(r"\b(?:19|20)\d\d\s*[/–-]\s*$")
 SHAPES = {
     "percentage": re.compile(
         r"\d\s*%|\b(?:per ?cent|percent|proportion|half|third|thirds|quarter|quarters|"
@@ -88,6 +90,10 @@ class Pick:
     # figure with the thing counted ("how many areas ...": "in nine areas of policing"), a
     # judgement in the first passage found, close to the question in other words
     asked: bool = False
+    # the similarity that vouches for the answer when not the sentence's own: a figure
+    # sentence picked for holding what the question says of the things counted is as
+    # close as its passage's closest sentence
+    support: float | None = None
 
 
 def close_sentences(index, scored, text: str, floor: float):
@@ -101,13 +107,25 @@ def close_sentences(index, scored, text: str, floor: float):
             yield j, float(sim), text[a:b]
 
 
-def figures_in(sentence: str) -> list[re.Match]:
-    """The figures of a sentence: numbers (not years), amounts, number words, fractions."""
+# "How many times had the inspectorate assessed Lancashire by 2017?": "This is HMICFRS' fourth
+# PEEL ... assessment of Lancashire Constabulary." An ordinal counts the times, the rounds or
+# the assessments themselves, and nothing else.
+_ORDINAL = (
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+    r"twelfth|\d+(?:st|nd|rd|th))\b"
+)
+_COUNTS_OCCASIONS = ("time", "occas", "round", "assess", "inspect", "report", "cycl")
+
+
+def figures_in(sentence: str, ordinals: bool = False) -> list[re.Match]:
+    """The figures of a sentence: numbers (not years), amounts, number words, fractions,
+    and (``ordinals``, for a count of occasions) ordinals."""
     found = []
-    for match in re.finditer(_FIGURE, sentence, re.I):
+    pattern = f"{_ORDINAL}|{_FIGURE}" if ordinals else _FIGURE
+    for match in re.finditer(pattern, sentence, re.I):
         token = match.group(0).strip()
-        if _YEARISH.match(token):
-            continue
+        if _YEARISH.match(token) or _AFTER_YEAR.search(sentence[: match.start()]):
+            continue  # a year, or the end of a span of years ("2018/19", "2023-25")
         if re.fullmatch(r"\d", token) and re.match(r"\s*[.)]", sentence[match.end() :]):
             continue  # "1." numbering
         found.append(match)
@@ -140,10 +158,48 @@ _SHARE_AFTER = re.compile(
     r"\s*(?:%|per ?cent\b|percent\b|out of\b|of (?:them|those|these|the \d+|\d+)\b)",
     re.IGNORECASE,
 )
+_OF_THESE = re.compile(rf"(?:\d+|\b(?:{NUMBER_WORDS})) of (?:these|those|them)\b", re.IGNORECASE)
 SHARE_BONUS = 0.05  # a part of a whole, when the question asks how many of them
 _SHOULD = re.compile(
     r"\b(?:should|must|deadline|by when|recommend\w*|within how (?:long|many))\b", re.IGNORECASE
 )
+
+
+# What the question says of the things counted ("how many were given a grade", "in how
+# many areas did they hand out a grade"): the words after "how many" and the thing counted.
+# A figure sentence that holds one of them ("We make graded judgments in 10 of these 12
+# areas") answers, where a closer sentence without them ("assessed ... in 12 areas of
+# policing") counts something else.
+_HOW_MANY_CLAUSE = re.compile(
+    r"\bhow (?:many|much)\b(.*?)(?=[?.;!]|\band how\b|$)", re.IGNORECASE | re.DOTALL
+)
+_SAYS_NOTHING = frozenset(
+    tokenize(
+        [
+            "actually really get got gets getting give given gave giving have has had having "
+            "make made makes making do did does done doing take took taken taking there "
+            "put puts out up off altogether total overall inspector inspectors inspectorate "
+            "inspection inspections force forces police constabulary report reports time times "
+            "year years say said says find found finds look looked looking see saw seen "
+            "were was are is be been being them they it its their we you our your "
+            "what which who whom whose when where why how"
+        ]
+    )[0]
+)
+PREDICATE_RANKS = 5  # a sentence holding them is a candidate however unlike the question
+
+
+def said_of_counted(question: str, counted: str | None) -> set[str]:
+    """The stems of what a "how many" question says of the things it counts."""
+    clauses = " ".join(m.group(1) for m in _HOW_MANY_CLAUSE.finditer(question))
+    if not clauses:
+        return set()
+    return (
+        _stems(clauses)
+        - set(counted_stems(counted))
+        - _SAYS_NOTHING
+        - {t for t in _stems(clauses) if t.isdigit()}
+    )
 
 
 def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
@@ -163,22 +219,44 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
     asks_change = bool(_ASKS_CHANGE.search(query.corrected))
     given = {_norm(m.group(0)) for m in figures_in(query.corrected)}
     how_often = bool(re.search(r"\bhow often\b|\bhow frequently\b", query.corrected, re.I))
+    # "how many times ...", "how many of these assessments had Kent been through?"
+    occasions = bool(re.search(r"\bhow many times\b", query.corrected, re.I)) or any(
+        c.startswith(_COUNTS_OCCASIONS) for c in counted_stems(query.counted)
+    )
     # "Within six months, the constabulary should review ...": a deadline set, not a figure
     # found, unless the question asks what should be done
     asks_should = bool(_SHOULD.search(query.corrected))
     topic = _stems(query.topic) if query.topic else set()
     of_them = bool(_HOW_MANY_OF.search(query.corrected))
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in results)
-    choice: tuple[float, Pick] | None = None
+    # what the question says of the things counted, in the words some figure sentence of
+    # the passages found uses ("given a grade": "graded judgments"); words no figure
+    # sentence holds are the asker's own and change nothing
+    said = said_of_counted(query.corrected, query.counted)
+    if said:
+        held: set[str] = set()
+        for scored in results[:PREDICATE_RANKS]:
+            text = index.passages.text(scored.row)
+            for _, _, sentence in close_sentences(index, scored, text, -2.0):
+                if figures_in(sentence):
+                    held |= _stems(sentence) & said
+        said = held
+    choice: tuple[tuple[float, float], Pick] | None = None
     for rank, scored in enumerate(results):
         text = index.passages.text(scored.row)
-        for j, sim, sentence in close_sentences(index, scored, text, best_sim - MARGIN):
+        floor = best_sim - MARGIN if not said or rank >= PREDICATE_RANKS else -2.0
+        for j, sim, sentence in close_sentences(index, scored, text, floor):
+            holds = len(said & _stems(sentence)) / len(said) if said else 0.0
+            if sim < best_sim - MARGIN and not holds:
+                continue
             # a figure the question gives itself ("of the 44 logs reviewed") is no answer
-            figures = [m for m in figures_in(sentence) if _norm(m.group(0)) not in given]
+            figures = [m for m in figures_in(sentence, occasions) if _norm(m.group(0)) not in given]
             if how_often:
                 figures += list(_FREQUENCY.finditer(sentence))
             if not figures or (shape is not None and not shape.search(sentence)):
                 continue
+            if len(_PAGE_NUMBERED.findall(sentence)) >= 3:
+                continue  # a table of contents: "11 Summary 11 Preventing crime 12 ..."
             if not asks_should and _SHOULD.search(sentence):
                 continue
             score = float(sim) - RANK_PENALTY * rank
@@ -188,19 +266,41 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             share = of_them and any(_SHARE_AFTER.match(sentence[m.end() :]) for m in figures)
             with_it = False
             if counted:  # the thing counted must come with a figure ("only two investigators")
+                # the words right after the figure; after an ordinal, the rest of the
+                # sentence ("fifth PEEL (police effectiveness, ...) assessment")
                 after = [
-                    _stems(" ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5]))
+                    _stems(sentence[m.end() :])
+                    if re.fullmatch(_ORDINAL, m.group(0).strip(), re.I)
+                    else _stems(
+                        " ".join(re.findall(r"[\w’'-]+", sentence[m.end() : m.end() + 60])[:5])
+                    )
                     for m in figures
                 ]
                 with_it = any(any(s.startswith(c) for s in near for c in counted) for near in after)
                 if with_it:
                     score += COUNTED_BONUS
-                elif not share:
+                elif not share and not (holds and _OF_THESE.search(sentence)):
+                    # "We make graded judgments in 11 of these 13": what the count says, of the
+                    # things the sentence before counted; not "in the nine areas of the county"
+                    # for officers moved out of teams, though it holds "teams"
                     continue
             if share:
                 score += SHARE_BONUS
             if topic:
                 score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
-            if choice is None or score > choice[0]:
-                choice = (score, Pick(scored.row, j, float(sim), asked=with_it))
+            # a sentence holding more of what the count says of its things comes first: "how
+            # many had been properly supervised?" is "only 31 of 60 cases were judged to have
+            # had effective supervision", not the closer "In 45 of the 60 cases ... an
+            # effective investigation"
+            ranked = (holds, score)
+            if choice is None or ranked > choice[0]:
+                closest = max(scored.sentence_similarities, default=float(sim))
+                pick = Pick(
+                    scored.row,
+                    j,
+                    float(sim),
+                    asked=with_it or holds > 0,
+                    support=float(closest) if holds else None,
+                )
+                choice = (ranked, pick)
     return choice[1] if choice else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from index.keyword import tokenize
 from qa.figures import Pick, close_sentences
 
 # What the question asks to be named, in the order tried.
@@ -22,6 +23,11 @@ _ASKS = (
         # "who should those cases be sent to?", "who do they refer them to?"
         r"\bwho\b[^?.!]{0,60}?\b(?:send|sent|refer|referred|report|reported|pass|passed|hand|"
         r"handed)\b[^?.!]{0,40}?\bto\b",
+    ),
+    (
+        "place",
+        r"\b(?:which|what) (?:main |major |big |large |other )?(?:cit(?:y|ies)|towns?|"
+        r"count(?:y|ies)|boroughs?|districts?|villages?|regions?|places?)\b",
     ),
     ("operation", r"\b(?:operation|op|initiative|campaign|scheme|project|programme|program)s?\b"),
     (
@@ -78,6 +84,9 @@ _NAMES = {
     r"charity|charities|schools?|probation|fire (?:and rescue )?service|universit(?:y|ies)|"
     rf"housing|local authorit(?:y|ies))\b|{_ACRONYMED}",
     "group": r"\b(?:panel|board|group|committee|meeting|forum|network|partnership)s?\b",
+    # a place by name, or the kind of place ("the cities of Bristol and Bath", "rural areas")
+    "place": rf"\b(?:cit(?:y|ies)|towns?|count(?:y|ies)|boroughs?|districts?|villages?|"
+    rf"regions?) (?:of|such as|including|like) {_NAME}|\b(?:urban|rural|coastal)\b",
     "system": rf"\b(?:system|software|app|database|tool|dashboard|platform)\b|\b{_NAME} "
     r"(?:system|software|database|dashboard)\b",
     "unit": r"\b(?:team|teams|unit|units|department|hub|desk|squad|centre|section)\b|"
@@ -121,22 +130,48 @@ def asked_body(question: str) -> str | None:
     return match.group(1).lower()[:8] if match else None
 
 
-def pick_named(index, kind: str, results, body: str | None = None) -> Pick | None:
+# kinds whose names a sentence gives with the question's word for them ("the cities of
+# Bristol and Bath", "the University of Central Lancashire"): holding the word and a name
+# together is evidence enough, however unlike the question the rest of the sentence is
+WORD_KINDS = ("place", "organisation")
+
+
+def asked_word(question: str, kind: str) -> str | None:
+    """The question's own word for what it asks named ("which cities ...?" -> "cities"),
+    when it asks with "which/what <word>"; None for "who ..." questions."""
+    if kind not in WORD_KINDS:
+        return None  # "which team": every sentence naming a team holds the word
+    for asked_kind, pattern in _ASK_PATTERNS:
+        if asked_kind != kind:
+            continue
+        match = pattern.search(question)
+        if match and re.match(r"(?:which|what)\b", match.group(0), re.IGNORECASE):
+            return match.group(0).split()[-1].lower()
+    return None
+
+
+def pick_named(
+    index, kind: str, results, body: str | None = None, word: str | None = None
+) -> Pick | None:
     """The sentence of the passages found that names a thing of this kind (of ``body``'s
-    kind when the question names one: a university, a council)."""
+    kind when the question names one: a university, a council). A sentence that names one
+    in the question's own ``word`` for it ("which cities": "from the cities of Bristol and
+    Bath") answers however little else of the question it says, when no closer one does."""
     pattern = _NAME_PATTERNS.get(kind)
     if pattern is None or not results:
         return None
     top = results[:PASSAGES]
     best_sim = max(max(s.sentence_similarities, default=-1.0) for s in top)
+    stem = tokenize([word])[0] if word else []
     choice: tuple[float, Pick] | None = None
+    rescue: tuple[float, Pick] | None = None
     for rank, scored in enumerate(top):
         text = index.passages.text(scored.row)
         # the first passage found is about the thing: a sentence of it that names one of the
         # kind asked for answers though it says little else of the question ("The chief
         # constable takes a personal lead as champion for this approach.")
         floor = best_sim - (FIRST_MARGIN if rank == 0 else MARGIN)
-        for j, sim, sentence in close_sentences(index, scored, text, floor):
+        for j, sim, sentence in close_sentences(index, scored, text, -2.0 if stem else floor):
             if not pattern.search(sentence):
                 continue
             if body and body not in sentence.lower():
@@ -144,6 +179,13 @@ def pick_named(index, kind: str, results, body: str | None = None) -> Pick | Non
             score = float(sim) - RANK_PENALTY * rank
             if _PROPER.search(sentence):
                 score += PROPER_BONUS
+            held = bool(stem) and set(stem) <= set(tokenize([sentence])[0])
+            if sim < floor:
+                if held and (rescue is None or score > rescue[0]):
+                    rescue = (score, Pick(scored.row, j, float(sim), asked=True, support=1.0))
+                continue
             if choice is None or score > choice[0]:
-                choice = (score, Pick(scored.row, j, float(sim)))
-    return choice[1] if choice else None
+                pick = Pick(scored.row, j, float(sim), asked=held, support=1.0 if held else None)
+                choice = (score, pick)
+    chosen = choice or rescue
+    return chosen[1] if chosen else None

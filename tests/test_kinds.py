@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from qa.evaluation import asks_evaluation, judges
-from qa.figures import counted_stems, figures_in
+from qa.figures import counted_stems, figures_in, said_of_counted
 from qa.named import named_kind
 from qa.overall import grade_question, grades_asked
 from qa.query import QueryReader
@@ -1067,6 +1067,48 @@ def test_who_asks_is_not_what_is_asked_on_a_real_page(fragment_app):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("PEEL 2018/19: An inspection of the constabulary", []),
+        ("Our 2023-25 inspection found 14 cases", ["14"]),
+        ("In 2021–22 it recruited 300 officers", ["300"]),
+    ],
+)
+def test_the_end_of_a_span_of_years_is_no_figure(sentence, figures):
+    assert [m.group(0).strip() for m in figures_in(sentence)] == figures
+
+
+def test_ordinals_are_figures_only_for_a_count_of_occasions():
+    sentence = "This is the fifth assessment of the force."
+    assert figures_in(sentence) == []
+    assert [m.group(0) for m in figures_in(sentence, ordinals=True)] == ["fifth"]
+
+
+@pytest.mark.parametrize(
+    ("question", "counted", "said"),
+    [
+        ("how many of the areas were actually given a grade?", "areas", {"grade"}),
+        ("how many officers were trained in first aid?", "officers", {"train", "first", "aid"}),
+        ("how many calls were there in 2018, and what did they find?", "calls", set()),
+    ],
+)
+def test_what_a_count_says_of_the_things_counted(question, counted, said):
+    assert said_of_counted(question, counted) == said
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which towns does the force cover?", "place"),
+        ("What counties are in the force area?", "place"),
+        ("Which areas of policing were graded?", None),
+    ],
+)
+def test_which_towns_asks_for_places(question, kind):
+    assert named_kind(question) == kind
+
+
+@pytest.mark.parametrize(
     ("question", "years"),
     [
         ("what did the 2018 durham inspection say about vetting?", (2018,)),
@@ -1076,6 +1118,42 @@ def test_who_asks_is_not_what_is_asked_on_a_real_page(fragment_app):
 )
 def test_a_year_before_a_forces_name_is_the_reports(reader, question, years):
     assert reader.read(question).years == years
+
+
+@pytest.mark.parametrize(
+    ("question", "force", "year", "words"),
+    [
+        # the figure sentence that holds what the count says ("graded"), not the closer
+        # "in 13 areas of policing"
+        (
+            "Merseyside's 2021/22 PEEL report: of everything looked at, how many areas were "
+            "actually graded?",
+            "Merseyside",
+            "2021/22",
+            "graded judgments in 11 of these 13",
+        ),
+        # an ordinal counts the assessments
+        (
+            "By 2017, how many times had Northumbria Police been through a PEEL assessment?",
+            "Northumbria",
+            "2017",
+            "fourth PEEL",
+        ),
+        # the places named, in the question's own word for them
+        (
+            "What cities are covered by Avon and Somerset Constabulary, 2014?",
+            "Avon and Somerset",
+            "2014",
+            "the cities of Bristol and Bath",
+        ),
+    ],
+)
+def test_counts_ordinals_and_places_on_real_pages(fragment_app, question, force, year, words):
+    client = fragment_app.test_client()
+    answer = client.post("/api/ask", json={"question": question}).get_json()["answer"]
+    assert answer is not None and answer["kind"] == "sentence", question
+    assert words in answer["text"], answer["text"]
+    assert (answer["citation"]["force"], answer["citation"]["year"]) == (force, year)
 
 
 @pytest.mark.parametrize(
