@@ -186,6 +186,9 @@ _JUDGES = re.compile(
     r"in (?:its|their) infancy|not yet|early stages?|limited (?:use|impact|evidence)|"
     # "it helps victims", not what it is for ("This helps it to plan ...")
     r"(?<!\bto )improves?|deter\w*|helps(?!\s+(?:it|them|the force|the constabulary|to)\b)|"
+    # "Schemes such as the mini-police in schools help to improve understanding": what a
+    # thing does, not what it is for ("helps it to plan")
+    r"(?<!\bto )help(?:s|ed)? to (?:improve|reduce|increase|prevent|protect|build|raise|keep)|"
     r"(?:more|less) time|as a result|consequently|"
     r"(?:this|which) means (?:that )?[^.;]{0,100}\b(?:better|worse|more|fewer|less|quicker|"
     r"faster|improved|not)\b|"

@@ -1121,6 +1121,18 @@ def test_a_year_before_a_forces_name_is_the_reports(reader, question, years):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "judging"),
+    [
+        ("Cadet schemes in schools help to build trust with young people.", True),
+        ("It uses cadet schemes to help to build trust with young people.", False),
+        ("Cadet schemes will help to build trust with young people.", False),
+    ],
+)
+def test_what_a_scheme_helps_to_do_judges_it(sentence, judging):
+    assert judges(sentence) is judging
+
+
+@pytest.mark.parametrize(
     ("question", "force", "year", "words"),
     [
         # the figure sentence that holds what the count says ("graded"), not the closer
