@@ -154,8 +154,9 @@ REAL_PAGE_FLOORS = {
     "round11/evaluation-holdout.jsonl": 0.33,
     "round11b/evaluation-holdout.jsonl": 0.25,
     "round12/mixed-holdout.jsonl": 0.43,
-    "round13/mixed-dev.jsonl": 0.6,
-    "round14/mixed-holdout.jsonl": 0.38,
+    "round13/mixed-dev.jsonl": 0.8,
+    "round14/mixed-holdout.jsonl": 0.5,
+    "round15/mixed-holdout.jsonl": 0.2,
 }
 
 
