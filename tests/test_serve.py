@@ -263,6 +263,10 @@ def test_two_rebuilds_asked_of_two_workers_run_once_and_an_upload_is_not_lost(wo
     from bench.synthetic import CANAL_QUESTION, CANAL_REPORT, canal_report_text, report_text
 
     first = workers.wait_for(lambda h: h["status"] == "ok", "the server did not come up")
+    # Both workers up before the file arrives: a worker still starting finds the index behind
+    # the folder and rebuilds on its own (RebuildJob.catch_up), and both requests are then
+    # refused as busy (seen once on a loaded machine).
+    workers.wait_for_every_worker(first["build_id"])
     # A file put in the folder by hand: the index is behind it until a rebuild.
     (workers.reports / CANAL_REPORT).write_text(canal_report_text(), "utf-8")
     barrier = threading.Barrier(2)
