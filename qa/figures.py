@@ -92,7 +92,8 @@ class Pick:
     asked: bool = False
     # the similarity that vouches for the answer when not the sentence's own: a figure
     # sentence picked for holding what the question says of the things counted is as
-    # close as its passage's closest sentence
+    # close as its passage's closest sentence; a sentence naming a place or body in the
+    # question's own word for it ("the cities of Bristol and Bath") is vouched for (1.0)
     support: float | None = None
 
 

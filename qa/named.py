@@ -146,8 +146,16 @@ def asked_word(question: str, kind: str) -> str | None:
             continue
         match = pattern.search(question)
         if match and re.match(r"(?:which|what)\b", match.group(0), re.IGNORECASE):
-            return match.group(0).split()[-1].lower()
+            word = match.group(0).split()[-1].lower()
+            # "which force ...": every sentence naming "X Police" holds the word
+            return None if word in _EVERY_PAGE_SAYS else word
     return None
+
+
+_EVERY_PAGE_SAYS = frozenset(
+    "force forces constabulary constabularies police body bodies authority inspectorate "
+    "regulator watchdog".split()
+)
 
 
 def pick_named(

@@ -8,7 +8,7 @@ import pytest
 
 from qa.evaluation import asks_evaluation, judges
 from qa.figures import counted_stems, figures_in, said_of_counted
-from qa.named import named_kind
+from qa.named import asked_word, named_kind
 from qa.overall import grade_question, grades_asked
 from qa.query import QueryReader
 from qa.reasons import polarity, restates_grade
@@ -1180,3 +1180,15 @@ def test_when_the_grades_are_published_asks_a_date(reader, question, grade):
     query = reader.read(question)
     assert (query.intent == "grade") is grade
     assert not query.overall or grade
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Which cities does the force cover?", "cities"),
+        ("Which university trains its recruits?", "university"),
+        ("Which force shares its firearms unit with Durham?", None),
+    ],
+)
+def test_the_questions_own_word_for_a_place_or_body(question, word):
+    assert asked_word(question, named_kind(question)) == word
