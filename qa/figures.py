@@ -193,14 +193,8 @@ PREDICATE_RANKS = 5  # a sentence holding them is a candidate however unlike the
 def said_of_counted(question: str, counted: str | None) -> set[str]:
     """The stems of what a "how many" question says of the things it counts."""
     clauses = " ".join(m.group(1) for m in _HOW_MANY_CLAUSE.finditer(question))
-    if not clauses:
-        return set()
-    return (
-        _stems(clauses)
-        - set(counted_stems(counted))
-        - _SAYS_NOTHING
-        - {t for t in _stems(clauses) if t.isdigit()}
-    )
+    stems = _stems(clauses) - set(counted_stems(counted)) - _SAYS_NOTHING
+    return {t for t in stems if not t.isdigit()}
 
 
 def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
@@ -247,7 +241,8 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
         text = index.passages.text(scored.row)
         floor = best_sim - MARGIN if not said or rank >= PREDICATE_RANKS else -2.0
         for j, sim, sentence in close_sentences(index, scored, text, floor):
-            holds = len(said & _stems(sentence)) / len(said) if said else 0.0
+            stems = _stems(sentence) if said else set()  # read once, for holds and topic
+            holds = len(said & stems) / len(said) if said else 0.0
             if sim < best_sim - MARGIN and not holds:
                 continue
             # a figure the question gives itself ("of the 44 logs reviewed") is no answer
@@ -288,7 +283,8 @@ def pick_figure(index, query, results, answer_type: str | None) -> Pick | None:
             if share:
                 score += SHARE_BONUS
             if topic:
-                score += TOPIC_BONUS * len(topic & _stems(sentence)) / len(topic)
+                stems = stems or _stems(sentence)
+                score += TOPIC_BONUS * len(topic & stems) / len(topic)
             # a sentence holding more of what the count says of its things comes first: "how
             # many had been properly supervised?" is "only 31 of 60 cases were judged to have
             # had effective supervision", not the closer "In 45 of the 60 cases ... an

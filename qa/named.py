@@ -141,14 +141,11 @@ def asked_word(question: str, kind: str) -> str | None:
     when it asks with "which/what <word>"; None for "who ..." questions."""
     if kind not in WORD_KINDS:
         return None  # "which team": every sentence naming a team holds the word
-    for asked_kind, pattern in _ASK_PATTERNS:
-        if asked_kind != kind:
-            continue
-        match = pattern.search(question)
-        if match and re.match(r"(?:which|what)\b", match.group(0), re.IGNORECASE):
-            word = match.group(0).split()[-1].lower()
-            # "which force ...": every sentence naming "X Police" holds the word
-            return None if word in _EVERY_PAGE_SAYS else word
+    match = dict(_ASK_PATTERNS)[kind].search(question)
+    if match and re.match(r"(?:which|what)\b", match.group(0), re.IGNORECASE):
+        word = match.group(0).split()[-1].lower()
+        # "which force ...": every sentence naming "X Police" holds the word
+        return None if word in _EVERY_PAGE_SAYS else word
     return None
 
 
